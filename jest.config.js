@@ -1,0 +1,23 @@
+// Jest runs the TypeScript sources as ESM (ts-jest); integration tests spawn the bundled dist/ actions.
+const tsJest = [
+  'ts-jest',
+  { useESM: true, isolatedModules: true, diagnostics: false, tsconfig: 'tsconfig.json' }
+];
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': tsJest },
+  testEnvironment: 'node'
+};
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      slowTestThreshold: 60
+    }
+  ]
+};

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Start/stop the shared dockerd and the local OCI registry (127.0.0.1:5000, delete enabled).
+#   scripts/services.sh up    start whichever is not running; records the PIDs it started
+#   scripts/services.sh down  stop only the processes that `up` started (by PID), nothing else
+set -euo pipefail
+STATE=${SLIPWAY_SERVICES_STATE:-/tmp/slipway-services}
+mkdir -p "$STATE"
+REGISTRY_ADDR=127.0.0.1:5000
+
+registry_up() { curl -fsS -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null; }
+docker_up() { docker info >/dev/null 2>&1; }
+
+wait_for() { # name, check-fn, seconds
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do "$2" && return 0; sleep 0.1; done
+  echo "services: $1 did not come up within $3 s (log: $STATE/$1.log)" >&2
+  tail -20 "$STATE/$1.log" >&2 || true
+  return 1
+}
+
+up() {
+  if docker_up; then
+    echo "services: dockerd already running"
+  else
+    dockerd --storage-driver=vfs --iptables=false --bridge=none \
+      --data-root "${SLIPWAY_DOCKER_ROOT:-/var/lib/docker}" >"$STATE/dockerd.log" 2>&1 &
+    echo $! >"$STATE/dockerd.pid"
+    wait_for dockerd docker_up 60
+    echo "services: started dockerd (pid $(cat "$STATE/dockerd.pid"))"
+  fi
+  if registry_up; then
+    echo "services: registry already answering on $REGISTRY_ADDR"
+  else
+    mkdir -p "$STATE/registry-data"
+    cat >"$STATE/registry.yml" <<YML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $STATE/registry-data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_ADDR
+YML
+    docker-registry serve "$STATE/registry.yml" >"$STATE/registry.log" 2>&1 &
+    echo $! >"$STATE/registry.pid"
+    wait_for registry registry_up 30
+    echo "services: started registry on $REGISTRY_ADDR (pid $(cat "$STATE/registry.pid"))"
+  fi
+}
+
+down() {
+  local name pid
+  for name in registry dockerd; do
+    [ -f "$STATE/$name.pid" ] || continue
+    pid=$(cat "$STATE/$name.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      echo "services: stopped $name (pid $pid)"
+    fi
+    rm -f "$STATE/$name.pid"
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac
