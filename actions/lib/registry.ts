@@ -1,0 +1,168 @@
+/**
+ * A small OCI distribution client (manifests only) over fetch: GET/HEAD/DELETE manifests and list tags, with the
+ * registry bearer-token challenge (GHCR: any username + GITHUB_TOKEN). Loopback registries are plain http.
+ */
+import { isInsecureRegistry } from './image-ref.js';
+
+export const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ');
+
+export const INDEX_MEDIA_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json'
+];
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string };
+  annotations?: Record<string, string>;
+  artifactType?: string;
+}
+
+export interface Manifest {
+  schemaVersion: number;
+  mediaType?: string;
+  artifactType?: string;
+  config?: Descriptor;
+  layers?: Descriptor[];
+  manifests?: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+export interface FetchedManifest {
+  digest: string;
+  mediaType: string;
+  manifest: Manifest;
+}
+
+export class RegistryError extends Error {
+  override readonly name: string = 'RegistryError';
+  constructor(
+    message: string,
+    readonly status?: number
+  ) {
+    super(message);
+  }
+}
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+export class RegistryClient {
+  private readonly base: string;
+  private readonly tokens = new Map<string, string>();
+
+  constructor(
+    readonly registry: string,
+    private readonly credentials?: RegistryCredentials
+  ) {
+    this.base = `${isInsecureRegistry(registry) ? 'http' : 'https'}://${registry === 'docker.io' ? 'registry-1.docker.io' : registry}`;
+  }
+
+  async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
+    const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
+    if (res.status === 404) throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
+    await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
+    const body = await res.text();
+    const manifest = JSON.parse(body) as Manifest;
+    const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
+    return { digest, mediaType: manifest.mediaType ?? res.headers.get('content-type') ?? '', manifest };
+  }
+
+  /** The digest a tag (or digest) resolves to, or undefined when it does not exist. */
+  async resolve(repository: string, reference: string): Promise<string | undefined> {
+    const res = await this.request('HEAD', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
+    if (res.status === 404) return undefined;
+    await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`);
+    return res.headers.get('docker-content-digest') ?? (await this.getManifest(repository, reference)).digest;
+  }
+
+  async listTags(repository: string): Promise<string[]> {
+    const res = await this.request('GET', repository, 'tags/list');
+    if (res.status === 404) return [];
+    await this.ensureOk(res, `GET tags ${repository}`);
+    const body = (await res.json()) as { tags?: string[] | null };
+    return body.tags ?? [];
+  }
+
+  async deleteManifest(repository: string, digest: string): Promise<void> {
+    const res = await this.request('DELETE', repository, `manifests/${digest}`);
+    if (res.status === 404) return;
+    await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`);
+  }
+
+  private async ensureOk(res: Response, what: string): Promise<void> {
+    if (res.ok) return;
+    const text = await res.text().catch(() => '');
+    throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), res.status);
+  }
+
+  private async request(
+    method: string,
+    repository: string,
+    path: string,
+    headers: Record<string, string> = {}
+  ): Promise<Response> {
+    const url = `${this.base}/v2/${repository}/${path}`;
+    const send = async (): Promise<Response> => {
+      const token = this.tokens.get(repository);
+      try {
+        return await fetch(url, {
+          method,
+          headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }
+        });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        throw new RegistryError(`registry ${this.registry} is unreachable (${cause}) — is it running and is the address right?`);
+      }
+    };
+    let res = await send();
+    if (res.status === 401 && !this.tokens.has(repository)) {
+      const challenge = res.headers.get('www-authenticate') ?? '';
+      await res.arrayBuffer().catch(() => undefined);
+      this.tokens.set(repository, await this.fetchToken(challenge, repository));
+      res = await send();
+    }
+    return res;
+  }
+
+  private async fetchToken(challenge: string, repository: string): Promise<string> {
+    const params = Object.fromEntries(
+      [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string])
+    );
+    if (!/^Bearer/i.test(challenge) || !params.realm) {
+      throw new RegistryError(`${this.registry} asked for authentication Slipway does not support: '${challenge}'`, 401);
+    }
+    const url = new URL(params.realm);
+    if (params.service) url.searchParams.set('service', params.service);
+    url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
+    const auth = this.credentials
+      ? { authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}` }
+      : undefined;
+    const res = await fetch(url, { headers: auth });
+    if (!res.ok) throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new RegistryError(`token response from ${url.origin} carried no token`);
+    return token;
+  }
+}
+
+export async function sha256Digest(body: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+}
+
+/** Compressed size of an image manifest: config + layers, as pushed. */
+export function compressedSize(manifest: Manifest): number {
+  return (manifest.config?.size ?? 0) + (manifest.layers ?? []).reduce((sum, layer) => sum + layer.size, 0);
+}
