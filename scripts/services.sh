@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Start/stop the shared dockerd and the local OCI registry (127.0.0.1:5000, delete enabled).
-#   scripts/services.sh up    start whichever is not running; records the PIDs it started
-#   scripts/services.sh down  stop only the processes that `up` started (by PID), nothing else
+#   scripts/services.sh up    start whichever is not running; records the PIDs it started in $SLIPWAY_SERVICES_STATE
+#   scripts/services.sh down  stop only the processes that `up` recorded there (by PID), nothing else
+# Callers give each invocation its own state dir (scripts/env.sh does) so one run never stops another's daemons.
 set -euo pipefail
 STATE=${SLIPWAY_SERVICES_STATE:-/tmp/slipway-services}
+REGISTRY_DATA=${SLIPWAY_REGISTRY_DATA:-/var/lib/slipway-registry}
 mkdir -p "$STATE"
 REGISTRY_ADDR=127.0.0.1:5000
 
@@ -31,14 +33,14 @@ up() {
   if registry_up; then
     echo "services: registry already answering on $REGISTRY_ADDR"
   else
-    mkdir -p "$STATE/registry-data"
+    mkdir -p "$REGISTRY_DATA"
     cat >"$STATE/registry.yml" <<YML
 version: 0.1
 log:
   level: warn
 storage:
   filesystem:
-    rootdirectory: $STATE/registry-data
+    rootdirectory: $REGISTRY_DATA
   delete:
     enabled: true
 http:
