@@ -1,8 +1,5 @@
 // Jest runs the TypeScript sources as ESM (ts-jest); integration tests spawn the bundled dist/ actions.
-const tsJest = [
-  'ts-jest',
-  { useESM: true, isolatedModules: true, diagnostics: false, tsconfig: 'tsconfig.json' }
-];
+const tsJest = ['ts-jest', { useESM: true, diagnostics: false, tsconfig: 'tsconfig.json' }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
@@ -10,6 +7,8 @@ const common = {
   testEnvironment: 'node'
 };
 export default {
+  // integration tests build and push real images; a unit test never gets near this
+  testTimeout: 180_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   const before = repo.head();
   const after = repo.change(values.change!, 'feat(api): change the api and the shared library');
   repo.push('main');
-  console.log(`[${elapsed()}] example monorepo at ${repo.dir}: push ${before.slice(0, 7)}..${after.slice(0, 7)} changing ${values.change!.join(', ')}`);
+  console.log(
+    `[${elapsed()}] example monorepo at ${repo.dir}: push ${before.slice(0, 7)}..${after.slice(0, 7)} changing ${values.change!.join(', ')}`
+  );
   const common = {
     workspace: repo.dir,
     event: pushEvent({ repo: repoInfo, ref: 'refs/heads/main', before, after }),
@@ -49,23 +51,40 @@ async function main(): Promise<void> {
   const plan = check('plan', await runAction('plan', common));
   const matrix = JSON.parse(plan.outputs.matrix ?? '{}') as { include: Array<{ service: string }> };
   console.log(`[${elapsed()}] plan: ${plan.outputs.reason}`);
-  for (const d of JSON.parse(plan.outputs.decisions ?? '[]') as Array<{ service: string; build: boolean; reason: string }>) {
+  for (const d of JSON.parse(plan.outputs.decisions ?? '[]') as Array<{
+    service: string;
+    build: boolean;
+    reason: string;
+  }>) {
     console.log(`    ${d.build ? 'build' : 'skip '} ${d.service.padEnd(10)} ${d.reason}`);
   }
 
   const records: ImageRecord[] = [];
   for (const { service } of matrix.include) {
-    const tags = check(`tags ${service}`, await runAction('tags', { ...common, inputs: { service, registry: values.registry! } }));
+    const tags = check(
+      `tags ${service}`,
+      await runAction('tags', { ...common, inputs: { service, registry: values.registry! } })
+    );
     const build = check(
       `build ${service}`,
       await runAction('build', {
         ...common,
-        inputs: { service, tags: tags.outputs.tags!, labels: tags.outputs.labels!, annotations: tags.outputs.annotations!, network: 'host', 'size-budget': '200MB', 'build-args': `VERSION=${tags.outputs.version}\nREVISION=${after}` }
+        inputs: {
+          service,
+          tags: tags.outputs.tags!,
+          labels: tags.outputs.labels!,
+          annotations: tags.outputs.annotations!,
+          network: 'host',
+          'size-budget': '200MB',
+          'build-args': `VERSION=${tags.outputs.version}\nREVISION=${after}`
+        }
       })
     );
     const record = JSON.parse(build.outputs['image-record']!) as ImageRecord;
     records.push(record);
-    console.log(`[${elapsed()}] built ${service}: ${record.ref} (${(record.compressedSize / 1e6).toFixed(2)} MB)`);
+    console.log(
+      `[${elapsed()}] built ${service}: ${record.ref} (${(record.compressedSize / 1e6).toFixed(2)} MB)`
+    );
     for (const tag of record.tags) console.log(`    ${tag}`);
   }
 
@@ -74,10 +93,13 @@ async function main(): Promise<void> {
     for (const tag of record.tags) {
       const ref = parseImageRef(tag);
       const digest = await new RegistryClient(ref.registry).resolve(ref.repository, ref.tag!);
-      if (digest !== record.digest) throw new Error(`${tag} resolves to ${digest}, expected ${record.digest}`);
+      if (digest !== record.digest)
+        throw new Error(`${tag} resolves to ${digest}, expected ${record.digest}`);
     }
   }
-  console.log(`[${elapsed()}] pipeline done: ${records.length} image(s) pushed to ${values.registry}, every tag verified against its digest`);
+  console.log(
+    `[${elapsed()}] pipeline done: ${records.length} image(s) pushed to ${values.registry}, every tag verified against its digest`
+  );
 }
 
 main().catch((error: unknown) => {

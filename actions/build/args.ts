@@ -33,7 +33,8 @@ export function getBuildArgs(inputs: BuildInputs): string[] {
   if (inputs.platforms.length) args.push('--platform', inputs.platforms.join(','));
   for (const [key, value] of Object.entries(inputs.buildArgs)) args.push('--build-arg', `${key}=${value}`);
   for (const [key, value] of Object.entries(inputs.labels)) args.push('--label', `${key}=${value}`);
-  if (inputs.supportsAnnotations) for (const annotation of inputs.annotations) args.push('--annotation', annotation);
+  if (inputs.supportsAnnotations)
+    for (const annotation of inputs.annotations) args.push('--annotation', annotation);
   for (const tag of inputs.tags) args.push('--tag', tag);
   for (const cache of inputs.cacheFrom) args.push('--cache-from', cache);
   for (const cache of inputs.cacheTo) args.push('--cache-to', cache);
@@ -61,13 +62,24 @@ export function cacheFlags(
 ): { from: string[]; to: string[] } {
   const exportable = opts.driver !== 'docker';
   const resolved: CacheMode =
-    mode === 'auto' ? (opts.onGitHub && exportable ? 'gha' : opts.cacheRef ? (exportable ? 'registry' : 'inline') : 'none') : mode;
+    mode === 'auto'
+      ? opts.onGitHub && exportable
+        ? 'gha'
+        : opts.cacheRef
+          ? exportable
+            ? 'registry'
+            : 'inline'
+          : 'none'
+      : mode;
   switch (resolved) {
     case 'gha':
       return { from: [`type=gha,scope=${opts.service}`], to: [`type=gha,scope=${opts.service},mode=max`] };
     case 'registry':
       return opts.cacheRef
-        ? { from: [`type=registry,ref=${opts.cacheRef}`], to: [`type=registry,ref=${opts.cacheRef},mode=max`] }
+        ? {
+            from: [`type=registry,ref=${opts.cacheRef}`],
+            to: [`type=registry,ref=${opts.cacheRef},mode=max`]
+          }
         : { from: [], to: [] };
     case 'inline':
       return { from: opts.cacheRef ? [`type=registry,ref=${opts.cacheRef}`] : [], to: ['type=inline'] };

@@ -17,7 +17,9 @@ export function parseSize(raw: string | undefined, inputName: string): number | 
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
   const unit = (m?.[2] || 'b').toLowerCase();
   if (!m || !(unit in UNITS)) {
-    throw new ConfigurationError(`Input '${inputName}': '${raw}' is not a size; use e.g. 200MB, 150MiB or a byte count`);
+    throw new ConfigurationError(
+      `Input '${inputName}': '${raw}' is not a size; use e.g. 200MB, 150MiB or a byte count`
+    );
   }
   return Math.round(Number(m[1]) * (UNITS[unit] as number));
 }
@@ -35,7 +37,8 @@ export interface BudgetVerdict {
 }
 
 export function checkBudget(service: string, size: number, budget: number | undefined): BudgetVerdict {
-  if (budget === undefined) return { ok: true, message: `${service}: ${formatSize(size)} compressed (no budget)` };
+  if (budget === undefined)
+    return { ok: true, message: `${service}: ${formatSize(size)} compressed (no budget)` };
   const ok = size <= budget;
   return {
     ok,

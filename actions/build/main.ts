@@ -37,11 +37,14 @@ export async function run(): Promise<void> {
   const load = boolInput('load', false);
   const tags = listInput('tags', { comma: false });
   if (tags.length === 0) {
-    throw new ConfigurationError("Input 'tags' is empty: pass the 'tags' output of the Slipway tags action (one image:tag per line)");
+    throw new ConfigurationError(
+      "Input 'tags' is empty: pass the 'tags' output of the Slipway tags action (one image:tag per line)"
+    );
   }
   const refs = tags.map((tag) => ({ tag, ...parseImageRef(tag) }));
   for (const ref of refs) {
-    if (!ref.tag || ref.digest) throw new ConfigurationError(`Input 'tags': '${ref.tag}' must be image:tag (no digest)`);
+    if (!ref.tag || ref.digest)
+      throw new ConfigurationError(`Input 'tags': '${ref.tag}' must be image:tag (no digest)`);
   }
   const first = refs[0]!;
   const image = optionalString('image') ?? `${first.registry}/${first.repository}`;
@@ -62,14 +65,18 @@ export async function run(): Promise<void> {
     service: service.name,
     cacheRef: push ? `${image}:buildcache` : undefined,
     driver,
-    onGitHub: Boolean(process.env.ACTIONS_RUNTIME_TOKEN && (process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL))
+    onGitHub: Boolean(
+      process.env.ACTIONS_RUNTIME_TOKEN && (process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL)
+    )
   });
   const tmp = path.join(process.env.RUNNER_TEMP || root, 'slipway');
   mkdirSync(tmp, { recursive: true });
   const metadataFile = path.join(tmp, `${service.name}.buildx-metadata.json`);
   const annotations = listInput('annotations', { comma: false });
   if (annotations.length && driver === 'docker') {
-    core.warning('The docker buildx driver does not write OCI annotations; they are left out (the labels carry the same metadata).');
+    core.warning(
+      'The docker buildx driver does not write OCI annotations; they are left out (the labels carry the same metadata).'
+    );
   }
   const args = getBuildArgs({
     repoRoot: root,
@@ -81,8 +88,12 @@ export async function run(): Promise<void> {
     platforms,
     push,
     load,
-    cacheFrom: listInput('cache-from', { comma: false }).length ? listInput('cache-from', { comma: false }) : cache.from,
-    cacheTo: listInput('cache-to', { comma: false }).length ? listInput('cache-to', { comma: false }) : cache.to,
+    cacheFrom: listInput('cache-from', { comma: false }).length
+      ? listInput('cache-from', { comma: false })
+      : cache.from,
+    cacheTo: listInput('cache-to', { comma: false }).length
+      ? listInput('cache-to', { comma: false })
+      : cache.to,
     network: optionalString('network'),
     builder,
     provenance: optionalString('provenance'),
@@ -120,20 +131,30 @@ export async function run(): Promise<void> {
   const imageRef = parseImageRef(image);
   const credentials =
     dockerConfigCredentials(imageRef.registry) ??
-    (optionalString('github-token') ? { username: process.env.GITHUB_ACTOR || 'slipway', password: optionalString('github-token')! } : undefined);
+    (optionalString('github-token')
+      ? { username: process.env.GITHUB_ACTOR || 'slipway', password: optionalString('github-token')! }
+      : undefined);
   const clients = new Map<string, RegistryClient>();
   const clientFor = (registry: string): RegistryClient => {
-    if (!clients.has(registry)) clients.set(registry, new RegistryClient(registry, dockerConfigCredentials(registry) ?? credentials));
+    if (!clients.has(registry))
+      clients.set(registry, new RegistryClient(registry, dockerConfigCredentials(registry) ?? credentials));
     return clients.get(registry)!;
   };
   // Every pushed tag must now resolve to the digest buildx reported: catches a racing push to the same tag.
   for (const ref of refs) {
     const resolved = await clientFor(ref.registry).resolve(ref.repository, ref.tag);
     if (resolved !== digest) {
-      throw new Error(`${ref.tag} resolves to ${resolved ?? 'nothing'} in the registry, expected ${digest}: another push raced this one`);
+      throw new Error(
+        `${ref.tag} resolves to ${resolved ?? 'nothing'} in the registry, expected ${digest}: another push raced this one`
+      );
     }
   }
-  const described = await describeImage(clientFor(imageRef.registry), imageRef.repository, digest, platforms[0] ?? 'linux/amd64');
+  const described = await describeImage(
+    clientFor(imageRef.registry),
+    imageRef.repository,
+    digest,
+    platforms[0] ?? 'linux/amd64'
+  );
   const record = makeImageRecord({
     service: service.name,
     image,
@@ -170,6 +191,14 @@ export async function run(): Promise<void> {
   await writeTableSummary(
     `Slipway build: ${service.name}`,
     ['Image', 'Digest', 'Platforms', 'Compressed size', 'Tags'],
-    [[image, `\`${digest}\``, record.platforms.map((p) => p.platform).join(', '), formatSize(record.compressedSize), tags.map((t) => `\`${t.slice(image.length)}\``).join(' ')]]
+    [
+      [
+        image,
+        `\`${digest}\``,
+        record.platforms.map((p) => p.platform).join(', '),
+        formatSize(record.compressedSize),
+        tags.map((t) => `\`${t.slice(image.length)}\``).join(' ')
+      ]
+    ]
   );
 }

@@ -14,7 +14,10 @@ export async function describeImage(
 ): Promise<{ mediaType: string; platforms: PlatformImage[] }> {
   const top = await client.getManifest(repository, digest);
   if (!INDEX_MEDIA_TYPES.includes(top.mediaType)) {
-    return { mediaType: top.mediaType, platforms: [{ platform: singlePlatform, digest, compressedSize: compressedSize(top.manifest) }] };
+    return {
+      mediaType: top.mediaType,
+      platforms: [{ platform: singlePlatform, digest, compressedSize: compressedSize(top.manifest) }]
+    };
   }
   const platforms: PlatformImage[] = [];
   for (const descriptor of top.manifest.manifests ?? []) {
@@ -22,7 +25,11 @@ export async function describeImage(
     if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
     if (!descriptor.platform) continue;
     const child = await client.getManifest(repository, descriptor.digest);
-    platforms.push({ platform: platformName(descriptor.platform), digest: descriptor.digest, compressedSize: compressedSize(child.manifest) });
+    platforms.push({
+      platform: platformName(descriptor.platform),
+      digest: descriptor.digest,
+      compressedSize: compressedSize(child.manifest)
+    });
   }
   return { mediaType: top.mediaType, platforms };
 }

@@ -31,15 +31,20 @@ export async function execTool(tool: string, args: string[], options: ExecOption
   let result: ExecResult;
   try {
     result = await actionsExec.getExecOutput(tool, args, {
-    cwd: options.cwd,
-    env: options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined,
-    input: options.input === undefined ? undefined : Buffer.from(options.input),
-    ignoreReturnCode: true,
-    silent: !options.echo
+      cwd: options.cwd,
+      env: options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined,
+      input: options.input === undefined ? undefined : Buffer.from(options.input),
+      ignoreReturnCode: true,
+      silent: !options.echo
     });
   } catch (error) {
     // @actions/exec throws before spawning when the executable is not on PATH.
-    throw new ToolError(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
+    throw new ToolError(
+      tool,
+      127,
+      error instanceof Error ? error.message : String(error),
+      `install ${tool} or put it on PATH`
+    );
   }
   if (result.exitCode !== 0 && !options.ignoreReturnCode) {
     const command = [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');

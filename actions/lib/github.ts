@@ -38,5 +38,10 @@ export function eventContext(): {
   payload: Record<string, unknown>;
 } {
   const ctx = github.context;
-  return { eventName: ctx.eventName, ref: ctx.ref, sha: ctx.sha, payload: ctx.payload as Record<string, unknown> };
+  return {
+    eventName: ctx.eventName,
+    ref: ctx.ref,
+    sha: ctx.sha,
+    payload: ctx.payload as Record<string, unknown>
+  };
 }

@@ -51,11 +51,14 @@ export function parseImageRecord(raw: string | unknown, inputName = 'image-recor
     }
   }
   const fail = (what: string): never => {
-    throw new ConfigurationError(`Input '${inputName}': ${what}; pass the 'image-record' output of the build action`);
+    throw new ConfigurationError(
+      `Input '${inputName}': ${what}; pass the 'image-record' output of the build action`
+    );
   };
   if (typeof value !== 'object' || value === null) return fail('expected a JSON object');
   const record = value as Partial<ImageRecord>;
-  if (record.schema !== IMAGE_RECORD_SCHEMA) fail(`schema must be '${IMAGE_RECORD_SCHEMA}', got '${String(record.schema)}'`);
+  if (record.schema !== IMAGE_RECORD_SCHEMA)
+    fail(`schema must be '${IMAGE_RECORD_SCHEMA}', got '${String(record.schema)}'`);
   if (typeof record.service !== 'string' || record.service === '') fail("'service' is missing");
   if (typeof record.image !== 'string') fail("'image' is missing");
   if (typeof record.digest !== 'string' || !DIGEST_RE.test(record.digest)) {

@@ -70,7 +70,8 @@ export class RegistryClient {
 
   async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
     const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
-    if (res.status === 404) throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
+    if (res.status === 404)
+      throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
     await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
     const body = await res.text();
     const manifest = JSON.parse(body) as Manifest;
@@ -103,7 +104,10 @@ export class RegistryClient {
   private async ensureOk(res: Response, what: string): Promise<void> {
     if (res.ok) return;
     const text = await res.text().catch(() => '');
-    throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), res.status);
+    throw new RegistryError(
+      `${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(),
+      res.status
+    );
   }
 
   private async request(
@@ -122,7 +126,9 @@ export class RegistryClient {
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-        throw new RegistryError(`registry ${this.registry} is unreachable (${cause}) — is it running and is the address right?`);
+        throw new RegistryError(
+          `registry ${this.registry} is unreachable (${cause}) — is it running and is the address right?`
+        );
       }
     };
     let res = await send();
@@ -140,16 +146,22 @@ export class RegistryClient {
       [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string])
     );
     if (!/^Bearer/i.test(challenge) || !params.realm) {
-      throw new RegistryError(`${this.registry} asked for authentication Slipway does not support: '${challenge}'`, 401);
+      throw new RegistryError(
+        `${this.registry} asked for authentication Slipway does not support: '${challenge}'`,
+        401
+      );
     }
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
     const auth = this.credentials
-      ? { authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}` }
+      ? {
+          authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
+        }
       : undefined;
     const res = await fetch(url, { headers: auth });
-    if (!res.ok) throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
+    if (!res.ok)
+      throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`token response from ${url.origin} carried no token`);

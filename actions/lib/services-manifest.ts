@@ -71,7 +71,9 @@ const schema = {
   }
 } as const;
 
-const validate = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(schema);
+const validate = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(
+  schema
+);
 
 function lineOf(doc: Document, counter: LineCounter, instancePath: string): number | undefined {
   const segments = instancePath
@@ -108,7 +110,9 @@ export function parseServicesManifest(text: string, file: string): ServicesManif
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
-    throw new ConfigurationError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`);
+    throw new ConfigurationError(
+      `${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`
+    );
   }
   const data: unknown = doc.toJS();
   if (!validate(data)) {
@@ -147,9 +151,14 @@ export function parseServicesManifest(text: string, file: string): ServicesManif
     seen.set(s.name, line ?? 0);
     const context = normalizeRel(s.context ?? '.');
     const dockerfile = normalizeRel(s.dockerfile ?? path.posix.join(context, 'Dockerfile'));
-    for (const [key, value] of [['context', context], ['dockerfile', dockerfile]] as const) {
+    for (const [key, value] of [
+      ['context', context],
+      ['dockerfile', dockerfile]
+    ] as const) {
       if (value.startsWith('..') || path.posix.isAbsolute(value)) {
-        throw new ConfigurationError(`${file}${line ? `:${line}` : ''}: service '${s.name}': ${key} '${value}' must stay inside the repository`);
+        throw new ConfigurationError(
+          `${file}${line ? `:${line}` : ''}: service '${s.name}': ${key} '${value}' must stay inside the repository`
+        );
       }
     }
     const paths = s.paths ?? [context === '.' ? '**' : `${context}/**`, dockerfile];
@@ -180,7 +189,10 @@ function normalizeRel(p: string): string {
 }
 
 /** Reads the manifest from a repository checkout and checks that every context and Dockerfile exists. */
-export function loadServicesManifest(repoRoot: string, manifestPath = DEFAULT_MANIFEST_PATH): ServicesManifest {
+export function loadServicesManifest(
+  repoRoot: string,
+  manifestPath = DEFAULT_MANIFEST_PATH
+): ServicesManifest {
   const file = path.resolve(repoRoot, manifestPath);
   if (!existsSync(file)) {
     throw new ConfigurationError(
@@ -191,7 +203,9 @@ export function loadServicesManifest(repoRoot: string, manifestPath = DEFAULT_MA
   for (const service of manifest.services) {
     const context = path.resolve(repoRoot, service.context);
     if (!existsSync(context) || !statSync(context).isDirectory()) {
-      throw new ConfigurationError(`${manifestPath}: service '${service.name}': context '${service.context}' is not a directory`);
+      throw new ConfigurationError(
+        `${manifestPath}: service '${service.name}': context '${service.context}' is not a directory`
+      );
     }
     if (!existsSync(path.resolve(repoRoot, service.dockerfile))) {
       throw new ConfigurationError(

@@ -34,7 +34,10 @@ export class Git {
   /** Deepens a shallow clone; false when it is no longer shallow or the remote is gone. */
   async deepen(by: number): Promise<boolean> {
     if (!(await this.isShallow()) || !(await this.hasRemote())) return false;
-    const args = by > 0 ? ['fetch', '--no-tags', `--deepen=${by}`, this.remote] : ['fetch', '--no-tags', '--unshallow', this.remote];
+    const args =
+      by > 0
+        ? ['fetch', '--no-tags', `--deepen=${by}`, this.remote]
+        : ['fetch', '--no-tags', '--unshallow', this.remote];
     return (await this.git(args, true)).exitCode === 0;
   }
 

@@ -6,8 +6,7 @@
 import { type Git, ZERO_SHA } from './git.js';
 
 export type ChangeRange =
-  | { kind: 'diff'; base: string; head: string; reason: string }
-  | { kind: 'all'; reason: string };
+  { kind: 'diff'; base: string; head: string; reason: string } | { kind: 'all'; reason: string };
 
 export interface RangeEvent {
   eventName: string;
@@ -39,7 +38,10 @@ async function ensureCommit(git: Git, sha: string): Promise<boolean> {
 }
 
 async function defaultBranchTip(git: Git, defaultBranch: string): Promise<string | undefined> {
-  return (await git.revParse(`refs/remotes/${git.remote}/${defaultBranch}`)) ?? (await git.revParse(`refs/heads/${defaultBranch}`));
+  return (
+    (await git.revParse(`refs/remotes/${git.remote}/${defaultBranch}`)) ??
+    (await git.revParse(`refs/heads/${defaultBranch}`))
+  );
 }
 
 export async function resolveRange(git: Git, event: RangeEvent): Promise<ChangeRange> {
@@ -52,11 +54,19 @@ export async function resolveRange(git: Git, event: RangeEvent): Promise<ChangeR
     }
     const mergeBase = await withHistory(git, () => git.mergeBase(base, head));
     return mergeBase
-      ? { kind: 'diff', base: mergeBase, head, reason: `pull request: merge-base ${mergeBase.slice(0, 7)}..${head.slice(0, 7)}` }
+      ? {
+          kind: 'diff',
+          base: mergeBase,
+          head,
+          reason: `pull request: merge-base ${mergeBase.slice(0, 7)}..${head.slice(0, 7)}`
+        }
       : { kind: 'all', reason: 'pull request: no merge-base with the base branch' };
   }
   if (event.eventName !== 'push' || isTag) {
-    return { kind: 'all', reason: isTag ? `tag push ${event.ref.slice(10)}` : `${event.eventName} event builds every service` };
+    return {
+      kind: 'all',
+      reason: isTag ? `tag push ${event.ref.slice(10)}` : `${event.eventName} event builds every service`
+    };
   }
 
   const head = event.after ?? event.sha;
@@ -65,20 +75,34 @@ export async function resolveRange(git: Git, event: RangeEvent): Promise<ChangeR
   const before = event.before && event.before !== ZERO_SHA ? event.before : undefined;
 
   if (before && (await ensureCommit(git, before))) {
-    const ancestor = await withHistory(git, async () => ((await git.isAncestor(before, head)) ? true : undefined));
-    if (ancestor) return { kind: 'diff', base: before, head, reason: `push ${before.slice(0, 7)}..${head.slice(0, 7)}` };
+    const ancestor = await withHistory(git, async () =>
+      (await git.isAncestor(before, head)) ? true : undefined
+    );
+    if (ancestor)
+      return { kind: 'diff', base: before, head, reason: `push ${before.slice(0, 7)}..${head.slice(0, 7)}` };
   }
   const kind = before ? 'force-push' : 'first push';
   if (!onDefault) {
     const tip = await defaultBranchTip(git, event.defaultBranch);
     const base = tip && (await withHistory(git, () => git.mergeBase(tip, head)));
     if (base && base !== head) {
-      return { kind: 'diff', base, head, reason: `${kind}: merge-base with ${event.defaultBranch} ${base.slice(0, 7)}..${head.slice(0, 7)}` };
+      return {
+        kind: 'diff',
+        base,
+        head,
+        reason: `${kind}: merge-base with ${event.defaultBranch} ${base.slice(0, 7)}..${head.slice(0, 7)}`
+      };
     }
   }
   if (before && (await git.hasCommit(before))) {
     const base = await withHistory(git, () => git.mergeBase(before, head));
-    if (base) return { kind: 'diff', base, head, reason: `${kind}: merge-base with the old tip ${base.slice(0, 7)}..${head.slice(0, 7)}` };
+    if (base)
+      return {
+        kind: 'diff',
+        base,
+        head,
+        reason: `${kind}: merge-base with the old tip ${base.slice(0, 7)}..${head.slice(0, 7)}`
+      };
   }
   return { kind: 'all', reason: `${kind} with no common history: every service` };
 }

@@ -22,7 +22,12 @@ export function selectChangedServices(manifest: ServicesManifest, changed: strin
   const sharedHits = manifest.sharedPaths.length ? changed.filter((f) => shared(f)) : [];
   return manifest.services.map((service: ServiceSpec) => {
     if (sharedHits.length > 0) {
-      return { service: service.name, build: true, reason: `shared path changed: ${describeMatches(sharedHits)}`, matched: sharedHits };
+      return {
+        service: service.name,
+        build: true,
+        reason: `shared path changed: ${describeMatches(sharedHits)}`,
+        matched: sharedHits
+      };
     }
     const matcher = picomatch(service.paths, MATCH_OPTIONS);
     const hits = changed.filter((f) => matcher(f));
@@ -54,11 +59,19 @@ export interface MatrixEntry {
 }
 
 /** `strategy.matrix` JSON: `{ include: [...] }` with one entry per service to build. */
-export function buildMatrix(manifest: ServicesManifest, decisions: ServiceDecision[]): { include: MatrixEntry[] } {
+export function buildMatrix(
+  manifest: ServicesManifest,
+  decisions: ServiceDecision[]
+): { include: MatrixEntry[] } {
   const selected = new Set(decisions.filter((d) => d.build).map((d) => d.service));
   return {
     include: manifest.services
       .filter((s) => selected.has(s.name))
-      .map((s) => ({ service: s.name, context: s.context, dockerfile: s.dockerfile, platforms: s.platforms.join(',') }))
+      .map((s) => ({
+        service: s.name,
+        context: s.context,
+        dockerfile: s.dockerfile,
+        platforms: s.platforms.join(',')
+      }))
   };
 }

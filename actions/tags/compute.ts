@@ -19,6 +19,7 @@ import {
   isRawStatement,
   parseFlavor,
   parseTagRules,
+  slipwayDefaultRules,
   TagRuleError,
   parseTemplate,
   GLOBAL_EXPRESSIONS,
@@ -30,7 +31,7 @@ import {
   type TemplateSegment
 } from './rules.js';
 
-export { parseImages, TagRuleError, SLIPWAY_DEFAULT_TAG_RULES } from './rules.js';
+export { parseImages, TagRuleError, SLIPWAY_DEFAULT_TAG_RULES, slipwayDefaultRules } from './rules.js';
 
 export interface TagsContext {
   /** push | pull_request | pull_request_target | schedule | workflow_dispatch | release | ... */
@@ -94,7 +95,7 @@ const DEFAULT_SHORT_SHA_LENGTH = 7;
 export function computeTags(ctx: TagsContext, opts: TagsOptions): TagsResult {
   const event = resolveEvent(ctx, opts);
   const flavor = parseFlavor(opts.flavor);
-  const rules = parseTagRules(opts.tags);
+  const rules = parseTagRules(opts.tags, slipwayDefaultRules(ctx.ref));
   const warnings: string[] = [];
   const version = computeVersion(rules, flavor, event, warnings);
   const images = opts.images.filter((image) => image.trim() !== '').map(normalizeImageName);

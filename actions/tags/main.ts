@@ -8,7 +8,13 @@ import { writeTableSummary } from '../lib/summary.js';
 import { type TagsContext, computeTags, ghcrImageName, parseImages } from './compute.js';
 
 interface Payload {
-  repository?: { name?: string; html_url?: string; description?: string | null; license?: { spdx_id?: string } | null; default_branch?: string };
+  repository?: {
+    name?: string;
+    html_url?: string;
+    description?: string | null;
+    license?: { spdx_id?: string } | null;
+    default_branch?: string;
+  };
   head_commit?: { timestamp?: string };
   pull_request?: { number?: number; head?: { ref?: string; sha?: string }; base?: { ref?: string } };
 }
@@ -24,12 +30,22 @@ interface RepoInfo {
 async function repositoryInfo(payload: Payload): Promise<RepoInfo> {
   const r = payload.repository;
   if (r?.name && r.html_url && r.default_branch) {
-    return { name: r.name, htmlUrl: r.html_url, description: r.description ?? undefined, license: r.license?.spdx_id ?? undefined, defaultBranch: r.default_branch };
+    return {
+      name: r.name,
+      htmlUrl: r.html_url,
+      description: r.description ?? undefined,
+      license: r.license?.spdx_id ?? undefined,
+      defaultBranch: r.default_branch
+    };
   }
   const { owner, repo } = currentRepo();
   const token = optionalString('github-token');
   if (!token) {
-    return { name: repo, htmlUrl: `${process.env.GITHUB_SERVER_URL || 'https://github.com'}/${owner}/${repo}`, defaultBranch: 'main' };
+    return {
+      name: repo,
+      htmlUrl: `${process.env.GITHUB_SERVER_URL || 'https://github.com'}/${owner}/${repo}`,
+      defaultBranch: 'main'
+    };
   }
   // The event carries no repository (some schedule/dispatch payloads): ask the API, as metadata-action does.
   const { data } = await getClient(token).rest.repos.get({ owner, repo });
@@ -47,14 +63,23 @@ function imagesFor(): string[] {
   const serviceName = optionalString('service');
   if (images) return parseImages(images);
   if (!serviceName) {
-    throw new ConfigurationError("Set input 'images' (metadata-action syntax) or 'service' (a name from the services manifest)");
+    throw new ConfigurationError(
+      "Set input 'images' (metadata-action syntax) or 'service' (a name from the services manifest)"
+    );
   }
   const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
   const manifest = loadServicesManifest(root, stringInput('manifest', DEFAULT_MANIFEST_PATH));
   const service = findService(manifest, serviceName);
   if (service.image) return [service.image.toLowerCase()];
   const owner = optionalString('owner') ?? process.env.GITHUB_REPOSITORY_OWNER ?? currentRepo().owner;
-  return [ghcrImageName(owner, service.name, optionalString('image-prefix') ?? manifest.imagePrefix, optionalString('registry') ?? manifest.registry)];
+  return [
+    ghcrImageName(
+      owner,
+      service.name,
+      optionalString('image-prefix') ?? manifest.imagePrefix,
+      optionalString('registry') ?? manifest.registry
+    )
+  ];
 }
 
 export async function run(): Promise<void> {
@@ -86,12 +111,18 @@ export async function run(): Promise<void> {
     sepTags: core.getInput('sep-tags', { trimWhitespace: false }) || '\n',
     sepLabels: core.getInput('sep-labels', { trimWhitespace: false }) || '\n',
     sepAnnotations: core.getInput('sep-annotations', { trimWhitespace: false }) || '\n',
-    annotationLevels: levels ? levels.split(',').map((l) => l.trim()).filter(Boolean) : undefined,
+    annotationLevels: levels
+      ? levels
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : undefined,
     prHeadShaForSha: process.env.DOCKER_METADATA_PR_HEAD_SHA === 'true',
     shortShaLength: shortSha ? Number(shortSha) : undefined
   });
   for (const warning of result.warnings) core.warning(warning);
-  if (result.tags.length === 0) core.warning(`No tag was produced for ${eventName} ${ref}; the build will have nothing to push`);
+  if (result.tags.length === 0)
+    core.warning(`No tag was produced for ${eventName} ${ref}; the build will have nothing to push`);
   core.info(`version: ${result.version}`);
   for (const tag of result.tags) core.info(`tag: ${tag}`);
   setOutputs({
@@ -102,5 +133,10 @@ export async function run(): Promise<void> {
     json: result.json,
     images: images.join('\n')
   });
-  await writeTableSummary('Slipway tags', ['Image tag'], result.tags.map((t) => [`\`${t}\``]), `Version: \`${result.version || '(none)'}\``);
+  await writeTableSummary(
+    'Slipway tags',
+    ['Image tag'],
+    result.tags.map((t) => [`\`${t}\``]),
+    `Version: \`${result.version || '(none)'}\``
+  );
 }

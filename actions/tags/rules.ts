@@ -329,11 +329,24 @@ const TYPE_ATTRIBUTES: Record<TagRuleType, string[]> = {
 
 type Attributes = Map<string, string>;
 
-/** Parses the whole `tags` input, sorted by priority (highest first, stable); empty → Slipway's defaults. */
-export function parseTagRules(input: string): TagRule[] {
+/**
+ * Slipway's defaults for a ref. Off a branch (tags, pull requests) `{{branch}}` is empty, so the branch-prefixed
+ * sha rule would give a bare `860c190`; there the sha tag takes metadata-action's own `sha-` prefix instead.
+ */
+export function slipwayDefaultRules(ref: string): readonly string[] {
+  if (ref.startsWith('refs/heads/')) return SLIPWAY_DEFAULT_TAG_RULES;
+  return SLIPWAY_DEFAULT_TAG_RULES.map((rule) =>
+    rule === 'type=sha,prefix={{branch}}-' ? 'type=sha' : rule
+  );
+}
+
+/** Parses the whole `tags` input, sorted by priority (highest first, stable); empty → `defaults`. */
+export function parseTagRules(
+  input: string,
+  defaults: readonly string[] = SLIPWAY_DEFAULT_TAG_RULES
+): TagRule[] {
   const lines = splitInputLines(input);
-  const effective =
-    lines.length > 0 ? lines : SLIPWAY_DEFAULT_TAG_RULES.map((text, index) => ({ number: index + 1, text }));
+  const effective = lines.length > 0 ? lines : defaults.map((text, index) => ({ number: index + 1, text }));
   const rules = effective.map((line) => parseTagRule(line.text, `tags line ${line.number} '${line.text}'`));
   return rules.sort((a, b) => b.priority - a.priority);
 }

@@ -45109,7 +45109,9 @@ class RegistryClient {
             url.searchParams.set('service', params.service);
         url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
         const auth = this.credentials
-            ? { authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}` }
+            ? {
+                authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
+            }
             : undefined;
         const res = await fetch(url, { headers: auth });
         if (!res.ok)
@@ -45237,7 +45239,10 @@ function parseServicesManifest(text, file) {
         seen.set(s.name, line ?? 0);
         const context = normalizeRel(s.context ?? '.');
         const dockerfile = normalizeRel(s.dockerfile ?? external_node_path_namespaceObject.posix.join(context, 'Dockerfile'));
-        for (const [key, value] of [['context', context], ['dockerfile', dockerfile]]) {
+        for (const [key, value] of [
+            ['context', context],
+            ['dockerfile', dockerfile]
+        ]) {
             if (value.startsWith('..') || external_node_path_namespaceObject.posix.isAbsolute(value)) {
                 throw new errors/* ConfigurationError */.j1(`${file}${line ? `:${line}` : ''}: service '${s.name}': ${key} '${value}' must stay inside the repository`);
             }
@@ -45354,13 +45359,24 @@ function getBuildArgs(inputs) {
  */
 function cacheFlags(mode, opts) {
     const exportable = opts.driver !== 'docker';
-    const resolved = mode === 'auto' ? (opts.onGitHub && exportable ? 'gha' : opts.cacheRef ? (exportable ? 'registry' : 'inline') : 'none') : mode;
+    const resolved = mode === 'auto'
+        ? opts.onGitHub && exportable
+            ? 'gha'
+            : opts.cacheRef
+                ? exportable
+                    ? 'registry'
+                    : 'inline'
+                : 'none'
+        : mode;
     switch (resolved) {
         case 'gha':
             return { from: [`type=gha,scope=${opts.service}`], to: [`type=gha,scope=${opts.service},mode=max`] };
         case 'registry':
             return opts.cacheRef
-                ? { from: [`type=registry,ref=${opts.cacheRef}`], to: [`type=registry,ref=${opts.cacheRef},mode=max`] }
+                ? {
+                    from: [`type=registry,ref=${opts.cacheRef}`],
+                    to: [`type=registry,ref=${opts.cacheRef},mode=max`]
+                }
                 : { from: [], to: [] };
         case 'inline':
             return { from: opts.cacheRef ? [`type=registry,ref=${opts.cacheRef}`] : [], to: ['type=inline'] };
@@ -45481,7 +45497,10 @@ function platformName(p) {
 async function describeImage(client, repository, digest, singlePlatform) {
     const top = await client.getManifest(repository, digest);
     if (!INDEX_MEDIA_TYPES.includes(top.mediaType)) {
-        return { mediaType: top.mediaType, platforms: [{ platform: singlePlatform, digest, compressedSize: compressedSize(top.manifest) }] };
+        return {
+            mediaType: top.mediaType,
+            platforms: [{ platform: singlePlatform, digest, compressedSize: compressedSize(top.manifest) }]
+        };
     }
     const platforms = [];
     for (const descriptor of top.manifest.manifests ?? []) {
@@ -45491,7 +45510,11 @@ async function describeImage(client, repository, digest, singlePlatform) {
         if (!descriptor.platform)
             continue;
         const child = await client.getManifest(repository, descriptor.digest);
-        platforms.push({ platform: platformName(descriptor.platform), digest: descriptor.digest, compressedSize: compressedSize(child.manifest) });
+        platforms.push({
+            platform: platformName(descriptor.platform),
+            digest: descriptor.digest,
+            compressedSize: compressedSize(child.manifest)
+        });
     }
     return { mediaType: top.mediaType, platforms };
 }
@@ -45583,8 +45606,12 @@ async function run() {
         platforms,
         push,
         load,
-        cacheFrom: listInput('cache-from', { comma: false }).length ? listInput('cache-from', { comma: false }) : cache.from,
-        cacheTo: listInput('cache-to', { comma: false }).length ? listInput('cache-to', { comma: false }) : cache.to,
+        cacheFrom: listInput('cache-from', { comma: false }).length
+            ? listInput('cache-from', { comma: false })
+            : cache.from,
+        cacheTo: listInput('cache-to', { comma: false }).length
+            ? listInput('cache-to', { comma: false })
+            : cache.to,
         network: optionalString('network'),
         builder,
         provenance: optionalString('provenance'),
@@ -45618,7 +45645,9 @@ async function run() {
     }
     const imageRef = image_ref_parseImageRef(image);
     const credentials = dockerConfigCredentials(imageRef.registry) ??
-        (optionalString('github-token') ? { username: process.env.GITHUB_ACTOR || 'slipway', password: optionalString('github-token') } : undefined);
+        (optionalString('github-token')
+            ? { username: process.env.GITHUB_ACTOR || 'slipway', password: optionalString('github-token') }
+            : undefined);
     const clients = new Map();
     const clientFor = (registry) => {
         if (!clients.has(registry))
@@ -45664,7 +45693,15 @@ async function run() {
         metadata,
         pushed: true
     });
-    await writeTableSummary(`Slipway build: ${service.name}`, ['Image', 'Digest', 'Platforms', 'Compressed size', 'Tags'], [[image, `\`${digest}\``, record.platforms.map((p) => p.platform).join(', '), formatSize(record.compressedSize), tags.map((t) => `\`${t.slice(image.length)}\``).join(' ')]]);
+    await writeTableSummary(`Slipway build: ${service.name}`, ['Image', 'Digest', 'Platforms', 'Compressed size', 'Tags'], [
+        [
+            image,
+            `\`${digest}\``,
+            record.platforms.map((p) => p.platform).join(', '),
+            formatSize(record.compressedSize),
+            tags.map((t) => `\`${t.slice(image.length)}\``).join(' ')
+        ]
+    ]);
 }
 
 

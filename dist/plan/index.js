@@ -53249,7 +53249,12 @@ function currentRepo() {
 /** The parsed event payload (GITHUB_EVENT_PATH) and the fields Slipway reads from the environment. */
 function eventContext() {
     const ctx = github_context;
-    return { eventName: ctx.eventName, ref: ctx.ref, sha: ctx.sha, payload: ctx.payload };
+    return {
+        eventName: ctx.eventName,
+        ref: ctx.ref,
+        sha: ctx.sha,
+        payload: ctx.payload
+    };
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
@@ -53448,7 +53453,10 @@ function parseServicesManifest(text, file) {
         seen.set(s.name, line ?? 0);
         const context = normalizeRel(s.context ?? '.');
         const dockerfile = normalizeRel(s.dockerfile ?? external_node_path_namespaceObject.posix.join(context, 'Dockerfile'));
-        for (const [key, value] of [['context', context], ['dockerfile', dockerfile]]) {
+        for (const [key, value] of [
+            ['context', context],
+            ['dockerfile', dockerfile]
+        ]) {
             if (value.startsWith('..') || external_node_path_namespaceObject.posix.isAbsolute(value)) {
                 throw new errors/* ConfigurationError */.j1(`${file}${line ? `:${line}` : ''}: service '${s.name}': ${key} '${value}' must stay inside the repository`);
             }
@@ -53585,7 +53593,9 @@ class Git {
     async deepen(by) {
         if (!(await this.isShallow()) || !(await this.hasRemote()))
             return false;
-        const args = by > 0 ? ['fetch', '--no-tags', `--deepen=${by}`, this.remote] : ['fetch', '--no-tags', '--unshallow', this.remote];
+        const args = by > 0
+            ? ['fetch', '--no-tags', `--deepen=${by}`, this.remote]
+            : ['fetch', '--no-tags', '--unshallow', this.remote];
         return (await this.git(args, true)).exitCode === 0;
     }
     async isAncestor(ancestor, descendant) {
@@ -53631,7 +53641,8 @@ async function ensureCommit(git, sha) {
     return (await git.hasCommit(sha)) || ((await git.fetchCommit(sha)) && (await git.hasCommit(sha)));
 }
 async function defaultBranchTip(git, defaultBranch) {
-    return (await git.revParse(`refs/remotes/${git.remote}/${defaultBranch}`)) ?? (await git.revParse(`refs/heads/${defaultBranch}`));
+    return ((await git.revParse(`refs/remotes/${git.remote}/${defaultBranch}`)) ??
+        (await git.revParse(`refs/heads/${defaultBranch}`)));
 }
 async function resolveRange(git, event) {
     const isTag = event.ref.startsWith('refs/tags/');
@@ -53644,18 +53655,26 @@ async function resolveRange(git, event) {
         }
         const mergeBase = await withHistory(git, () => git.mergeBase(base, head));
         return mergeBase
-            ? { kind: 'diff', base: mergeBase, head, reason: `pull request: merge-base ${mergeBase.slice(0, 7)}..${head.slice(0, 7)}` }
+            ? {
+                kind: 'diff',
+                base: mergeBase,
+                head,
+                reason: `pull request: merge-base ${mergeBase.slice(0, 7)}..${head.slice(0, 7)}`
+            }
             : { kind: 'all', reason: 'pull request: no merge-base with the base branch' };
     }
     if (event.eventName !== 'push' || isTag) {
-        return { kind: 'all', reason: isTag ? `tag push ${event.ref.slice(10)}` : `${event.eventName} event builds every service` };
+        return {
+            kind: 'all',
+            reason: isTag ? `tag push ${event.ref.slice(10)}` : `${event.eventName} event builds every service`
+        };
     }
     const head = event.after ?? event.sha;
     const branch = event.ref.replace(/^refs\/heads\//, '');
     const onDefault = branch === event.defaultBranch;
     const before = event.before && event.before !== ZERO_SHA ? event.before : undefined;
     if (before && (await ensureCommit(git, before))) {
-        const ancestor = await withHistory(git, async () => ((await git.isAncestor(before, head)) ? true : undefined));
+        const ancestor = await withHistory(git, async () => (await git.isAncestor(before, head)) ? true : undefined);
         if (ancestor)
             return { kind: 'diff', base: before, head, reason: `push ${before.slice(0, 7)}..${head.slice(0, 7)}` };
     }
@@ -53664,13 +53683,23 @@ async function resolveRange(git, event) {
         const tip = await defaultBranchTip(git, event.defaultBranch);
         const base = tip && (await withHistory(git, () => git.mergeBase(tip, head)));
         if (base && base !== head) {
-            return { kind: 'diff', base, head, reason: `${kind}: merge-base with ${event.defaultBranch} ${base.slice(0, 7)}..${head.slice(0, 7)}` };
+            return {
+                kind: 'diff',
+                base,
+                head,
+                reason: `${kind}: merge-base with ${event.defaultBranch} ${base.slice(0, 7)}..${head.slice(0, 7)}`
+            };
         }
     }
     if (before && (await git.hasCommit(before))) {
         const base = await withHistory(git, () => git.mergeBase(before, head));
         if (base)
-            return { kind: 'diff', base, head, reason: `${kind}: merge-base with the old tip ${base.slice(0, 7)}..${head.slice(0, 7)}` };
+            return {
+                kind: 'diff',
+                base,
+                head,
+                reason: `${kind}: merge-base with the old tip ${base.slice(0, 7)}..${head.slice(0, 7)}`
+            };
     }
     return { kind: 'all', reason: `${kind} with no common history: every service` };
 }
@@ -53690,7 +53719,12 @@ function selectChangedServices(manifest, changed) {
     const sharedHits = manifest.sharedPaths.length ? changed.filter((f) => shared(f)) : [];
     return manifest.services.map((service) => {
         if (sharedHits.length > 0) {
-            return { service: service.name, build: true, reason: `shared path changed: ${describeMatches(sharedHits)}`, matched: sharedHits };
+            return {
+                service: service.name,
+                build: true,
+                reason: `shared path changed: ${describeMatches(sharedHits)}`,
+                matched: sharedHits
+            };
         }
         const matcher = picomatch(service.paths, MATCH_OPTIONS);
         const hits = changed.filter((f) => matcher(f));
@@ -53717,7 +53751,12 @@ function buildMatrix(manifest, decisions) {
     return {
         include: manifest.services
             .filter((s) => selected.has(s.name))
-            .map((s) => ({ service: s.name, context: s.context, dockerfile: s.dockerfile, platforms: s.platforms.join(',') }))
+            .map((s) => ({
+            service: s.name,
+            context: s.context,
+            dockerfile: s.dockerfile,
+            platforms: s.platforms.join(',')
+        }))
     };
 }
 

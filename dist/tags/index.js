@@ -53977,7 +53977,12 @@ function currentRepo() {
 /** The parsed event payload (GITHUB_EVENT_PATH) and the fields Slipway reads from the environment. */
 function eventContext() {
     const ctx = github_context;
-    return { eventName: ctx.eventName, ref: ctx.ref, sha: ctx.sha, payload: ctx.payload };
+    return {
+        eventName: ctx.eventName,
+        ref: ctx.ref,
+        sha: ctx.sha,
+        payload: ctx.payload
+    };
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
@@ -54176,7 +54181,10 @@ function parseServicesManifest(text, file) {
         seen.set(s.name, line ?? 0);
         const context = normalizeRel(s.context ?? '.');
         const dockerfile = normalizeRel(s.dockerfile ?? external_node_path_namespaceObject.posix.join(context, 'Dockerfile'));
-        for (const [key, value] of [['context', context], ['dockerfile', dockerfile]]) {
+        for (const [key, value] of [
+            ['context', context],
+            ['dockerfile', dockerfile]
+        ]) {
             if (value.startsWith('..') || external_node_path_namespaceObject.posix.isAbsolute(value)) {
                 throw new errors/* ConfigurationError */.j1(`${file}${line ? `:${line}` : ''}: service '${s.name}': ${key} '${value}' must stay inside the repository`);
             }
@@ -54563,10 +54571,19 @@ const TYPE_ATTRIBUTES = {
     raw: ['value'],
     sha: ['format']
 };
-/** Parses the whole `tags` input, sorted by priority (highest first, stable); empty → Slipway's defaults. */
-function parseTagRules(input) {
+/**
+ * Slipway's defaults for a ref. Off a branch (tags, pull requests) `{{branch}}` is empty, so the branch-prefixed
+ * sha rule would give a bare `860c190`; there the sha tag takes metadata-action's own `sha-` prefix instead.
+ */
+function slipwayDefaultRules(ref) {
+    if (ref.startsWith('refs/heads/'))
+        return SLIPWAY_DEFAULT_TAG_RULES;
+    return SLIPWAY_DEFAULT_TAG_RULES.map((rule) => rule === 'type=sha,prefix={{branch}}-' ? 'type=sha' : rule);
+}
+/** Parses the whole `tags` input, sorted by priority (highest first, stable); empty → `defaults`. */
+function parseTagRules(input, defaults = SLIPWAY_DEFAULT_TAG_RULES) {
     const lines = splitInputLines(input);
-    const effective = lines.length > 0 ? lines : SLIPWAY_DEFAULT_TAG_RULES.map((text, index) => ({ number: index + 1, text }));
+    const effective = lines.length > 0 ? lines : defaults.map((text, index) => ({ number: index + 1, text }));
     const rules = effective.map((line) => parseTagRule(line.text, `tags line ${line.number} '${line.text}'`));
     return rules.sort((a, b) => b.priority - a.priority);
 }
@@ -54805,7 +54822,7 @@ const DEFAULT_SHORT_SHA_LENGTH = 7;
 function computeTags(ctx, opts) {
     const event = resolveEvent(ctx, opts);
     const flavor = parseFlavor(opts.flavor);
-    const rules = parseTagRules(opts.tags);
+    const rules = parseTagRules(opts.tags, slipwayDefaultRules(ctx.ref));
     const warnings = [];
     const version = computeVersion(rules, flavor, event, warnings);
     const images = opts.images.filter((image) => image.trim() !== '').map(normalizeImageName);
@@ -55248,12 +55265,22 @@ function utcOffset(minutes, separator) {
 async function repositoryInfo(payload) {
     const r = payload.repository;
     if (r?.name && r.html_url && r.default_branch) {
-        return { name: r.name, htmlUrl: r.html_url, description: r.description ?? undefined, license: r.license?.spdx_id ?? undefined, defaultBranch: r.default_branch };
+        return {
+            name: r.name,
+            htmlUrl: r.html_url,
+            description: r.description ?? undefined,
+            license: r.license?.spdx_id ?? undefined,
+            defaultBranch: r.default_branch
+        };
     }
     const { owner, repo } = currentRepo();
     const token = optionalString('github-token');
     if (!token) {
-        return { name: repo, htmlUrl: `${process.env.GITHUB_SERVER_URL || 'https://github.com'}/${owner}/${repo}`, defaultBranch: 'main' };
+        return {
+            name: repo,
+            htmlUrl: `${process.env.GITHUB_SERVER_URL || 'https://github.com'}/${owner}/${repo}`,
+            defaultBranch: 'main'
+        };
     }
     // The event carries no repository (some schedule/dispatch payloads): ask the API, as metadata-action does.
     const { data } = await getClient(token).rest.repos.get({ owner, repo });
@@ -55279,7 +55306,9 @@ function imagesFor() {
     if (service.image)
         return [service.image.toLowerCase()];
     const owner = optionalString('owner') ?? process.env.GITHUB_REPOSITORY_OWNER ?? currentRepo().owner;
-    return [ghcrImageName(owner, service.name, optionalString('image-prefix') ?? manifest.imagePrefix, optionalString('registry') ?? manifest.registry)];
+    return [
+        ghcrImageName(owner, service.name, optionalString('image-prefix') ?? manifest.imagePrefix, optionalString('registry') ?? manifest.registry)
+    ];
 }
 async function run() {
     const images = imagesFor();
@@ -55310,7 +55339,12 @@ async function run() {
         sepTags: lib_core/* getInput */.V4('sep-tags', { trimWhitespace: false }) || '\n',
         sepLabels: lib_core/* getInput */.V4('sep-labels', { trimWhitespace: false }) || '\n',
         sepAnnotations: lib_core/* getInput */.V4('sep-annotations', { trimWhitespace: false }) || '\n',
-        annotationLevels: levels ? levels.split(',').map((l) => l.trim()).filter(Boolean) : undefined,
+        annotationLevels: levels
+            ? levels
+                .split(',')
+                .map((l) => l.trim())
+                .filter(Boolean)
+            : undefined,
         prHeadShaForSha: process.env.DOCKER_METADATA_PR_HEAD_SHA === 'true',
         shortShaLength: shortSha ? Number(shortSha) : undefined
     });

@@ -57,7 +57,13 @@ export function pushEvent(opts: {
       base_ref: opts.baseRef ?? null,
       compare: `https://github.com/${opts.repo.owner}/${opts.repo.name}/compare/${opts.before.slice(0, 12)}...${opts.after.slice(0, 12)}`,
       commits: [],
-      head_commit: { id: opts.after, tree_id: opts.after, distinct: true, message: 'commit', timestamp: new Date().toISOString() },
+      head_commit: {
+        id: opts.after,
+        tree_id: opts.after,
+        distinct: true,
+        message: 'commit',
+        timestamp: new Date().toISOString()
+      },
       repository: repositoryPayload(opts.repo),
       pusher: { name: 'octocat', email: 'octocat@example.com' },
       sender
@@ -85,8 +91,18 @@ export function pullRequestEvent(opts: {
         state: 'open',
         title: 'Change',
         html_url: `https://github.com/${opts.repo.owner}/${opts.repo.name}/pull/${opts.number}`,
-        head: { label: `${opts.repo.owner}:${opts.headRef}`, ref: opts.headRef, sha: opts.headSha, repo: repository },
-        base: { label: `${opts.repo.owner}:${opts.baseRef}`, ref: opts.baseRef, sha: opts.baseSha, repo: repository },
+        head: {
+          label: `${opts.repo.owner}:${opts.headRef}`,
+          ref: opts.headRef,
+          sha: opts.headSha,
+          repo: repository
+        },
+        base: {
+          label: `${opts.repo.owner}:${opts.baseRef}`,
+          ref: opts.baseRef,
+          sha: opts.baseSha,
+          repo: repository
+        },
         merged: false,
         draft: false
       },
@@ -103,6 +119,12 @@ export function scheduleEvent(repo: RepoInfo, cron = '0 3 * * 1'): GitHubEvent {
 export function dispatchEvent(repo: RepoInfo, ref: string, inputs: Record<string, string> = {}): GitHubEvent {
   return {
     name: 'workflow_dispatch',
-    payload: { inputs, ref, repository: repositoryPayload(repo), sender, workflow: '.github/workflows/deploy.yml' }
+    payload: {
+      inputs,
+      ref,
+      repository: repositoryPayload(repo),
+      sender,
+      workflow: '.github/workflows/deploy.yml'
+    }
   };
 }

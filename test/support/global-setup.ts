@@ -14,8 +14,11 @@ export default async function globalSetup(): Promise<void> {
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
   } catch {
-    throw new Error('dockerd is not reachable: run `bash scripts/services.sh up` (installs: scripts/install-tools.sh)');
+    throw new Error(
+      'dockerd is not reachable: run `bash scripts/services.sh up` (installs: scripts/install-tools.sh)'
+    );
   }
   const res = await fetch('http://127.0.0.1:5000/v2/').catch(() => undefined);
-  if (!res?.ok) throw new Error('the local registry 127.0.0.1:5000 is not answering: run `bash scripts/services.sh up`');
+  if (!res?.ok)
+    throw new Error('the local registry 127.0.0.1:5000 is not answering: run `bash scripts/services.sh up`');
 }

@@ -117,10 +117,15 @@ export async function runAction(name: string, options: RunActionOptions = {}): P
   mkdirSync(runnerTemp, { recursive: true });
 
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && !k.startsWith('RUNNER_'))
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && !k.startsWith('RUNNER_')
+    )
   ) as Record<string, string>;
   const inputs = Object.fromEntries(
-    Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, String(v)])
+    Object.entries(options.inputs ?? {}).map(([k, v]) => [
+      `INPUT_${k.replace(/ /g, '_').toUpperCase()}`,
+      String(v)
+    ])
   );
   const workspace = options.workspace ?? dir;
   const env: Record<string, string> = {
@@ -153,21 +158,27 @@ export async function runAction(name: string, options: RunActionOptions = {}): P
 
   const started = Date.now();
   const entry = path.join(REPO_ROOT, 'dist', name, 'index.js');
-  const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>(
-    (resolve, reject) => {
-      const child = spawn(process.execPath, [entry], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out, stderr: err });
-      });
-    }
-  );
+  const { exitCode, stdout, stderr } = await new Promise<{
+    exitCode: number;
+    stdout: string;
+    stderr: string;
+  }>((resolve, reject) => {
+    const child = spawn(process.execPath, [entry], {
+      cwd: workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out, stderr: err });
+    });
+  });
   const { annotations, masks } = parseWorkflowCommands(stdout);
   return {
     exitCode,

@@ -34,19 +34,55 @@ describe('getBuildArgs', () => {
         pull: false
       })
     ).toEqual([
-      'buildx', 'build', '--file', 'services/api/Dockerfile', '--target', 'runtime', '--platform', 'linux/amd64',
-      '--build-arg', 'VERSION=1.2.3', '--label', 'org.opencontainers.image.title=api',
-      '--annotation', 'manifest:org.opencontainers.image.title=api',
-      '--tag', 'ghcr.io/acme/api:main', '--tag', 'ghcr.io/acme/api:sha-abc1234',
-      '--cache-from', 'type=gha,scope=api', '--cache-to', 'type=gha,scope=api,mode=max',
-      '--network', 'host', '--provenance=false', '--push', '--metadata-file', '/tmp/meta.json', '.'
+      'buildx',
+      'build',
+      '--file',
+      'services/api/Dockerfile',
+      '--target',
+      'runtime',
+      '--platform',
+      'linux/amd64',
+      '--build-arg',
+      'VERSION=1.2.3',
+      '--label',
+      'org.opencontainers.image.title=api',
+      '--annotation',
+      'manifest:org.opencontainers.image.title=api',
+      '--tag',
+      'ghcr.io/acme/api:main',
+      '--tag',
+      'ghcr.io/acme/api:sha-abc1234',
+      '--cache-from',
+      'type=gha,scope=api',
+      '--cache-to',
+      'type=gha,scope=api,mode=max',
+      '--network',
+      'host',
+      '--provenance=false',
+      '--push',
+      '--metadata-file',
+      '/tmp/meta.json',
+      '.'
     ]);
   });
 
   it('leaves annotations out where the driver cannot write them', () => {
     const args = getBuildArgs({
-      repoRoot: '/r', service, tags: ['x/y:1'], labels: {}, annotations: ['a=b'], buildArgs: {}, platforms: [],
-      push: false, load: true, cacheFrom: [], cacheTo: [], metadataFile: 'm', supportsAnnotations: false, noCache: true, pull: true
+      repoRoot: '/r',
+      service,
+      tags: ['x/y:1'],
+      labels: {},
+      annotations: ['a=b'],
+      buildArgs: {},
+      platforms: [],
+      push: false,
+      load: true,
+      cacheFrom: [],
+      cacheTo: [],
+      metadataFile: 'm',
+      supportsAnnotations: false,
+      noCache: true,
+      pull: true
     });
     expect(args).not.toContain('--annotation');
     expect(args).toEqual(expect.arrayContaining(['--load', '--no-cache', '--pull']));
@@ -55,18 +91,28 @@ describe('getBuildArgs', () => {
 
 describe('cacheFlags', () => {
   it('auto picks gha on GitHub with an exporting builder', () => {
-    expect(cacheFlags('auto', { service: 'api', driver: 'docker-container', onGitHub: true, cacheRef: 'r:buildcache' }).to).toEqual([
-      'type=gha,scope=api,mode=max'
-    ]);
+    expect(
+      cacheFlags('auto', {
+        service: 'api',
+        driver: 'docker-container',
+        onGitHub: true,
+        cacheRef: 'r:buildcache'
+      }).to
+    ).toEqual(['type=gha,scope=api,mode=max']);
   });
   it('auto falls back to inline on the docker driver', () => {
-    expect(cacheFlags('auto', { service: 'api', driver: 'docker', onGitHub: true, cacheRef: 'r:buildcache' })).toEqual({
+    expect(
+      cacheFlags('auto', { service: 'api', driver: 'docker', onGitHub: true, cacheRef: 'r:buildcache' })
+    ).toEqual({
       from: ['type=registry,ref=r:buildcache'],
       to: ['type=inline']
     });
   });
   it('none is empty', () => {
-    expect(cacheFlags('none', { service: 'api', driver: 'docker', onGitHub: false })).toEqual({ from: [], to: [] });
+    expect(cacheFlags('none', { service: 'api', driver: 'docker', onGitHub: false })).toEqual({
+      from: [],
+      to: []
+    });
   });
 });
 
@@ -81,7 +127,10 @@ describe('size budget', () => {
     expect(() => parseSize('big', 'size-budget')).toThrow("Input 'size-budget': 'big' is not a size");
   });
   it('judges against the budget', () => {
-    expect(checkBudget('api', 2_000_000, 1_000_000)).toEqual({ ok: false, message: 'api: 2.00 MB compressed EXCEEDS the budget of 1.00 MB' });
+    expect(checkBudget('api', 2_000_000, 1_000_000)).toEqual({
+      ok: false,
+      message: 'api: 2.00 MB compressed EXCEEDS the budget of 1.00 MB'
+    });
     expect(checkBudget('api', 2_000_000, 3_000_000).ok).toBe(true);
   });
 });

@@ -5,8 +5,18 @@ const D = 'sha256:' + 'a'.repeat(64);
 
 describe('image references', () => {
   it('parses registry, repository, tag and digest', () => {
-    expect(parseImageRef('ghcr.io/acme/api:1.2.3')).toEqual({ registry: 'ghcr.io', repository: 'acme/api', tag: '1.2.3', digest: undefined });
-    expect(parseImageRef(`localhost:5000/x/y@${D}`)).toEqual({ registry: 'localhost:5000', repository: 'x/y', tag: undefined, digest: D });
+    expect(parseImageRef('ghcr.io/acme/api:1.2.3')).toEqual({
+      registry: 'ghcr.io',
+      repository: 'acme/api',
+      tag: '1.2.3',
+      digest: undefined
+    });
+    expect(parseImageRef(`localhost:5000/x/y@${D}`)).toEqual({
+      registry: 'localhost:5000',
+      repository: 'x/y',
+      tag: undefined,
+      digest: D
+    });
     expect(parseImageRef('alpine')).toMatchObject({ registry: 'docker.io', repository: 'library/alpine' });
   });
   it('rejects upper case repositories and bad digests', () => {
@@ -28,9 +38,16 @@ describe('image references', () => {
 
 describe('image records', () => {
   const record = {
-    schema: 'slipway.image-record/v1', service: 'api', image: 'ghcr.io/acme/api', digest: D, ref: '', tags: [],
-    mediaType: 'application/vnd.oci.image.manifest.v1+json', platforms: [{ platform: 'linux/amd64', digest: D, compressedSize: 10 }],
-    compressedSize: 10, createdAt: '2026-01-01T00:00:00Z'
+    schema: 'slipway.image-record/v1',
+    service: 'api',
+    image: 'ghcr.io/acme/api',
+    digest: D,
+    ref: '',
+    tags: [],
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    platforms: [{ platform: 'linux/amd64', digest: D, compressedSize: 10 }],
+    compressedSize: 10,
+    createdAt: '2026-01-01T00:00:00Z'
   };
   it('round-trips and derives ref', () => {
     expect(parseImageRecord(JSON.stringify(record)).ref).toBe(`ghcr.io/acme/api@${D}`);

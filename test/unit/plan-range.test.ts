@@ -6,8 +6,15 @@ import path from 'node:path';
 import { Git, ZERO_SHA } from '../../actions/plan/git.js';
 import { resolveRange, type RangeEvent } from '../../actions/plan/range.js';
 
-const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@e',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@e'
+};
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
 
 function commit(dir: string, file: string): string {
   mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -31,7 +38,13 @@ function setup(): { dir: string; origin: string; root: string } {
   return { dir, origin, root };
 }
 
-const push = (over: Partial<RangeEvent>): RangeEvent => ({ eventName: 'push', ref: 'refs/heads/main', sha: '', defaultBranch: 'main', ...over });
+const push = (over: Partial<RangeEvent>): RangeEvent => ({
+  eventName: 'push',
+  ref: 'refs/heads/main',
+  sha: '',
+  defaultBranch: 'main',
+  ...over
+});
 
 describe('resolveRange', () => {
   it('push: before..after', async () => {
@@ -49,7 +62,10 @@ describe('resolveRange', () => {
     const mainTip = git(dir, 'rev-parse', 'HEAD');
     git(dir, 'checkout', '-q', '-b', 'feature');
     const after = commit(dir, 'a/feature');
-    const range = await resolveRange(new Git(dir), push({ ref: 'refs/heads/feature', before: ZERO_SHA, after, sha: after }));
+    const range = await resolveRange(
+      new Git(dir),
+      push({ ref: 'refs/heads/feature', before: ZERO_SHA, after, sha: after })
+    );
     expect(range).toMatchObject({ kind: 'diff', base: mainTip, head: after });
     expect(range.reason).toMatch(/^first push: merge-base with main/);
   });
@@ -57,7 +73,9 @@ describe('resolveRange', () => {
   it('first push of the default branch: every service', async () => {
     const { dir } = setup();
     const after = git(dir, 'rev-parse', 'HEAD');
-    expect(await resolveRange(new Git(dir), push({ before: ZERO_SHA, after, sha: after }))).toMatchObject({ kind: 'all' });
+    expect(await resolveRange(new Git(dir), push({ before: ZERO_SHA, after, sha: after }))).toMatchObject({
+      kind: 'all'
+    });
   });
 
   it('force-push of a rebased branch: merge-base with the default branch, not the old tip', async () => {
@@ -100,17 +118,45 @@ describe('resolveRange', () => {
     git(dir, 'checkout', '-q', 'main');
     const baseSha = commit(dir, 'b/main-after');
     const g = new Git(dir);
-    const range = await resolveRange(g, { eventName: 'pull_request', ref: 'refs/pull/7/merge', sha: '', defaultBranch: 'main', prBaseSha: baseSha, prHeadSha: head });
+    const range = await resolveRange(g, {
+      eventName: 'pull_request',
+      ref: 'refs/pull/7/merge',
+      sha: '',
+      defaultBranch: 'main',
+      prBaseSha: baseSha,
+      prHeadSha: head
+    });
     expect(range).toMatchObject({ kind: 'diff', base: fork, head });
-    if (range.kind === 'diff') expect(await g.changedFiles(range.base, range.head)).toEqual(['a/pr', 'a/pr2']);
+    if (range.kind === 'diff')
+      expect(await g.changedFiles(range.base, range.head)).toEqual(['a/pr', 'a/pr2']);
   });
 
   it('tags, schedule and dispatch build everything', async () => {
     const { dir } = setup();
     const g = new Git(dir);
-    expect(await resolveRange(g, { eventName: 'push', ref: 'refs/tags/v1.0.0', sha: '', defaultBranch: 'main' })).toEqual({ kind: 'all', reason: 'tag push v1.0.0' });
-    expect((await resolveRange(g, { eventName: 'schedule', ref: 'refs/heads/main', sha: '', defaultBranch: 'main' })).kind).toBe('all');
-    expect((await resolveRange(g, { eventName: 'workflow_dispatch', ref: 'refs/heads/main', sha: '', defaultBranch: 'main' })).kind).toBe('all');
+    expect(
+      await resolveRange(g, { eventName: 'push', ref: 'refs/tags/v1.0.0', sha: '', defaultBranch: 'main' })
+    ).toEqual({ kind: 'all', reason: 'tag push v1.0.0' });
+    expect(
+      (
+        await resolveRange(g, {
+          eventName: 'schedule',
+          ref: 'refs/heads/main',
+          sha: '',
+          defaultBranch: 'main'
+        })
+      ).kind
+    ).toBe('all');
+    expect(
+      (
+        await resolveRange(g, {
+          eventName: 'workflow_dispatch',
+          ref: 'refs/heads/main',
+          sha: '',
+          defaultBranch: 'main'
+        })
+      ).kind
+    ).toBe('all');
   });
 
   it('deepens a depth-1 clone to find the range (actions/checkout default)', async () => {

@@ -18,7 +18,10 @@ services:
   'm.yml'
 );
 
-const built = (files: string[]): string[] => selectChangedServices(manifest, files).filter((d) => d.build).map((d) => d.service);
+const built = (files: string[]): string[] =>
+  selectChangedServices(manifest, files)
+    .filter((d) => d.build)
+    .map((d) => d.service);
 
 describe('selectChangedServices', () => {
   it('builds exactly the services whose globs match', () => {
@@ -31,25 +34,41 @@ describe('selectChangedServices', () => {
   });
   it('a shared path rebuilds everything, with the reason', () => {
     const decisions = selectChangedServices(manifest, ['.slipway/services.yml']);
-    expect(decisions.every((d) => d.build && d.reason === 'shared path changed: .slipway/services.yml')).toBe(true);
+    expect(decisions.every((d) => d.build && d.reason === 'shared path changed: .slipway/services.yml')).toBe(
+      true
+    );
   });
   it('summarises many matches', () => {
-    const [api] = selectChangedServices(manifest, ['services/api/1', 'services/api/2', 'services/api/3', 'services/api/4']);
+    const [api] = selectChangedServices(manifest, [
+      'services/api/1',
+      'services/api/2',
+      'services/api/3',
+      'services/api/4'
+    ]);
     expect(api!.reason).toBe('changed: services/api/1, services/api/2, services/api/3 (+1 more)');
   });
 });
 
 describe('matrix', () => {
   it('is strategy.matrix-shaped and in manifest order', () => {
-    expect(buildMatrix(manifest, selectChangedServices(manifest, ['services/runner/x', 'services/api/y']))).toEqual({
+    expect(
+      buildMatrix(manifest, selectChangedServices(manifest, ['services/runner/x', 'services/api/y']))
+    ).toEqual({
       include: [
         { service: 'api', context: '.', dockerfile: 'services/api/Dockerfile', platforms: 'linux/amd64' },
-        { service: 'runner', context: '.', dockerfile: 'services/runner/Dockerfile', platforms: 'linux/amd64' }
+        {
+          service: 'runner',
+          context: '.',
+          dockerfile: 'services/runner/Dockerfile',
+          platforms: 'linux/amd64'
+        }
       ]
     });
   });
   it('explicit and all selections', () => {
-    expect(buildMatrix(manifest, selectExplicit(manifest, ['dashboard'])).include.map((m) => m.service)).toEqual(['dashboard']);
+    expect(
+      buildMatrix(manifest, selectExplicit(manifest, ['dashboard'])).include.map((m) => m.service)
+    ).toEqual(['dashboard']);
     expect(buildMatrix(manifest, selectAll(manifest, 'tag')).include).toHaveLength(3);
   });
 });

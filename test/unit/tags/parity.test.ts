@@ -495,15 +495,20 @@ const rows: Row[] = [
     name: 'Slipway defaults: stable tag (sha tag loses the empty {{branch}}- prefix dash)',
     ctx: pushTag('v1.2.3'),
     tags: '',
-    expected: ['1.2.3', '1.2', '1', '860c190', 'latest']
+    expected: ['1.2.3', '1.2', '1', 'sha-860c190', 'latest']
   },
   {
     name: 'Slipway defaults: pre-release tag',
     ctx: pushTag('v1.2.3-rc.1'),
     tags: '',
-    expected: ['1.2.3-rc.1', '860c190']
+    expected: ['1.2.3-rc.1', 'sha-860c190']
   },
-  { name: 'Slipway defaults: pull request', ctx: pullRequest(12), tags: '', expected: ['pr-12', 'a9c8c58'] },
+  {
+    name: 'Slipway defaults: pull request',
+    ctx: pullRequest(12),
+    tags: '',
+    expected: ['pr-12', 'sha-a9c8c58']
+  },
   {
     name: 'Slipway defaults: schedule on the default branch',
     ctx: { eventName: 'schedule', ref: 'refs/heads/master' },
