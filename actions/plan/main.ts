@@ -5,8 +5,8 @@ import { listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { DEFAULT_MANIFEST_PATH, loadServicesManifest } from '../lib/services-manifest.js';
 import { writeTableSummary } from '../lib/summary.js';
-import { Git } from './git.js';
-import { type RangeEvent, resolveRange } from './range.js';
+import { Git } from '../lib/git.js';
+import { type RangeEvent, resolveRange } from '../lib/change-range.js';
 import { buildMatrix, selectAll, selectChangedServices, selectExplicit } from './select.js';
 
 interface PushPayload {

@@ -48198,7 +48198,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5631);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8044);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -48208,7 +48208,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5631:
+/***/ 8044:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53560,7 +53560,7 @@ async function execTool(tool, args, options = {}) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./.tmp/build/actions/plan/git.js
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/git.js
 /** Local git queries used to decide what changed (never the compare API, which stops at 300 files). */
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -53616,7 +53616,7 @@ class Git {
     }
 }
 
-;// CONCATENATED MODULE: ./.tmp/build/actions/plan/range.js
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/change-range.js
 /**
  * Which commits a run must look at. push → before..after; first push or a force-push (before is not an ancestor
  * of after) → merge-base with the default branch (or with the old tip, on the default branch itself), else all;

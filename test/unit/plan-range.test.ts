@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Git, ZERO_SHA } from '../../actions/plan/git.js';
-import { resolveRange, type RangeEvent } from '../../actions/plan/range.js';
+import { Git, ZERO_SHA } from '../../actions/lib/git.js';
+import { resolveRange, type RangeEvent } from '../../actions/lib/change-range.js';
 
 const env = {
   ...process.env,

@@ -1,5 +1,5 @@
 /** Local git queries used to decide what changed (never the compare API, which stops at 300 files). */
-import { execTool } from '../lib/exec.js';
+import { execTool } from './exec.js';
 
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
 
