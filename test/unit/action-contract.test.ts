@@ -1,0 +1,51 @@
+/**
+ * Contract of every action: node24, runs.main exists, and the inputs its code reads are exactly the inputs its
+ * action.yml declares (an input read but not declared is silently empty on GitHub; one declared but unread lies).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../support/run-action.js';
+
+const actionsDir = path.join(REPO_ROOT, 'actions');
+const actions = readdirSync(actionsDir).filter((name) =>
+  existsSync(path.join(actionsDir, name, 'action.yml'))
+);
+const READERS =
+  /\b(?:optionalString|requiredString|stringInput|boolInput|intInput|listInput|enumInput|keyValueInput|core\.getInput|getInput)(?:<[^>]*>)?\(\s*'([a-z0-9-]+)'/g;
+const OUTPUTS = /^\s{4}'?([a-z][a-z0-9-]*)'?:/gm;
+
+function sources(name: string): string {
+  return readdirSync(path.join(actionsDir, name))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(path.join(actionsDir, name, f), 'utf8'))
+    .join('\n');
+}
+
+describe.each(actions)('action %s', (name) => {
+  const meta = parse(readFileSync(path.join(actionsDir, name, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { description?: string }>;
+    outputs?: Record<string, { description?: string }>;
+    runs: { using: string; main: string };
+  };
+
+  it('runs on node24 from its bundle', () => {
+    expect(meta.runs.using).toBe('node24');
+    expect(meta.runs.main).toBe(`../../dist/${name}/index.js`);
+    expect(existsSync(path.join(actionsDir, name, meta.runs.main))).toBe(true);
+  });
+
+  it('declares exactly the inputs its code reads, each described', () => {
+    const read = new Set([...sources(name).matchAll(READERS)].map((m) => m[1]));
+    expect([...read].sort()).toEqual(Object.keys(meta.inputs ?? {}).sort());
+    for (const [input, spec] of Object.entries(meta.inputs ?? {}))
+      expect(`${input}: ${spec.description ?? ''}`).toMatch(/: \S/);
+  });
+
+  it('declares every output it sets', () => {
+    const code = sources(name);
+    const setBlocks = [...code.matchAll(/setOutputs\(\{([\s\S]*?)\}\);/g)].map((m) => m[1]).join('\n');
+    const set = new Set([...setBlocks.matchAll(OUTPUTS)].map((m) => m[1]));
+    for (const output of set) expect(Object.keys(meta.outputs ?? {})).toContain(output);
+  });
+});
