@@ -2,6 +2,8 @@
  * The build slice end to end with the bundled actions and the real tools: plan → tags → build → push into the
  * local registry, on a real git repository of the example monorepo.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runAction, failureMessage, type ActionRun } from '../support/run-action.js';
 import { pushEvent, pullRequestEvent, ZERO_SHA } from '../support/events.js';
 import { TestRepo } from '../support/git-repo.js';
@@ -204,6 +206,25 @@ describe('bad input: a clear error, a non-zero exit, no outputs', () => {
       run,
       /docker buildx build .* failed with exit code 1[\s\S]*(connection refused|unreachable)/
     );
+  });
+
+  it('a registry answering 500 to the push: the push fails naming the status, no record', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"errors":[{"code":"UNKNOWN","message":"storage backend down"}]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const repo = TestRepo.fromExample();
+      const run = await runAction('build', {
+        ...ctx(repo, repo.head(), repo.head()),
+        inputs: { service: 'cli', tags: `127.0.0.1:${port}/acme/cli:main`, network: 'host' }
+      });
+      expectFailure(run, /docker buildx build .* failed with exit code 1[\s\S]*500/);
+    } finally {
+      server.close();
+    }
   });
 
   it('an image over the size budget fails and emits no record', async () => {
