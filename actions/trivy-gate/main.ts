@@ -1,0 +1,294 @@
+/**
+ * trivy-gate: one trivy run → JSON with every severity → our gate (severity list, ignore-unfixed, expiring ignore
+ * file) → SARIF + JSON + job summary (+ optional code-scanning upload). Fails closed: a trivy crash, a missing DB
+ * or a timeout is result=error and a failed step, never "clean".
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import { ConfigurationError, errorMessage, ToolError } from '../lib/errors.js';
+import { lastLines } from '../lib/exec.js';
+import { currentRepo, getClient } from '../lib/github.js';
+import { parseImageRecord } from '../lib/image-record.js';
+import { requireDigestRef } from '../lib/image-ref.js';
+import { boolInput, enumInput, intInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
+import { setOutputs } from '../lib/outputs.js';
+import {
+  dbDownloadArgs,
+  parseDbRepositories,
+  parseTimeout,
+  SCAN_TYPES,
+  scanArgs,
+  scanCompleted,
+  type ScanType
+} from './args.js';
+import { dbCacheKey, dbDir, downloadDb, isDbFresh, isDbUsable, readDbMetadata } from './db.js';
+import { type IgnoreEntry, parseIgnoreFile, partitionIgnores } from './ignore.js';
+import { resolveTrivy } from './install.js';
+import { evaluateGate, parseSeverities, parseTrivyReport, summaryMarkdown } from './report.js';
+import { toSarif } from './sarif.js';
+import { deadlineMs, runWithDeadline } from './spawn.js';
+
+const DEFAULT_DB_REPOSITORIES = ['ghcr.io/aquasecurity/trivy-db', 'public.ecr.aws/aquasecurity/trivy-db'];
+
+interface Target {
+  scanType: ScanType;
+  ref: string;
+  /** short name for files and the SARIF category */
+  name: string;
+}
+
+function resolveTarget(workspace: string): Target {
+  const scanType = enumInput('scan-type', SCAN_TYPES, 'image');
+  const recordRaw = optionalString('image-record');
+  const image = optionalString('image');
+  if (scanType !== 'image') {
+    if (recordRaw || image) {
+      throw new ConfigurationError(
+        `Inputs 'image-record'/'image' apply to scan-type image; scan-type ${scanType} scans the path in 'scan-ref'`
+      );
+    }
+    const ref = path.resolve(workspace, stringInput('scan-ref', '.'));
+    if (!existsSync(ref)) throw new ConfigurationError(`Input 'scan-ref': ${ref} does not exist`);
+    return { scanType, ref, name: `${scanType}-${path.basename(ref) || 'root'}` };
+  }
+  if (recordRaw && image) {
+    throw new ConfigurationError("Set either 'image-record' or 'image', not both");
+  }
+  if (recordRaw) {
+    const record = parseImageRecord(recordRaw);
+    return { scanType, ref: record.ref, name: record.service };
+  }
+  if (!image) {
+    throw new ConfigurationError(
+      "Nothing to scan: set 'image-record' (the build action's output), 'image' (image@sha256:…), or scan-type fs/config with 'scan-ref'"
+    );
+  }
+  const parsed = requireDigestRef(image, 'image');
+  return { scanType, ref: image, name: parsed.repository.split('/').at(-1) ?? 'image' };
+}
+
+function loadIgnores(workspace: string): { entries: IgnoreEntry[]; file?: string } {
+  const file = optionalString('ignore-file');
+  if (!file) return { entries: [] };
+  const full = path.resolve(workspace, file);
+  if (!existsSync(full))
+    throw new ConfigurationError(`Input 'ignore-file': ${file} does not exist (looked in ${workspace})`);
+  return { entries: parseIgnoreFile(readFileSync(full, 'utf8'), file), file };
+}
+
+const onGitHub = (): boolean => Boolean(process.env.ACTIONS_RUNTIME_TOKEN);
+
+async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeoutMs: number): Promise<void> {
+  const mode = enumInput('skip-db-update', ['auto', 'true', 'false'] as const, 'auto');
+  const repositories = parseDbRepositories(
+    listInput('db-repository').length ? listInput('db-repository') : DEFAULT_DB_REPOSITORIES
+  );
+  const retries = intInput('db-retries', 3, 0);
+  const backoff = intInput('db-retry-delay-ms', 2000, 0);
+  if (mode === 'true') {
+    if (!isDbUsable(readDbMetadata(cacheDir))) {
+      throw new ConfigurationError(
+        `skip-db-update is true but ${dbDir(cacheDir)} holds no trivy DB of schema 2: set skip-db-update to auto, or restore the DB into 'cache-dir' first`
+      );
+    }
+    core.info(`Using the DB in ${dbDir(cacheDir)} as is (skip-db-update: true)`);
+    return;
+  }
+  const key = dbCacheKey(new Date());
+  if (mode === 'auto' && !isDbFresh(readDbMetadata(cacheDir), new Date()) && onGitHub()) {
+    try {
+      const hit = await cache.restoreCache([dbDir(cacheDir)], key);
+      core.info(hit ? `Restored the trivy DB from the cache (${hit})` : `No cached trivy DB for ${key}`);
+    } catch (error) {
+      core.warning(`Restoring the trivy DB cache failed (${errorMessage(error)}); downloading instead`);
+    }
+  }
+  if (mode === 'auto' && isDbFresh(readDbMetadata(cacheDir), new Date())) {
+    const meta = readDbMetadata(cacheDir);
+    core.info(`The DB in ${dbDir(cacheDir)} is fresh (NextUpdate ${meta?.NextUpdate}); not downloading`);
+    return;
+  }
+  const used = await core.group('Download the trivy DB', () =>
+    downloadDb(repositories, retries, backoff, {
+      download: async (repository) => {
+        core.info(`trivy image --download-db-only --db-repository ${repository}`);
+        const r = await runWithDeadline(
+          trivy,
+          dbDownloadArgs({ cacheDir, repository, timeout }),
+          deadlineMs(timeoutMs)
+        );
+        return {
+          exitCode: r.exitCode,
+          detail: r.timedOut ? `timed out after ${timeout}` : lastLines(r.stderr, 2)
+        };
+      },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      log: (m) => core.info(m)
+    })
+  );
+  if (!isDbUsable(readDbMetadata(cacheDir))) {
+    throw new Error(
+      `trivy reported a DB download from ${used}, but ${dbDir(cacheDir)} holds no usable DB (metadata.json)`
+    );
+  }
+  core.info(`DB downloaded from ${used}`);
+  if (onGitHub()) {
+    try {
+      await cache.saveCache([dbDir(cacheDir)], key);
+      core.info(`Saved the trivy DB to the cache as ${key}`);
+    } catch (error) {
+      // another job of the matrix saved the same key first: that copy is as good as this one
+      core.info(`Not saving the trivy DB cache: ${errorMessage(error)}`);
+    }
+  }
+}
+
+async function uploadSarif(sarif: Record<string, unknown>): Promise<string | undefined> {
+  const octokit = getClient(optionalString('github-token'));
+  const { owner, repo } = currentRepo();
+  const res = await octokit.rest.codeScanning.uploadSarif({
+    owner,
+    repo,
+    commit_sha: process.env.GITHUB_SHA ?? '',
+    ref: process.env.GITHUB_REF ?? '',
+    sarif: gzipSync(JSON.stringify(sarif)).toString('base64'),
+    tool_name: 'trivy'
+  });
+  return res.data.id;
+}
+
+async function gate(): Promise<void> {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  // every input is checked before anything runs
+  const target = resolveTarget(workspace);
+  const severities = parseSeverities(
+    listInput('severity').length ? listInput('severity') : ['CRITICAL', 'HIGH']
+  );
+  const ignoreUnfixed = boolInput('ignore-unfixed', false);
+  const timeout = stringInput('timeout', '5m');
+  const timeoutMs = parseTimeout(timeout);
+  const ignores = loadIgnores(workspace);
+  const uploadWanted = boolInput('upload-sarif', false);
+  const failOnVulnerable = boolInput('fail-on-vulnerable', true);
+  const cacheDir = path.resolve(
+    workspace,
+    stringInput(
+      'cache-dir',
+      path.join(process.env.RUNNER_TEMP || path.join(workspace, '.tmp'), 'trivy-cache')
+    )
+  );
+  const outDir = path.join(process.env.RUNNER_TEMP || workspace, 'slipway');
+  mkdirSync(outDir, { recursive: true });
+  const jsonPath = path.join(outDir, `trivy-${target.name}.json`);
+  const sarifPath = path.join(outDir, `trivy-${target.name}.sarif`);
+
+  const trivy = await resolveTrivy({
+    trivyPath: optionalString('trivy-path'),
+    version: optionalString('trivy-version'),
+    sha256: optionalString('trivy-sha256')
+  });
+  if (target.scanType !== 'config') await ensureDb(trivy, cacheDir, timeout, timeoutMs);
+
+  const args = scanArgs({
+    scanType: target.scanType,
+    target: target.ref,
+    cacheDir,
+    jsonPath,
+    timeout,
+    scanners: listInput('scanners').length
+      ? listInput('scanners')
+      : target.scanType === 'config'
+        ? []
+        : ['vuln'],
+    platform: optionalString('platform')
+  });
+  // a report left by an earlier run must never be read as this run's
+  rmSync(jsonPath, { force: true });
+  rmSync(sarifPath, { force: true });
+  const result = await core.group(`trivy ${target.scanType} ${target.ref}`, async () => {
+    core.info(`${trivy} ${args.join(' ')}`);
+    const r = await runWithDeadline(trivy, args, deadlineMs(timeoutMs));
+    if (r.stderr) core.info(r.stderr.trimEnd());
+    return r;
+  });
+  if (result.timedOut) {
+    throw new ToolError(
+      `trivy ${target.scanType} ${target.ref}`,
+      result.exitCode,
+      `killed: no result within the ${timeout} timeout`,
+      `raise 'timeout'; a scan that did not finish is result error, not clean`
+    );
+  }
+  if (!scanCompleted(result.exitCode) || !existsSync(jsonPath)) {
+    throw new ToolError(
+      `trivy ${target.scanType} ${target.ref}`,
+      result.exitCode,
+      lastLines(result.stderr || result.stdout),
+      `the scan did not complete, so the result is error, not clean. This trivy build exits 1 without a message on ` +
+        `any fatal error: a corrupt or wrong-schema DB in ${dbDir(cacheDir)}, an unreachable image, or the ${timeout} timeout`
+    );
+  }
+  const report = parseTrivyReport(readFileSync(jsonPath, 'utf8'), jsonPath);
+  const { active, expired } = partitionIgnores(ignores.entries, new Date());
+  for (const entry of expired) {
+    core.warning(
+      `Ignore entry ${entry.id} expired on ${entry.expires}: it no longer suppresses the finding (reason was: ${entry.reason}). ` +
+        `Fix the finding, or renew the entry with a new reason and date.`,
+      { file: ignores.file, startLine: entry.line }
+    );
+  }
+  const verdict = evaluateGate(report.findings, { severities, ignoreUnfixed, ignores: active });
+  const sarif = toSarif(verdict.evaluated, { artifact: target.ref });
+  const category = optionalString('sarif-category') ?? `trivy-gate/${target.name}`;
+  (sarif.runs as Array<Record<string, unknown>>)[0]!.automationDetails = { id: `${category}/` };
+  writeFileSync(sarifPath, JSON.stringify(sarif, null, 2));
+
+  setOutputs({
+    result: verdict.verdict,
+    critical: verdict.counts.CRITICAL,
+    high: verdict.counts.HIGH,
+    medium: verdict.counts.MEDIUM,
+    low: verdict.counts.LOW,
+    unknown: verdict.counts.UNKNOWN,
+    blocking: verdict.blocking.length,
+    'json-path': jsonPath,
+    'sarif-path': sarifPath
+  });
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addRaw(summaryMarkdown(`Slipway trivy-gate: ${target.name}`, target.ref, verdict, severities), true)
+      .write();
+  }
+  core.info(
+    `${report.findings.length} finding(s); effective ${Object.entries(verdict.counts)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')}; ` + `${verdict.blocking.length} blocking (${severities.join(',')})`
+  );
+  if (uploadWanted) {
+    const id = await uploadSarif(sarif);
+    setOutputs({ 'sarif-id': id });
+    core.info(`Uploaded SARIF to code scanning (id ${id ?? '?'}, category ${category})`);
+  }
+  if (verdict.verdict === 'vulnerable') {
+    const list = verdict.blocking
+      .slice(0, 10)
+      .map((e) => `${e.finding.id} ${e.finding.severity} ${e.finding.pkgName ?? e.finding.target}`);
+    const message =
+      `${verdict.blocking.length} blocking finding(s) at ${severities.join(', ')} in ${target.ref}: ${list.join('; ')}` +
+      `${verdict.blocking.length > 10 ? '; …' : ''}`;
+    if (failOnVulnerable) core.setFailed(message);
+    else core.warning(message);
+  }
+}
+
+export async function run(): Promise<void> {
+  try {
+    await gate();
+  } catch (error) {
+    setOutputs({ result: 'error' });
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Runs trivy with a hard deadline. trivy's own --timeout does not cover everything (a cached scan ignored
+ * `--timeout 1ms` here, and the UPX-packed build spends seconds before it starts), so the process is killed when
+ * the deadline passes and the run counts as failed (exit 124), never as a verdict.
+ */
+import { spawn } from 'node:child_process';
+
+export interface SpawnResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export const TIMEOUT_EXIT_CODE = 124;
+
+/** The hard deadline: trivy's timeout plus a grace for start-up and writing the report. */
+export function deadlineMs(timeoutMs: number): number {
+  return timeoutMs + Math.min(30_000, Math.max(1_000, Math.round(timeoutMs / 10)));
+}
+
+export function runWithDeadline(tool: string, args: string[], deadline: number): Promise<SpawnResult> {
+  return new Promise((resolve) => {
+    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, deadline);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ exitCode: 127, stdout, stderr: `${stderr}${error.message}`, timedOut });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ exitCode: timedOut ? TIMEOUT_EXIT_CODE : (code ?? 1), stdout, stderr, timedOut });
+    });
+  });
+}
