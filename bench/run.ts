@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runAction, REPO_ROOT } from '../test/support/run-action.js';
 import { pushEvent } from '../test/support/events.js';
+import { trivyFixtures } from '../test/support/trivy-db.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
@@ -136,9 +137,67 @@ async function planBigRepo(): Promise<void> {
   );
 }
 
+/**
+ * trivy-gate: (1) six matrix jobs sharing one DB cache download the DB once (baseline: six jobs with their own
+ * caches); (2) the gate's overhead over a raw trivy scan of the same image with the same DB.
+ */
+async function trivyGate(): Promise<void> {
+  const fx = await trivyFixtures();
+  const jobs = 6;
+  const job = (cacheDir: string) =>
+    runAction('trivy-gate', {
+      inputs: {
+        'trivy-path': fx.trivyPath,
+        'db-repository': fx.dbRepository,
+        'db-retries': '0',
+        image: fx.vulnerableImage,
+        'cache-dir': cacheDir,
+        'fail-on-vulnerable': 'false'
+      },
+      timeoutMs: 120_000
+    });
+  const downloads = (out: string): number => (out.match(/DB downloaded from/g) ?? []).length;
+  console.log(`\n## trivy-gate: ${jobs} matrix jobs, one shared DB cache vs one cache each`);
+  const shared = fx.tempDir('bench-shared-cache');
+  let sharedDownloads = 0;
+  const sharedMs = await timeAsync(async () => {
+    for (let i = 0; i < jobs; i++) sharedDownloads += downloads((await job(shared)).stdout);
+  });
+  let ownDownloads = 0;
+  const ownMs = await timeAsync(async () => {
+    for (let i = 0; i < jobs; i++)
+      ownDownloads += downloads((await job(fx.tempDir(`bench-own-${i}`))).stdout);
+  });
+  console.log(
+    `shared cache: ${sharedDownloads} DB download(s) for ${jobs} jobs; own caches: ${ownDownloads}`
+  );
+  row(`${jobs} jobs, shared DB cache`, sharedMs, ownMs, 'own caches');
+
+  const runs = Math.min(RUNS, 3);
+  console.log(`\n## trivy-gate overhead vs raw trivy on the same image and DB (median of ${runs})`);
+  const cache = fx.seededCacheDir();
+  const raw: number[] = [];
+  const gated: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = path.join(fx.tempDir('bench-raw'), 'r.json');
+    const args = ['image', '--cache-dir', cache, '--skip-db-update', '--offline-scan', '--insecure'];
+    args.push('--scanners', 'vuln', '--format', 'json', '-o', out, fx.vulnerableImage);
+    raw.push(timeSync(() => spawnSync(fx.trivyPath, args)));
+    gated.push((await job(cache)).durationMs);
+  }
+  row('trivy-gate (bundled action)', median(gated), median(raw), 'raw trivy');
+}
+
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
 const benches: Record<string, () => Promise<void>> = {
   'cold-start': coldStart,
-  'plan-big-repo': planBigRepo
+  'plan-big-repo': planBigRepo,
+  'trivy-gate': trivyGate
 };
 const selected = process.argv.slice(2).filter((a) => a !== '--');
 for (const name of selected.length ? selected : Object.keys(benches)) {
