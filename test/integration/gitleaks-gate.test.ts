@@ -116,7 +116,6 @@ describe('gitleaks-gate', () => {
     repo.push();
 
     const run = await runAction('gitleaks-gate', push(repo, before, after));
-    console.log(`gitleaks-gate integration run (push, 3 commits): ${run.durationMs} ms`);
     expectLeaks(run, 1);
     expect(run.outputs.range).toBe(`${before}..${after}`);
     expect(report(run)).toEqual([
