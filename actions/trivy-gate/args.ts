@@ -131,3 +131,16 @@ export function scanArgs(o: ScanOptions): string[] {
 export function scanCompleted(exitCode: number): boolean {
   return exitCode === 0 || exitCode === FINDINGS_EXIT_CODE;
 }
+
+export const SCANNERS = ['vuln', 'misconfig', 'secret', 'license'] as const;
+
+/** Validates the `scanners` input; an unknown scanner is an error naming the input and the allowed values. */
+export function parseScanners(values: string[]): string[] {
+  const unknown = values.filter((v) => !(SCANNERS as readonly string[]).includes(v));
+  if (unknown.length) {
+    throw new ConfigurationError(
+      `Input 'scanners': unknown scanner(s) ${unknown.join(', ')}; allowed: ${SCANNERS.join(', ')}`
+    );
+  }
+  return values;
+}

@@ -22,7 +22,8 @@ import {
   SCAN_TYPES,
   scanArgs,
   scanCompleted,
-  type ScanType
+  type ScanType,
+  parseScanners
 } from './args.js';
 import { dbCacheKey, dbDir, downloadDb, isDbFresh, isDbUsable, readDbMetadata } from './db.js';
 import { type IgnoreEntry, parseIgnoreFile, partitionIgnores } from './ignore.js';
@@ -199,7 +200,7 @@ async function gate(): Promise<void> {
     jsonPath,
     timeout,
     scanners: listInput('scanners').length
-      ? listInput('scanners')
+      ? parseScanners(listInput('scanners'))
       : target.scanType === 'config'
         ? []
         : ['vuln'],

@@ -5,7 +5,8 @@ import {
   parseDbRepositories,
   parseTimeout,
   scanArgs,
-  scanCompleted
+  scanCompleted,
+  parseScanners
 } from '../../../actions/trivy-gate/args.js';
 
 describe('scanArgs', () => {
@@ -132,5 +133,14 @@ describe('runWithDeadline', () => {
     expect((await runWithDeadline('/no/such/trivy', [], 1000)).exitCode).toBe(127);
     expect(deadlineMs(300_000)).toBe(330_000);
     expect(deadlineMs(1)).toBe(1001);
+  });
+});
+
+describe('parseScanners', () => {
+  it('accepts trivy scanners and names the input on an unknown one', () => {
+    expect(parseScanners(['vuln', 'secret'])).toEqual(['vuln', 'secret']);
+    expect(() => parseScanners(['vuln', 'malware'])).toThrow(
+      "Input 'scanners': unknown scanner(s) malware; allowed: vuln, misconfig, secret, license"
+    );
   });
 });
