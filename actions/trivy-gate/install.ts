@@ -3,12 +3,10 @@
  * SHA-256-verified before it is extracted, through @actions/tool-cache (find → download → verify → extract →
  * cacheDir → addPath).
  */
-import { createHash } from 'node:crypto';
-import { accessSync, constants, createReadStream, existsSync, statSync } from 'node:fs';
-import path from 'node:path';
-import * as core from '@actions/core';
-import * as tc from '@actions/tool-cache';
 import { ConfigurationError } from '../lib/errors.js';
+import { type PinnedTool, type ReleaseAsset, pinnedAsset, resolveTool } from '../lib/tool-install.js';
+
+export { findOnPath, sha256File } from '../lib/tool-install.js';
 
 /** trivy's release asset platform names (trivy_<v>_<platform>.tar.gz). */
 export type TrivyPlatform = 'Linux-64bit' | 'Linux-ARM64' | 'macOS-64bit' | 'macOS-ARM64';
@@ -28,12 +26,14 @@ export const TRIVY_RELEASES: Record<string, Partial<Record<TrivyPlatform, string
 };
 export const DEFAULT_TRIVY_VERSION = '0.58.1';
 
-export interface ReleaseAsset {
-  version: string;
-  platform: TrivyPlatform;
-  url: string;
-  sha256: string;
-}
+export const TRIVY: PinnedTool<TrivyPlatform> = {
+  name: 'trivy',
+  releases: TRIVY_RELEASES,
+  defaultVersion: DEFAULT_TRIVY_VERSION,
+  example: '0.58.1',
+  url: (v, platform) =>
+    `https://github.com/aquasecurity/trivy/releases/download/v${v}/trivy_${v}_${platform}.tar.gz`
+};
 
 export function runnerPlatform(os = process.platform, arch = process.arch): TrivyPlatform {
   const osName = os === 'linux' ? 'Linux' : os === 'darwin' ? 'macOS' : undefined;
@@ -46,50 +46,12 @@ export function runnerPlatform(os = process.platform, arch = process.arch): Triv
   return `${osName}-${archName}` as TrivyPlatform;
 }
 
-/** The archive to download and the checksum it must have; without a known checksum nothing is downloaded. */
-export function releaseAsset(version: string, platform: TrivyPlatform, sha256?: string): ReleaseAsset {
-  const v = version.replace(/^v/, '');
-  if (!/^\d+\.\d+\.\d+$/.test(v)) {
-    throw new ConfigurationError(`Input 'trivy-version' must be a release like 0.58.1, got '${version}'`);
-  }
-  const expected = (sha256 || TRIVY_RELEASES[v]?.[platform] || '').toLowerCase();
-  if (!expected) {
-    throw new ConfigurationError(
-      `No pinned SHA-256 for trivy ${v} ${platform}: set input 'trivy-sha256' (from trivy_${v}_checksums.txt of the ` +
-        `release) together with 'trivy-version', or set 'trivy-path' to an installed trivy`
-    );
-  }
-  if (!/^[0-9a-f]{64}$/.test(expected))
-    throw new ConfigurationError(`Input 'trivy-sha256' must be 64 hex characters`);
-  return {
-    version: v,
-    platform,
-    url: `https://github.com/aquasecurity/trivy/releases/download/v${v}/trivy_${v}_${platform}.tar.gz`,
-    sha256: expected
-  };
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-export function findOnPath(name = 'trivy', pathEnv = process.env.PATH ?? ''): string | undefined {
-  for (const dir of pathEnv.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
+export function releaseAsset(
+  version: string,
+  platform: TrivyPlatform,
+  sha256?: string
+): ReleaseAsset<TrivyPlatform> {
+  return pinnedAsset(TRIVY, version, platform, sha256);
 }
 
 export interface InstallInputs {
@@ -99,35 +61,9 @@ export interface InstallInputs {
 }
 
 export async function resolveTrivy(inputs: InstallInputs): Promise<string> {
-  if (inputs.trivyPath) {
-    if (!isExecutable(inputs.trivyPath)) {
-      throw new ConfigurationError(
-        `Input 'trivy-path': ${inputs.trivyPath} is not an executable file${existsSync(inputs.trivyPath) ? '' : ' (it does not exist)'}`
-      );
-    }
-    return inputs.trivyPath;
-  }
-  if (!inputs.version) {
-    const onPath = findOnPath();
-    if (onPath) {
-      core.info(`Using ${onPath} (set 'trivy-version' to install a pinned release instead)`);
-      return onPath;
-    }
-  }
-  const asset = releaseAsset(inputs.version || DEFAULT_TRIVY_VERSION, runnerPlatform(), inputs.sha256);
-  let dir = tc.find('trivy', asset.version, asset.platform);
-  if (!dir) {
-    core.info(`Downloading ${asset.url}`);
-    const archive = await tc.downloadTool(asset.url);
-    const actual = await sha256File(archive);
-    if (actual !== asset.sha256) {
-      throw new ConfigurationError(
-        `SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`
-      );
-    }
-    const extracted = await tc.extractTar(archive);
-    dir = await tc.cacheDir(extracted, 'trivy', asset.version, asset.platform);
-  }
-  core.addPath(dir);
-  return path.join(dir, 'trivy');
+  return resolveTool(TRIVY, () => runnerPlatform(), {
+    path: inputs.trivyPath,
+    version: inputs.version,
+    sha256: inputs.sha256
+  });
 }

@@ -32686,7 +32686,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1481);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6611);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32696,7 +32696,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1481:
+/***/ 6611:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33791,11 +33791,10 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./.tmp/build/actions/gitleaks-gate/install.js
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/tool-install.js
 /**
- * Which gitleaks binary to run: input `gitleaks-path`, else a `gitleaks` already on PATH, else a pinned release
- * from GitHub, checksum-verified before it is extracted, through @actions/tool-cache (find → download → verify →
- * extract → cacheDir → addPath). No license key is involved (this is the gitleaks CLI, not gitleaks-action).
+ * Pinned tool installs for the runner: an explicit path input, else the tool on PATH, else a pinned release through
+ * @actions/tool-cache (find → download → verify SHA-256 → extract → cacheDir → addPath). Nothing unverified runs.
  */
 
 
@@ -33803,44 +33802,21 @@ function _unique(values) {
 
 
 
-/**
- * SHA-256 of the linux release archives (gitleaks_<v>_linux_<arch>.tar.gz), as published in the release's
- * gitleaks_<v>_checksums.txt. 8.18.2 keeps the `detect`/`protect` CLI of 8.16 that Slipway drives.
- */
-const GITLEAKS_RELEASES = {
-    '8.18.2': {
-        x64: '6298c9235dfc9278c14b28afd9b7fa4e6f4a289cb1974bd27949fc1e9122bdee',
-        arm64: '4df25683f95b9e1dbb8cc71dac74d10067b8aba221e7f991e01cafa05bcbd030'
-    }
-};
-const DEFAULT_GITLEAKS_VERSION = '8.18.2';
-function runnerArch(arch = process.arch) {
-    if (arch === 'x64')
-        return 'x64';
-    if (arch === 'arm64')
-        return 'arm64';
-    throw new errors/* ConfigurationError */.j1(`gitleaks-gate installs gitleaks for linux x64/arm64 only (runner arch '${arch}'): set input 'gitleaks-path'`);
-}
 /** The archive to download and the checksum it must have; an unknown version needs an explicit checksum. */
-function releaseAsset(version, arch, sha256) {
+function tool_install_pinnedAsset(tool, version, platform, sha256) {
     const v = version.replace(/^v/, '');
     if (!/^\d+\.\d+\.\d+$/.test(v)) {
-        throw new errors/* ConfigurationError */.j1(`Input 'gitleaks-version' must be a release like 8.18.2, got '${version}'`);
+        throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`);
     }
-    const expected = (sha256 || GITLEAKS_RELEASES[v]?.[arch] || '').toLowerCase();
+    const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();
     if (!expected) {
-        throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for gitleaks ${v} linux ${arch}: set input 'gitleaks-sha256' (from gitleaks_${v}_checksums.txt ` +
-            `of the release), or set 'gitleaks-path' to an installed binary`);
+        throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
+            `of the release) together with '${tool.name}-version', or set '${tool.name}-path' to an installed binary`);
     }
     if (!/^[0-9a-f]{64}$/.test(expected)) {
-        throw new errors/* ConfigurationError */.j1(`Input 'gitleaks-sha256' must be 64 hex characters`);
+        throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-sha256' must be 64 hex characters`);
     }
-    return {
-        version: v,
-        arch,
-        url: `https://github.com/gitleaks/gitleaks/releases/download/v${v}/gitleaks_${v}_linux_${arch}.tar.gz`,
-        sha256: expected
-    };
+    return { version: v, platform, url: tool.url(v, platform), sha256: expected };
 }
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -33857,8 +33833,8 @@ function isExecutable(file) {
         return false;
     }
 }
-/** `gitleaks` on PATH, like `which`. */
-function findOnPath(name = 'gitleaks', pathEnv = process.env.PATH ?? '') {
+/** A binary on PATH, like `which`. */
+function findOnPath(name, pathEnv = process.env.PATH ?? '') {
     for (const dir of pathEnv.split(external_node_path_namespaceObject.delimiter).filter(Boolean)) {
         const candidate = external_node_path_namespaceObject.join(dir, name);
         if (isExecutable(candidate))
@@ -33866,22 +33842,22 @@ function findOnPath(name = 'gitleaks', pathEnv = process.env.PATH ?? '') {
     }
     return undefined;
 }
-async function resolveGitleaks(inputs) {
-    if (inputs.gitleaksPath) {
-        if (!isExecutable(inputs.gitleaksPath)) {
-            throw new errors/* ConfigurationError */.j1(`Input 'gitleaks-path': ${inputs.gitleaksPath} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.gitleaksPath) ? '' : ' (it does not exist)'}`);
+async function resolveTool(tool, platform, inputs) {
+    if (inputs.path) {
+        if (!isExecutable(inputs.path)) {
+            throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-path': ${inputs.path} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.path) ? '' : ' (it does not exist)'}`);
         }
-        return inputs.gitleaksPath;
+        return inputs.path;
     }
     if (!inputs.version) {
-        const onPath = findOnPath();
+        const onPath = findOnPath(tool.name);
         if (onPath) {
-            lib_core/* info */.pq(`Using ${onPath} (set 'gitleaks-version' to install a pinned release instead)`);
+            lib_core/* info */.pq(`Using ${onPath} (set '${tool.name}-version' to install a pinned release instead)`);
             return onPath;
         }
     }
-    const asset = releaseAsset(inputs.version || DEFAULT_GITLEAKS_VERSION, runnerArch(), inputs.sha256);
-    let dir = find('gitleaks', asset.version, asset.arch);
+    const asset = tool_install_pinnedAsset(tool, inputs.version || tool.defaultVersion, platform(), inputs.sha256);
+    let dir = find(tool.name, asset.version, asset.platform);
     if (!dir) {
         lib_core/* info */.pq(`Downloading ${asset.url}`);
         const archive = await downloadTool(asset.url);
@@ -33890,10 +33866,52 @@ async function resolveGitleaks(inputs) {
             throw new errors/* ConfigurationError */.j1(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
         }
         const extracted = await extractTar(archive);
-        dir = await cacheDir(extracted, 'gitleaks', asset.version, asset.arch);
+        dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
     }
     lib_core/* addPath */.fM(dir);
-    return external_node_path_namespaceObject.join(dir, 'gitleaks');
+    return external_node_path_namespaceObject.join(dir, tool.name);
+}
+
+;// CONCATENATED MODULE: ./.tmp/build/actions/gitleaks-gate/install.js
+/**
+ * Which gitleaks binary to run: input `gitleaks-path`, else a `gitleaks` already on PATH, else a pinned release
+ * from GitHub, checksum-verified before it is extracted, through @actions/tool-cache (find → download → verify →
+ * extract → cacheDir → addPath). No license key is involved (this is the gitleaks CLI, not gitleaks-action).
+ */
+
+
+
+/**
+ * SHA-256 of the linux release archives (gitleaks_<v>_linux_<arch>.tar.gz), as published in the release's
+ * gitleaks_<v>_checksums.txt. 8.18.2 keeps the `detect`/`protect` CLI of 8.16 that Slipway drives.
+ */
+const GITLEAKS_RELEASES = {
+    '8.18.2': {
+        x64: '6298c9235dfc9278c14b28afd9b7fa4e6f4a289cb1974bd27949fc1e9122bdee',
+        arm64: '4df25683f95b9e1dbb8cc71dac74d10067b8aba221e7f991e01cafa05bcbd030'
+    }
+};
+const DEFAULT_GITLEAKS_VERSION = '8.18.2';
+const GITLEAKS = {
+    name: 'gitleaks',
+    releases: GITLEAKS_RELEASES,
+    defaultVersion: DEFAULT_GITLEAKS_VERSION,
+    example: '8.18.2',
+    url: (v, arch) => `https://github.com/gitleaks/gitleaks/releases/download/v${v}/gitleaks_${v}_linux_${arch}.tar.gz`
+};
+function runnerArch(arch = process.arch) {
+    if (arch === 'x64')
+        return 'x64';
+    if (arch === 'arm64')
+        return 'arm64';
+    throw new errors/* ConfigurationError */.j1(`gitleaks-gate installs gitleaks for linux x64/arm64 only (runner arch '${arch}'): set input 'gitleaks-path'`);
+}
+function releaseAsset(version, arch, sha256) {
+    return pinnedAsset(GITLEAKS, version, arch, sha256);
+}
+async function resolveGitleaks(inputs) {
+    const tool = { path: inputs.gitleaksPath, version: inputs.version, sha256: inputs.sha256 };
+    return resolveTool(GITLEAKS, () => runnerArch(), tool);
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/change-range.js

@@ -16,7 +16,7 @@ describe('gitleaks-gate install', () => {
   it('pins the default release with checksums for linux x64 and arm64', () => {
     expect(releaseAsset(DEFAULT_GITLEAKS_VERSION, 'x64')).toEqual({
       version: '8.18.2',
-      arch: 'x64',
+      platform: 'x64',
       url: 'https://github.com/gitleaks/gitleaks/releases/download/v8.18.2/gitleaks_8.18.2_linux_x64.tar.gz',
       sha256: GITLEAKS_RELEASES['8.18.2']!.x64
     });
