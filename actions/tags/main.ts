@@ -6,6 +6,7 @@ import { setOutputs } from '../lib/outputs.js';
 import { DEFAULT_MANIFEST_PATH, findService, loadServicesManifest } from '../lib/services-manifest.js';
 import { writeTableSummary } from '../lib/summary.js';
 import { type TagsContext, computeTags, ghcrImageName, parseImages } from './compute.js';
+import { releaseTagRules } from './rules.js';
 
 interface Payload {
   repository?: {
@@ -82,6 +83,19 @@ function imagesFor(): string[] {
   ];
 }
 
+/** The `tags` input, or the release rules of the `version` input (never both). */
+function tagRules(): string {
+  const rules = core.getInput('tags');
+  const version = optionalString('version');
+  if (!version) return rules;
+  if (rules.trim() !== '') {
+    throw new ConfigurationError(
+      "Inputs 'tags' and 'version' are exclusive: 'version' sets the semver rules itself; use 'tags' with type=semver,value=… for custom rules"
+    );
+  }
+  return releaseTagRules(version).join('\n');
+}
+
 export async function run(): Promise<void> {
   const images = imagesFor();
   const { eventName, ref, sha, payload } = eventContext();
@@ -104,7 +118,7 @@ export async function run(): Promise<void> {
   const shortSha = process.env.DOCKER_METADATA_SHORT_SHA_LENGTH;
   const result = computeTags(ctx, {
     images,
-    tags: core.getInput('tags'),
+    tags: tagRules(),
     flavor: core.getInput('flavor'),
     labels: listInput('labels', { comma: false }),
     annotations: listInput('annotations', { comma: false }),

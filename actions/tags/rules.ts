@@ -340,6 +340,25 @@ export function slipwayDefaultRules(ref: string): readonly string[] {
   );
 }
 
+/**
+ * Rules of a release build that does not run on the tag ref (the release workflow builds right after semantic-release
+ * created the tag, on the main-branch run): semver tags from an explicit version, plus the commit sha.
+ */
+export function releaseTagRules(version: string): readonly string[] {
+  const clean = version.trim().replace(/^v/, '');
+  if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(clean)) {
+    throw new ConfigurationError(
+      `Input 'version': '${version}' is not a semantic version (X.Y.Z, optionally -pre and +build); pass the release version, e.g. the 'version' output of the release action`
+    );
+  }
+  return [
+    `type=semver,pattern={{version}},value=${clean}`,
+    `type=semver,pattern={{major}}.{{minor}},value=${clean}`,
+    `type=semver,pattern={{major}},value=${clean}`,
+    'type=sha'
+  ];
+}
+
 /** Parses the whole `tags` input, sorted by priority (highest first, stable); empty → `defaults`. */
 export function parseTagRules(
   input: string,

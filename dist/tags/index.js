@@ -54580,6 +54580,22 @@ function slipwayDefaultRules(ref) {
         return SLIPWAY_DEFAULT_TAG_RULES;
     return SLIPWAY_DEFAULT_TAG_RULES.map((rule) => rule === 'type=sha,prefix={{branch}}-' ? 'type=sha' : rule);
 }
+/**
+ * Rules of a release build that does not run on the tag ref (the release workflow builds right after semantic-release
+ * created the tag, on the main-branch run): semver tags from an explicit version, plus the commit sha.
+ */
+function releaseTagRules(version) {
+    const clean = version.trim().replace(/^v/, '');
+    if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(clean)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'version': '${version}' is not a semantic version (X.Y.Z, optionally -pre and +build); pass the release version, e.g. the 'version' output of the release action`);
+    }
+    return [
+        `type=semver,pattern={{version}},value=${clean}`,
+        `type=semver,pattern={{major}}.{{minor}},value=${clean}`,
+        `type=semver,pattern={{major}},value=${clean}`,
+        'type=sha'
+    ];
+}
 /** Parses the whole `tags` input, sorted by priority (highest first, stable); empty → `defaults`. */
 function parseTagRules(input, defaults = SLIPWAY_DEFAULT_TAG_RULES) {
     const lines = splitInputLines(input);
@@ -55262,6 +55278,7 @@ function utcOffset(minutes, separator) {
 
 
 
+
 async function repositoryInfo(payload) {
     const r = payload.repository;
     if (r?.name && r.html_url && r.default_branch) {
@@ -55310,6 +55327,17 @@ function imagesFor() {
         ghcrImageName(owner, service.name, optionalString('image-prefix') ?? manifest.imagePrefix, optionalString('registry') ?? manifest.registry)
     ];
 }
+/** The `tags` input, or the release rules of the `version` input (never both). */
+function tagRules() {
+    const rules = lib_core/* getInput */.V4('tags');
+    const version = optionalString('version');
+    if (!version)
+        return rules;
+    if (rules.trim() !== '') {
+        throw new errors/* ConfigurationError */.j1("Inputs 'tags' and 'version' are exclusive: 'version' sets the semver rules itself; use 'tags' with type=semver,value=… for custom rules");
+    }
+    return releaseTagRules(version).join('\n');
+}
 async function run() {
     const images = imagesFor();
     const { eventName, ref, sha, payload } = eventContext();
@@ -55332,7 +55360,7 @@ async function run() {
     const shortSha = process.env.DOCKER_METADATA_SHORT_SHA_LENGTH;
     const result = computeTags(ctx, {
         images,
-        tags: lib_core/* getInput */.V4('tags'),
+        tags: tagRules(),
         flavor: lib_core/* getInput */.V4('flavor'),
         labels: listInput('labels', { comma: false }),
         annotations: listInput('annotations', { comma: false }),

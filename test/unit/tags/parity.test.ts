@@ -19,6 +19,7 @@ import {
   type TagsContext,
   type TagsOptions
 } from '../../../actions/tags/compute.js';
+import { releaseTagRules } from '../../../actions/tags/rules.js';
 
 const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 const PR_SHA = 'a9c8c5828b91be19d9728548b24759e352367ef1';
@@ -729,5 +730,38 @@ describe('helpers', () => {
       'type=sha,prefix={{branch}}-',
       'type=raw,value=latest,enable={{is_default_branch}}'
     ]);
+  });
+});
+
+describe('release builds off the tag ref (input version)', () => {
+  const images = ['ghcr.io/user/app'];
+  test('a stable version on the main branch run gives semver tags, sha and latest', () => {
+    const result = computeTags(context(pushBranch('main')), {
+      images,
+      tags: releaseTagRules('v1.4.2').join('\n'),
+      flavor: ''
+    });
+    expect(result.version).toBe('1.4.2');
+    expect(result.tags).toEqual(
+      expect.arrayContaining([
+        'ghcr.io/user/app:1.4.2',
+        'ghcr.io/user/app:1.4',
+        'ghcr.io/user/app:1',
+        'ghcr.io/user/app:latest'
+      ])
+    );
+    expect(result.tags.some((t) => /:sha-[0-9a-f]{7}$/.test(t))).toBe(true);
+  });
+  test('a pre-release gets only its full version and sha, never latest', () => {
+    const result = computeTags(context(pushBranch('main')), {
+      images,
+      tags: releaseTagRules('2.0.0-rc.1').join('\n'),
+      flavor: ''
+    });
+    expect(result.tags).toContain('ghcr.io/user/app:2.0.0-rc.1');
+    expect(result.tags.some((t) => t.endsWith(':latest') || t.endsWith(':2'))).toBe(false);
+  });
+  test('a version that is not semver is an error naming the input', () => {
+    expect(() => releaseTagRules('main')).toThrow(/Input 'version': 'main' is not a semantic version/);
   });
 });

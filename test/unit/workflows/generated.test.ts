@@ -1,0 +1,125 @@
+/**
+ * Every generated workflow: current with its source, zero errors from GitHub's workflow parser and from
+ * actionlint, and the security policy (pins, least privilege, no expressions in run:). The checkers are run on
+ * broken workflows too, so a checker that stopped working would fail here.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { WORKFLOWS } from '../../../workflows-src/index.js';
+import { REPO_ROOT, slipway, thirdParty } from '../../../workflows-src/lib/actions.js';
+import { checkWorkflowPolicy } from '../../../workflows-src/lib/policy.js';
+import { renderWorkflow } from '../../../workflows-src/lib/render.js';
+import { actionlintFindings, parserFindings } from '../../../workflows-src/lib/validate.js';
+import type { Workflow } from '../../../workflows-src/lib/types.js';
+
+const generated = WORKFLOWS.map((w) => ({ ...w, text: readFileSync(path.join(REPO_ROOT, w.path), 'utf8') }));
+
+describe.each(generated)('$path', ({ path: file, text, workflow, source }) => {
+  test('is current with its source', () => {
+    expect(text).toBe(renderWorkflow(workflow, source));
+  });
+  test('GitHub workflow parser: zero errors', async () => {
+    expect(await parserFindings(file, text)).toEqual([]);
+  });
+  test('actionlint: zero findings', async () => {
+    expect(await actionlintFindings(file, text)).toEqual([]);
+  });
+  test('security policy holds', () => {
+    expect(checkWorkflowPolicy(text)).toEqual([]);
+  });
+});
+
+const base = (jobs: Workflow['jobs'], extra: Partial<Workflow> = {}): string =>
+  renderWorkflow(
+    { name: 'bad', on: { push: { branches: ['main'] } }, permissions: {}, jobs, ...extra },
+    'test'
+  );
+
+describe('the checkers find what is wrong', () => {
+  const job = { 'runs-on': 'ubuntu-24.04', 'timeout-minutes': 5 };
+
+  test('unpinned action, missing version comment, expression in run:, persisted checkout credentials', () => {
+    const text = base({
+      a: {
+        ...job,
+        permissions: { contents: 'read' },
+        steps: [
+          { uses: 'actions/checkout@v4' },
+          { uses: 'tj-actions/changed-files@0123456789012345678901234567890123456789' },
+          { run: 'echo ${{ github.event.head_commit.message }}' }
+        ]
+      }
+    });
+    const rules = checkWorkflowPolicy(text).map((v) => v.rule);
+    expect(rules).toEqual(
+      expect.arrayContaining(['pin-sha', 'pin-comment', 'run-expression', 'checkout-credentials'])
+    );
+  });
+
+  test('write permissions without a step that needs them, missing job permissions, pull_request_target', () => {
+    const text = base(
+      {
+        a: { ...job, permissions: { packages: 'write', 'id-token': 'write' }, steps: [{ run: 'true' }] },
+        b: { ...job, steps: [{ run: 'true' }] } as never
+      },
+      { on: { pull_request_target: {} } as never, permissions: { contents: 'write' } }
+    );
+    const found = checkWorkflowPolicy(text);
+    expect(found.map((v) => v.rule)).toEqual(
+      expect.arrayContaining([
+        'least-privilege',
+        'job-permissions',
+        'no-pull-request-target',
+        'top-permissions'
+      ])
+    );
+    expect(found.filter((v) => v.rule === 'least-privilege').map((v) => v.message)).toEqual([
+      'packages: write without a step that needs it',
+      'id-token: write without a step that needs it'
+    ]);
+  });
+
+  test('keyless signing justifies id-token: write; key signing does not', () => {
+    const keyless = {
+      ...thirdParty('actions/checkout'),
+      uses: 'slipway/slipway/actions/sign@v1',
+      with: { mode: 'keyless' }
+    };
+    const key = { ...keyless, with: { mode: 'key' } };
+    const make = (step: object) =>
+      checkWorkflowPolicy(base({ a: { ...job, permissions: { 'id-token': 'write' }, steps: [step] } }));
+    expect(make(keyless)).toEqual([]);
+    expect(make(key).map((v) => v.rule)).toEqual(['least-privilege']);
+  });
+
+  test('GitHub parser reports an unknown key and a bad needs', async () => {
+    const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    needs: [missing]\n    stepz: []\n';
+    const findings = await parserFindings('bad.yml', text);
+    expect(findings.length).toBeGreaterThan(0);
+  });
+
+  test('actionlint reports an undefined step output and a bad expression', async () => {
+    const text = [
+      'on: push',
+      'permissions: {}',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-24.04',
+      '    steps:',
+      '      - run: echo "${{ steps.nope.outputs.x }}"',
+      '      - run: echo "${{ github.event.inputs.x == }}"'
+    ].join('\n');
+    const findings = await actionlintFindings('bad.yml', text);
+    expect(findings.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a Slipway step with an unknown or a missing required input does not generate', () => {
+    expect(() => slipway('build', { with: { service: 'x', tags: 'y', colour: 'red' } })).toThrow(
+      /unknown input 'colour' to actions\/build/
+    );
+    expect(() => slipway('build', { id: 'b', with: { service: 'x' } })).toThrow(
+      /step 'b' misses required input 'tags' of actions\/build/
+    );
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * Reusable build workflow: plan → per changed service (matrix): tags → build → Trivy gate → image record; in
+ * parallel the gitleaks gate and the repository's own tests; then one signing job signs, attests and uploads SBOMs
+ * for every record that passed its gate.
+ */
+import { expr, slipway, stepOutput, thirdParty } from './lib/actions.js';
+import { RUNNER, checkout, registryLogin } from './lib/common.js';
+import type { Job, Step, StepsJob, Workflow } from './lib/types.js';
+
+const planJob: StepsJob = {
+  name: 'Plan the changed services',
+  'runs-on': RUNNER,
+  'timeout-minutes': 10,
+  permissions: { contents: 'read' },
+  outputs: {
+    matrix: expr(stepOutput('plan', 'plan', 'matrix')),
+    services: expr(stepOutput('plan', 'plan', 'services')),
+    'has-changes': expr(stepOutput('plan', 'plan', 'has-changes'))
+  },
+  steps: [
+    checkout(0),
+    slipway('plan', {
+      id: 'plan',
+      name: 'Plan',
+      with: { manifest: expr('inputs.manifest'), services: expr('inputs.services') }
+    })
+  ]
+};
+
+const gitleaksJob: StepsJob = {
+  name: 'Secret scan (gitleaks)',
+  if: expr('inputs.gitleaks'),
+  'runs-on': RUNNER,
+  'timeout-minutes': 15,
+  permissions: { contents: 'read', 'security-events': 'write' },
+  steps: [
+    checkout(0),
+    slipway('gitleaks-gate', { id: 'gitleaks', name: 'gitleaks gate' }),
+    thirdParty('github/codeql-action/upload-sarif', {
+      name: 'Upload the gitleaks SARIF',
+      if: expr(
+        `always() && inputs.upload-sarif && ${stepOutput('gitleaks-gate', 'gitleaks', 'sarif-path')} != ''`
+      ),
+      with: {
+        sarif_file: expr(stepOutput('gitleaks-gate', 'gitleaks', 'sarif-path')),
+        category: 'gitleaks'
+      }
+    })
+  ]
+};
+
+const testJob: StepsJob = {
+  name: 'Repository tests',
+  if: expr("inputs.test-command != ''"),
+  'runs-on': RUNNER,
+  'timeout-minutes': 30,
+  permissions: { contents: 'read' },
+  steps: [
+    checkout(),
+    thirdParty('actions/setup-node', {
+      name: 'Set up Node.js',
+      with: { 'node-version': expr('inputs.node-version') }
+    }),
+    {
+      name: 'Run the test command',
+      // the command is the caller's own configuration, passed through env, never spliced into the script
+      env: { TEST_COMMAND: expr('inputs.test-command') },
+      run: 'bash -c "$TEST_COMMAND"'
+    }
+  ]
+};
+
+const imageSteps: Step[] = [
+  checkout(),
+  thirdParty('docker/setup-buildx-action', { name: 'Set up buildx' }),
+  registryLogin(),
+  slipway('tags', {
+    id: 'tags',
+    name: 'Tags',
+    with: {
+      service: expr('matrix.service'),
+      manifest: expr('inputs.manifest'),
+      registry: expr('inputs.registry'),
+      owner: expr('inputs.owner'),
+      version: expr('inputs.version'),
+      'github-token': expr('github.token')
+    }
+  }),
+  slipway('build', {
+    id: 'build',
+    name: 'Build and push',
+    with: {
+      service: expr('matrix.service'),
+      manifest: expr('inputs.manifest'),
+      tags: expr(stepOutput('tags', 'tags', 'tags')),
+      labels: expr(stepOutput('tags', 'tags', 'labels')),
+      annotations: expr(stepOutput('tags', 'tags', 'annotations')),
+      push: true
+    }
+  }),
+  slipway('trivy-gate', {
+    id: 'trivy',
+    name: 'Trivy gate',
+    with: {
+      'image-record': expr(stepOutput('build', 'build', 'image-record')),
+      severity: expr('inputs.severity'),
+      'upload-sarif': expr('inputs.upload-sarif'),
+      'sarif-category': expr("format('trivy-{0}', matrix.service)"),
+      'github-token': expr('github.token')
+    }
+  }),
+  thirdParty('actions/upload-artifact', {
+    name: 'Keep the image record',
+    with: {
+      name: expr("format('image-record-{0}', matrix.service)"),
+      path: expr(stepOutput('build', 'build', 'record-path')),
+      'if-no-files-found': 'error',
+      'retention-days': 7
+    }
+  })
+];
+
+const imageJob: StepsJob = {
+  name: expr("format('Image {0}', matrix.service)"),
+  needs: ['plan'],
+  if: expr("needs.plan.outputs.has-changes == 'true'"),
+  'runs-on': RUNNER,
+  'timeout-minutes': 30,
+  permissions: { contents: 'read', packages: 'write', 'security-events': 'write' },
+  strategy: { matrix: expr('fromJSON(needs.plan.outputs.matrix)'), 'fail-fast': false },
+  steps: imageSteps
+};
+
+/** Gathers the records of the legs that passed (a failed leg uploads none), so signing sees only gated images. */
+const collectJob: StepsJob = {
+  name: 'Collect the image records',
+  needs: ['plan', 'image'],
+  if: expr("!cancelled() && needs.plan.outputs.has-changes == 'true'"),
+  'runs-on': RUNNER,
+  'timeout-minutes': 5,
+  permissions: {},
+  outputs: { 'image-records': expr('steps.collect.outputs.image-records') },
+  steps: [
+    thirdParty('actions/download-artifact', {
+      name: 'Download the image records',
+      with: {
+        pattern: 'image-record-*',
+        'merge-multiple': true,
+        path: expr("format('{0}/records', runner.temp)")
+      }
+    }),
+    {
+      id: 'collect',
+      name: 'Merge',
+      env: { RECORDS: expr("format('{0}/records', runner.temp)") },
+      run: [
+        'shopt -s nullglob',
+        'files=("$RECORDS"/*.json)',
+        'if [ ${#files[@]} -eq 0 ]; then echo "no image passed its gates"; echo "image-records=[]" >> "$GITHUB_OUTPUT"; exit 0; fi',
+        'echo "image-records=$(jq -cs . "${files[@]}")" >> "$GITHUB_OUTPUT"',
+        'jq -r \'.[] | "\\(.service): \\(.ref)"\' -s "${files[@]}"'
+      ].join('\n')
+    }
+  ]
+};
+
+export const buildWorkflow: Workflow = {
+  name: 'Slipway build',
+  on: {
+    workflow_call: {
+      inputs: {
+        manifest: { description: 'Services manifest', type: 'string', default: '.slipway/services.yml' },
+        services: {
+          description: "Services to build: empty = the changed ones, 'all', or names (comma separated)",
+          type: 'string',
+          default: ''
+        },
+        registry: { description: 'Image registry', type: 'string', default: 'ghcr.io' },
+        'registry-login': {
+          description: 'Log in to the registry with the job token',
+          type: 'boolean',
+          default: true
+        },
+        owner: { description: 'Image owner (default: the repository owner)', type: 'string', default: '' },
+        version: {
+          description: 'Release version: semver image tags off the tag ref (the release workflow sets it)',
+          type: 'string',
+          default: ''
+        },
+        severity: {
+          description: 'Trivy severities that fail the gate',
+          type: 'string',
+          default: 'CRITICAL,HIGH'
+        },
+        'upload-sarif': {
+          description: 'Upload SARIF reports to code scanning',
+          type: 'boolean',
+          default: true
+        },
+        gitleaks: { description: 'Run the gitleaks gate', type: 'boolean', default: true },
+        'test-command': {
+          description: "The repository's own lint/test command (empty: no test job)",
+          type: 'string',
+          default: ''
+        },
+        'node-version': { description: 'Node.js for the test job', type: 'string', default: '24' }
+      },
+      secrets: {
+        'registry-password': {
+          description: 'Registry password (default: the job GITHUB_TOKEN)',
+          required: false
+        }
+      },
+      outputs: {
+        'image-records': {
+          description: 'JSON array of the image records that passed their gates',
+          value: expr('jobs.collect.outputs.image-records')
+        },
+        services: {
+          description: 'JSON array of the planned services',
+          value: expr('jobs.plan.outputs.services')
+        }
+      }
+    }
+  },
+  permissions: {},
+  jobs: {
+    plan: planJob,
+    gitleaks: gitleaksJob,
+    test: testJob,
+    image: imageJob,
+    collect: collectJob
+  } satisfies Record<string, Job>
+};
