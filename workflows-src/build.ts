@@ -3,7 +3,7 @@
  * parallel the gitleaks gate and the repository's own tests; then one signing job signs, attests and uploads SBOMs
  * for every record that passed its gate.
  */
-import { expr, slipway, stepOutput, thirdParty } from './lib/actions.js';
+import { SLIPWAY_REPO, expr, slipway, stepOutput, thirdParty } from './lib/actions.js';
 import { RUNNER, checkout, registryLogin } from './lib/common.js';
 import type { Job, Step, StepsJob, Workflow } from './lib/types.js';
 
@@ -104,6 +104,7 @@ const imageSteps: Step[] = [
     with: {
       'image-record': expr(stepOutput('build', 'build', 'image-record')),
       severity: expr('inputs.severity'),
+      'db-repository': expr('inputs.trivy-db-repository'),
       'upload-sarif': expr('inputs.upload-sarif'),
       'sarif-category': expr("format('trivy-{0}', matrix.service)"),
       'github-token': expr('github.token')
@@ -164,6 +165,64 @@ const collectJob: StepsJob = {
   ]
 };
 
+/**
+ * Signing and SBOM attestation of every gated record, in its own job so only it holds the signing permissions:
+ * one variant per mode, because `id-token: write` belongs only where keyless signing happens.
+ */
+function signJob(mode: 'keyless' | 'key'): StepsJob {
+  const signing = {
+    mode,
+    'transparency-log': expr('inputs.transparency-log'),
+    ...(mode === 'key'
+      ? {
+          'private-key': expr('secrets.cosign-private-key'),
+          'private-key-password': expr('secrets.cosign-password')
+        }
+      : {
+          // a reusable workflow signs as itself: Fulcio puts this workflow's ref in the certificate
+          'certificate-identity-regexp': `^https://github\\.com/${SLIPWAY_REPO}/\\.github/workflows/build\\.yml@`
+        })
+  };
+  return {
+    name: `Sign and attest (${mode})`,
+    needs: ['collect'],
+    if: expr(`needs.collect.outputs.image-records != '[]' && inputs.sign-mode == '${mode}'`),
+    'runs-on': RUNNER,
+    'timeout-minutes': 20,
+    permissions: { packages: 'write', ...(mode === 'keyless' ? { 'id-token': 'write' as const } : {}) },
+    outputs: {
+      signatures: expr(stepOutput('sign', 'sign', 'signatures')),
+      'verify-command': expr(stepOutput('sign', 'sign', 'verify-command'))
+    },
+    steps: [
+      registryLogin(),
+      slipway('sign', {
+        id: 'sign',
+        name: 'Sign by digest',
+        with: { 'image-record': expr('needs.collect.outputs.image-records'), ...signing }
+      }),
+      slipway('sbom', {
+        id: 'sbom',
+        name: 'SBOM and attestation',
+        with: {
+          'image-record': expr('needs.collect.outputs.image-records'),
+          format: expr('inputs.sbom-format'),
+          ...signing
+        }
+      }),
+      thirdParty('actions/upload-artifact', {
+        name: 'Keep the SBOMs',
+        with: {
+          name: 'sbom',
+          path: expr(stepOutput('sbom', 'sbom', 'dir')),
+          'if-no-files-found': 'error',
+          'retention-days': 30
+        }
+      })
+    ]
+  };
+}
+
 export const buildWorkflow: Workflow = {
   name: 'Slipway build',
   on: {
@@ -203,13 +262,31 @@ export const buildWorkflow: Workflow = {
           type: 'string',
           default: ''
         },
-        'node-version': { description: 'Node.js for the test job', type: 'string', default: '24' }
+        'node-version': { description: 'Node.js for the test job', type: 'string', default: '24' },
+        'sign-mode': {
+          description: 'keyless (GitHub OIDC + Fulcio/Rekor), key (cosign key pair from secrets) or none',
+          type: 'string',
+          default: 'keyless'
+        },
+        'transparency-log': {
+          description: 'Record signatures and attestations in Rekor (keyless needs it)',
+          type: 'boolean',
+          default: true
+        },
+        'sbom-format': { description: 'cyclonedx or spdx', type: 'string', default: 'cyclonedx' },
+        'trivy-db-repository': {
+          description: 'Trivy DB mirrors, one per line (tried in order)',
+          type: 'string',
+          default: 'ghcr.io/aquasecurity/trivy-db\npublic.ecr.aws/aquasecurity/trivy-db'
+        }
       },
       secrets: {
         'registry-password': {
           description: 'Registry password (default: the job GITHUB_TOKEN)',
           required: false
-        }
+        },
+        'cosign-private-key': { description: 'cosign.key content (sign-mode key)', required: false },
+        'cosign-password': { description: 'Password of cosign.key (sign-mode key)', required: false }
       },
       outputs: {
         'image-records': {
@@ -219,6 +296,14 @@ export const buildWorkflow: Workflow = {
         services: {
           description: 'JSON array of the planned services',
           value: expr('jobs.plan.outputs.services')
+        },
+        signatures: {
+          description: 'JSON of the signatures made (sign action output)',
+          value: expr('jobs.sign-keyless.outputs.signatures || jobs.sign-key.outputs.signatures')
+        },
+        'verify-command': {
+          description: 'A cosign verify command for the signed images',
+          value: expr('jobs.sign-keyless.outputs.verify-command || jobs.sign-key.outputs.verify-command')
         }
       }
     }
@@ -229,6 +314,8 @@ export const buildWorkflow: Workflow = {
     gitleaks: gitleaksJob,
     test: testJob,
     image: imageJob,
-    collect: collectJob
+    collect: collectJob,
+    'sign-keyless': signJob('keyless'),
+    'sign-key': signJob('key')
   } satisfies Record<string, Job>
 };

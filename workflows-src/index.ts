@@ -1,5 +1,8 @@
 /** Every generated workflow: its output path and its source. `scripts/gen-workflows.ts` writes them. */
 import { buildWorkflow } from './build.js';
+import { ciWorkflow } from './ci.js';
+import { cleanupWorkflow } from './cleanup.js';
+import { releaseWorkflow } from './release.js';
 import type { Workflow } from './lib/types.js';
 
 export interface GeneratedWorkflow {
@@ -11,5 +14,8 @@ export interface GeneratedWorkflow {
 }
 
 export const WORKFLOWS: GeneratedWorkflow[] = [
-  { path: '.github/workflows/build.yml', source: 'workflows-src/build.ts', workflow: buildWorkflow }
+  { path: '.github/workflows/build.yml', source: 'workflows-src/build.ts', workflow: buildWorkflow },
+  { path: '.github/workflows/ci.yml', source: 'workflows-src/ci.ts', workflow: ciWorkflow },
+  { path: '.github/workflows/release.yml', source: 'workflows-src/release.ts', workflow: releaseWorkflow },
+  { path: '.github/workflows/cleanup.yml', source: 'workflows-src/cleanup.ts', workflow: cleanupWorkflow }
 ];

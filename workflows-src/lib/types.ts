@@ -40,6 +40,13 @@ export interface CallInput {
   default?: Value;
 }
 
+/** `queue: max` lets pending runs wait in line instead of replacing each other (the default keeps one pending). */
+export interface Concurrency {
+  group: string;
+  'cancel-in-progress': boolean | string;
+  queue?: 'single' | 'max';
+}
+
 export interface CallSecret {
   description: string;
   required?: boolean;
@@ -88,7 +95,7 @@ interface JobCommon {
   if?: string;
   permissions: Permissions;
   strategy?: Strategy;
-  concurrency?: { group: string; 'cancel-in-progress': boolean | string };
+  concurrency?: Concurrency;
 }
 
 export interface StepsJob extends JobCommon {
@@ -116,7 +123,7 @@ export interface Workflow {
   on: Triggers;
   /** workflow-wide default: none, so every job states what it needs */
   permissions: Permissions;
-  concurrency?: { group: string; 'cancel-in-progress': boolean | string };
+  concurrency?: Concurrency;
   env?: Record<string, Value>;
   jobs: Record<string, Job>;
 }

@@ -99,6 +99,18 @@ describe('the checkers find what is wrong', () => {
     expect(findings.length).toBeGreaterThan(0);
   });
 
+  test("GitHub parser checks a reusable workflow call's with: against the callee's inputs", async () => {
+    const text = readFileSync(path.join(REPO_ROOT, '.github/workflows/release.yml'), 'utf8').replace(
+      /^ {6}gitleaks: false$/m,
+      '      gitleaks: false\n      bogus-input: 1'
+    );
+    expect(text).toContain('bogus-input');
+    const findings = await parserFindings('release.yml', text);
+    expect(findings.map((f) => f.message).join('\n')).toMatch(
+      /Invalid input, bogus-input is not defined in the referenced workflow/
+    );
+  });
+
   test('actionlint reports an undefined step output and a bad expression', async () => {
     const text = [
       'on: push',

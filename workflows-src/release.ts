@@ -1,0 +1,149 @@
+/**
+ * Reusable release workflow (push to main): semantic-release computes the version from Conventional Commits,
+ * writes the notes, pushes the tag and creates the GitHub release; then the images of that version are built with
+ * semver tags by calling the build workflow directly — a tag pushed with the default GITHUB_TOKEN triggers no other
+ * workflow, so waiting for the tag-push event would need an App or PAT token.
+ */
+import { expr, reusable, slipway, stepOutput } from './lib/actions.js';
+import { RUNNER, checkout } from './lib/common.js';
+import type { StepsJob, Workflow } from './lib/types.js';
+
+const releaseJob: StepsJob = {
+  name: 'semantic-release',
+  'runs-on': RUNNER,
+  'timeout-minutes': 15,
+  permissions: { contents: 'write' },
+  outputs: {
+    published: expr(stepOutput('release', 'release', 'published')),
+    version: expr(stepOutput('release', 'release', 'version')),
+    tag: expr(stepOutput('release', 'release', 'tag')),
+    releases: expr(stepOutput('release', 'release', 'releases')),
+    builds: expr('steps.builds.outputs.builds')
+  },
+  steps: [
+    checkout(0),
+    slipway('release', {
+      id: 'release',
+      name: 'Release',
+      with: {
+        mode: expr('inputs.mode'),
+        manifest: expr('inputs.manifest'),
+        branches: expr('inputs.branches'),
+        'dry-run': expr('inputs.dry-run'),
+        'github-token': expr('github.token')
+      }
+    }),
+    {
+      id: 'builds',
+      name: 'What to build',
+      // repo mode: every service at the one version; per-service mode: each released service at its own version
+      env: {
+        MODE: expr('inputs.mode'),
+        PUBLISHED: expr(stepOutput('release', 'release', 'published')),
+        VERSION: expr(stepOutput('release', 'release', 'version')),
+        TAG: expr(stepOutput('release', 'release', 'tag')),
+        RELEASES: expr(stepOutput('release', 'release', 'releases'))
+      },
+      run: [
+        'if [ "$PUBLISHED" != "true" ]; then echo "builds=[]" >> "$GITHUB_OUTPUT"; exit 0; fi',
+        'if [ "$MODE" = "per-service" ]; then',
+        '  builds=$(jq -c \'[.[] | select(.published) | {services: .service, version, tag}]\' <<< "$RELEASES")',
+        'else',
+        '  builds=$(jq -nc --arg v "$VERSION" --arg t "$TAG" \'[{services: "all", version: $v, tag: $t}]\')',
+        'fi',
+        'echo "builds=$builds" >> "$GITHUB_OUTPUT"',
+        'echo "to build: $builds"'
+      ].join('\n')
+    }
+  ]
+};
+
+export const releaseWorkflow: Workflow = {
+  name: 'Slipway release',
+  on: {
+    workflow_call: {
+      inputs: {
+        mode: {
+          description: 'repo (one version) or per-service (<service>-vX.Y.Z)',
+          type: 'string',
+          default: 'repo'
+        },
+        manifest: { description: 'Services manifest', type: 'string', default: '.slipway/services.yml' },
+        branches: {
+          description: 'Release branches (semantic-release syntax)',
+          type: 'string',
+          default: 'main'
+        },
+        'dry-run': { description: 'Compute the version and notes only', type: 'boolean', default: false },
+        registry: { description: 'Image registry', type: 'string', default: 'ghcr.io' },
+        'registry-login': {
+          description: 'Log in to the registry with the job token',
+          type: 'boolean',
+          default: true
+        },
+        owner: { description: 'Image owner (default: the repository owner)', type: 'string', default: '' },
+        'sign-mode': { description: 'keyless, key or none', type: 'string', default: 'keyless' },
+        'transparency-log': { description: 'Record signatures in Rekor', type: 'boolean', default: true },
+        'upload-sarif': {
+          description: 'Upload SARIF reports to code scanning',
+          type: 'boolean',
+          default: true
+        },
+        'trivy-db-repository': {
+          description: 'Trivy DB mirrors, one per line',
+          type: 'string',
+          default: 'ghcr.io/aquasecurity/trivy-db\npublic.ecr.aws/aquasecurity/trivy-db'
+        }
+      },
+      secrets: {
+        'registry-password': {
+          description: 'Registry password (default: the job GITHUB_TOKEN)',
+          required: false
+        },
+        'cosign-private-key': { description: 'cosign.key content (sign-mode key)', required: false },
+        'cosign-password': { description: 'Password of cosign.key (sign-mode key)', required: false }
+      },
+      outputs: {
+        published: {
+          description: '"true" when a release was published',
+          value: expr('jobs.release.outputs.published')
+        },
+        version: {
+          description: 'The released version (repo mode)',
+          value: expr('jobs.release.outputs.version')
+        },
+        tag: { description: 'The release tag (repo mode)', value: expr('jobs.release.outputs.tag') },
+        releases: { description: 'Per-service releases (JSON)', value: expr('jobs.release.outputs.releases') }
+      }
+    }
+  },
+  permissions: {},
+  jobs: {
+    release: releaseJob,
+    images: {
+      name: expr("format('Images {0}', matrix.tag)"),
+      needs: ['release'],
+      if: expr("needs.release.outputs.builds != '[]' && needs.release.outputs.builds != ''"),
+      permissions: { contents: 'read', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
+      strategy: { matrix: { include: expr('fromJSON(needs.release.outputs.builds)') }, 'fail-fast': false },
+      uses: reusable('build.yml'),
+      with: {
+        services: expr('matrix.services'),
+        version: expr('matrix.version'),
+        registry: expr('inputs.registry'),
+        'registry-login': expr('inputs.registry-login'),
+        owner: expr('inputs.owner'),
+        'sign-mode': expr('inputs.sign-mode'),
+        'transparency-log': expr('inputs.transparency-log'),
+        'upload-sarif': expr('inputs.upload-sarif'),
+        'trivy-db-repository': expr('inputs.trivy-db-repository'),
+        gitleaks: false
+      },
+      secrets: {
+        'registry-password': expr('secrets.registry-password'),
+        'cosign-private-key': expr('secrets.cosign-private-key'),
+        'cosign-password': expr('secrets.cosign-password')
+      }
+    }
+  }
+};
