@@ -275,9 +275,9 @@ export const buildWorkflow: Workflow = {
         },
         'sbom-format': { description: 'cyclonedx or spdx', type: 'string', default: 'cyclonedx' },
         'trivy-db-repository': {
-          description: 'Trivy DB mirrors, one per line (tried in order)',
+          description: 'Trivy DB mirrors, comma separated (tried in order)',
           type: 'string',
-          default: 'ghcr.io/aquasecurity/trivy-db\npublic.ecr.aws/aquasecurity/trivy-db'
+          default: 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db'
         }
       },
       secrets: {

@@ -2,6 +2,8 @@
 import { buildWorkflow } from './build.js';
 import { ciWorkflow } from './ci.js';
 import { cleanupWorkflow } from './cleanup.js';
+import { exampleBuildWorkflow } from './example/build.js';
+import { exampleCleanupWorkflow } from './example/cleanup.js';
 import { releaseWorkflow } from './release.js';
 import type { Workflow } from './lib/types.js';
 
@@ -17,5 +19,15 @@ export const WORKFLOWS: GeneratedWorkflow[] = [
   { path: '.github/workflows/build.yml', source: 'workflows-src/build.ts', workflow: buildWorkflow },
   { path: '.github/workflows/ci.yml', source: 'workflows-src/ci.ts', workflow: ciWorkflow },
   { path: '.github/workflows/release.yml', source: 'workflows-src/release.ts', workflow: releaseWorkflow },
-  { path: '.github/workflows/cleanup.yml', source: 'workflows-src/cleanup.ts', workflow: cleanupWorkflow }
+  { path: '.github/workflows/cleanup.yml', source: 'workflows-src/cleanup.ts', workflow: cleanupWorkflow },
+  {
+    path: 'examples/monorepo/.github/workflows/images.yml',
+    source: 'workflows-src/example/build.ts',
+    workflow: exampleBuildWorkflow
+  },
+  {
+    path: 'examples/monorepo/.github/workflows/cleanup.yml',
+    source: 'workflows-src/example/cleanup.ts',
+    workflow: exampleCleanupWorkflow
+  }
 ];

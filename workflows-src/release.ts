@@ -90,9 +90,9 @@ export const releaseWorkflow: Workflow = {
           default: true
         },
         'trivy-db-repository': {
-          description: 'Trivy DB mirrors, one per line',
+          description: 'Trivy DB mirrors, comma separated',
           type: 'string',
-          default: 'ghcr.io/aquasecurity/trivy-db\npublic.ecr.aws/aquasecurity/trivy-db'
+          default: 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db'
         }
       },
       secrets: {

@@ -21,7 +21,7 @@ export function renderWorkflow(workflow: Workflow, source: string): string {
       return [id, sorted];
     })
   );
-  const doc = new Document({ ...workflow, jobs });
+  const doc = new Document({ ...workflow, jobs }, { aliasDuplicateObjects: false });
   visit(doc, {
     Pair(_, pair) {
       if (isPair(pair) && isScalar(pair.key) && pair.key.value === 'uses' && isScalar(pair.value)) {

@@ -1,0 +1,50 @@
+/**
+ * The example monorepo's caller: push to main builds the changed services and then cuts a release; a pull request
+ * builds (and scans) its changed services; a pushed vX.Y.Z tag builds every service with semver tags.
+ *
+ * Repository variables configure where images go, so the same file runs on GitHub (defaults: GHCR, keyless
+ * signing) and locally (scripts/main.sh sets SLIPWAY_REGISTRY=127.0.0.1:5000, key signing, no Rekor, no SARIF).
+ */
+import { expr, reusable } from '../lib/actions.js';
+import type { Workflow } from '../lib/types.js';
+
+/** Inputs shared by the build and release calls, read from repository variables with GitHub defaults. */
+export const IMAGE_SETTINGS = {
+  registry: expr("vars.SLIPWAY_REGISTRY || 'ghcr.io'"),
+  'registry-login': expr("vars.SLIPWAY_REGISTRY == ''"),
+  'sign-mode': expr("vars.SLIPWAY_SIGN_MODE || 'keyless'"),
+  'transparency-log': expr("vars.SLIPWAY_TRANSPARENCY_LOG != 'false'"),
+  'upload-sarif': expr("vars.SLIPWAY_UPLOAD_SARIF != 'false'"),
+  'trivy-db-repository': expr(
+    "vars.SLIPWAY_TRIVY_DB || 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db'"
+  )
+};
+
+export const exampleBuildWorkflow: Workflow = {
+  name: 'Images',
+  on: {
+    push: { branches: ['main'], tags: ['v*.*.*'] },
+    pull_request: { branches: ['main'] }
+  },
+  permissions: {},
+  concurrency: {
+    group: expr("format('images-{0}', github.ref)"),
+    'cancel-in-progress': expr("github.event_name == 'pull_request'")
+  },
+  jobs: {
+    build: {
+      permissions: { contents: 'read', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
+      uses: reusable('build.yml'),
+      with: IMAGE_SETTINGS,
+      secrets: 'inherit'
+    },
+    release: {
+      needs: ['build'],
+      if: expr("github.event_name == 'push' && github.ref == 'refs/heads/main'"),
+      permissions: { contents: 'write', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
+      uses: reusable('release.yml'),
+      with: IMAGE_SETTINGS,
+      secrets: 'inherit'
+    }
+  }
+};
