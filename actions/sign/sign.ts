@@ -1,0 +1,87 @@
+/** The sign loop: verify (skip if already signed) → sign → verify again. No outputs until every digest is done. */
+import { ToolError } from '../lib/errors.js';
+import { type Signing, cosignReason, runCosign, signArgs, signatureRef, verifyArgs } from '../lib/cosign.js';
+import type { Target } from '../lib/sign-targets.js';
+
+export interface SignResult {
+  ref: string;
+  digest: string;
+  platform?: string;
+  /** image:sha256-<hex>.sig */
+  signature: string;
+  status: 'signed' | 'already-signed';
+}
+
+export interface SignDeps {
+  log(message: string): void;
+}
+
+function signHint(reason: string, s: Signing): string {
+  if (/connection refused|no such host|dial tcp|i\/o timeout/i.test(reason)) {
+    return 'the registry could not be reached: check the image reference and that the registry is up';
+  }
+  if (/unauthorized|denied|forbidden|401|403/i.test(reason)) {
+    return 'the registry refused the signature push: log in with push rights first (docker/login-action; on GHCR `permissions: packages: write`)';
+  }
+  if (/MANIFEST_UNKNOWN|manifest unknown|not found|404/i.test(reason)) {
+    return 'the digest does not exist in that repository: sign the digest the build step pushed (its image-record output)';
+  }
+  if (s.mode === 'keyless' && /oidc|token|fulcio|id-token/i.test(reason)) {
+    return 'keyless signing needs `permissions: id-token: write` on the job and GitHub-hosted OIDC (it runs on GitHub only)';
+  }
+  if (/rekor|tlog|transparency/i.test(reason)) {
+    return 'Rekor (the transparency log) could not be reached: retry, or set transparency-log: false for a private registry whose users verify with --insecure-ignore-tlog=true';
+  }
+  return 'see the cosign message above';
+}
+
+export async function signTargets(
+  cosign: string,
+  targets: Target[],
+  signing: Signing,
+  deps: SignDeps
+): Promise<SignResult[]> {
+  const results: SignResult[] = [];
+  const done = (): string =>
+    results.length
+      ? ` (already done before this failure: ${results.map((r) => `${r.ref} ${r.status}`).join(', ')})`
+      : '';
+  for (const t of targets) {
+    const signature = signatureRef(t.ref);
+    const before = await runCosign(cosign, verifyArgs(t.ref, signing), signing);
+    if (before.exitCode === 0) {
+      deps.log(`${t.ref}: a valid signature by this signer exists (${signature}); not signing again`);
+      results.push({
+        ref: t.ref,
+        digest: t.digest,
+        platform: t.platform,
+        signature,
+        status: 'already-signed'
+      });
+      continue;
+    }
+    deps.log(`${t.ref}: no valid signature by this signer yet (${cosignReason(before)}); signing`);
+    const signed = await runCosign(cosign, signArgs(t.ref, signing), signing);
+    if (signed.exitCode !== 0) {
+      const reason = cosignReason(signed);
+      throw new ToolError(
+        `cosign sign ${t.ref}`,
+        signed.exitCode,
+        reason,
+        `${signHint(reason, signing)}; nothing was signed for ${t.ref}${done()}`
+      );
+    }
+    const after = await runCosign(cosign, verifyArgs(t.ref, signing), signing);
+    if (after.exitCode !== 0) {
+      throw new ToolError(
+        `cosign verify ${t.ref}`,
+        after.exitCode,
+        cosignReason(after),
+        `the signature was pushed but does not verify with the configured verifier (public key / certificate identity + issuer), so ${t.ref} is NOT reported as signed${done()}`
+      );
+    }
+    deps.log(`${t.ref}: signed and verified (${signature})`);
+    results.push({ ref: t.ref, digest: t.digest, platform: t.platform, signature, status: 'signed' });
+  }
+  return results;
+}
