@@ -7,6 +7,12 @@ import { SLIPWAY_REPO, expr, slipway, stepOutput, thirdParty } from './lib/actio
 import { RUNNER, checkout, registryLogin } from './lib/common.js';
 import type { Job, Step, StepsJob, Workflow } from './lib/types.js';
 
+/**
+ * Artifact names are unique per workflow run, and one run may call this workflow twice (the push build and the
+ * release build), so every artifact carries the call's key.
+ */
+const RUN_KEY = "inputs.release-tag || inputs.version || 'build'";
+
 const planJob: StepsJob = {
   name: 'Plan the changed services',
   'runs-on': RUNNER,
@@ -113,7 +119,7 @@ const imageSteps: Step[] = [
   thirdParty('actions/upload-artifact', {
     name: 'Keep the image record',
     with: {
-      name: expr("format('image-record-{0}', matrix.service)"),
+      name: expr(`format('image-record-{0}-{1}', ${RUN_KEY}, matrix.service)`),
       path: expr(stepOutput('build', 'build', 'record-path')),
       'if-no-files-found': 'error',
       'retention-days': 7
@@ -145,7 +151,7 @@ const collectJob: StepsJob = {
     thirdParty('actions/download-artifact', {
       name: 'Download the image records',
       with: {
-        pattern: 'image-record-*',
+        pattern: expr(`format('image-record-{0}-*', ${RUN_KEY})`),
         'merge-multiple': true,
         path: expr("format('{0}/records', runner.temp)")
       }
@@ -213,7 +219,7 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
       thirdParty('actions/upload-artifact', {
         name: 'Keep the SBOMs',
         with: {
-          name: 'sbom',
+          name: expr(`format('sbom-{0}', ${RUN_KEY})`),
           path: expr(stepOutput('sbom', 'sbom', 'dir')),
           'if-no-files-found': 'error',
           'retention-days': 30
@@ -222,6 +228,32 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
     ]
   };
 }
+
+/** Release builds: the attested SBOMs become release assets, in a job that holds contents: write and nothing else. */
+const releaseAssetsJob: StepsJob = {
+  name: 'SBOMs as release assets',
+  needs: ['sign-keyless', 'sign-key'],
+  if: expr(
+    "!cancelled() && inputs.release-tag != '' && (needs.sign-keyless.result == 'success' || needs.sign-key.result == 'success')"
+  ),
+  'runs-on': RUNNER,
+  'timeout-minutes': 10,
+  permissions: { contents: 'write' },
+  steps: [
+    thirdParty('actions/download-artifact', {
+      name: 'Download the SBOMs',
+      with: { name: expr(`format('sbom-{0}', ${RUN_KEY})`), path: expr("format('{0}/sbom', runner.temp)") }
+    }),
+    slipway('sbom', {
+      name: 'Attach to the release',
+      with: {
+        'release-files': expr("format('{0}/sbom', runner.temp)"),
+        'release-tag': expr('inputs.release-tag'),
+        'github-token': expr('github.token')
+      }
+    })
+  ]
+};
 
 export const buildWorkflow: Workflow = {
   name: 'Slipway build',
@@ -243,6 +275,11 @@ export const buildWorkflow: Workflow = {
         owner: { description: 'Image owner (default: the repository owner)', type: 'string', default: '' },
         version: {
           description: 'Release version: semver image tags off the tag ref (the release workflow sets it)',
+          type: 'string',
+          default: ''
+        },
+        'release-tag': {
+          description: 'Release whose assets get the SBOMs (the release workflow sets it)',
           type: 'string',
           default: ''
         },
@@ -316,6 +353,7 @@ export const buildWorkflow: Workflow = {
     image: imageJob,
     collect: collectJob,
     'sign-keyless': signJob('keyless'),
-    'sign-key': signJob('key')
+    'sign-key': signJob('key'),
+    'release-assets': releaseAssetsJob
   } satisfies Record<string, Job>
 };
