@@ -274,6 +274,23 @@ function packageOwnerLogin(ctx: HandlerContext): string {
 
 const packageNotFound = (ctx: HandlerContext): HandlerResult => notFound(ctx, 'Package not found.');
 
+/** GET …/packages?package_type=: the owner's packages of that type in `state.packages` (names ascending). */
+const listPackages: Handler = (ctx) => {
+  const login = packageOwnerLogin(ctx);
+  const owner = findAccount(ctx.state, login);
+  if (!owner) return notFound(ctx);
+  const type = str(ctx.query.package_type);
+  const list = Object.values(ctx.state.packages)
+    .filter((p) => p.owner.toLowerCase() === owner.login.toLowerCase() && p.package_type === type)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const { page, headers } = paginate(ctx, list);
+  return {
+    status: 200,
+    headers,
+    body: page.map((p) => renderPackage(ctx.api, p, owner, p.versions.length, undefined))
+  };
+};
+
 const getPackage: Handler = async (ctx) => {
   const found = await resolvePackage(ctx, packageOwnerLogin(ctx));
   if (!found) return packageNotFound(ctx);
@@ -719,6 +736,7 @@ export const ROUTES: Route[] = [
     }
   },
   ...['/users/{username}', '/orgs/{org}', '/user'].flatMap((scope): Route[] => [
+    { method: 'GET', template: `${scope}/packages`, handler: listPackages },
     { method: 'GET', template: `${scope}${PKG}`, handler: getPackage },
     { method: 'GET', template: `${scope}${PKG}/versions`, handler: listPackageVersions },
     { method: 'GET', template: `${scope}${PKG}/versions/{package_version_id}`, handler: getPackageVersion },

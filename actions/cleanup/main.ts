@@ -1,0 +1,147 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { dockerConfigCredentials } from '../lib/docker-auth.js';
+import { ConfigurationError } from '../lib/errors.js';
+import { currentRepo, getClient } from '../lib/github.js';
+import { boolInput, intInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
+import { setOutputs } from '../lib/outputs.js';
+import { withRetries } from '../lib/packages.js';
+import { RegistryClient } from '../lib/registry.js';
+import { DEFAULT_MANIFEST_PATH, loadServicesManifest } from '../lib/services-manifest.js';
+import { runCleanup } from './cleanup.js';
+import { parseDuration, type Policy } from './policy.js';
+import { writeSummary, type CleanupReport } from './report.js';
+
+function parseCount(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw))
+    throw new ConfigurationError(`Input '${name}' must be a whole number >= 0, got '${raw}'`);
+  return Number(raw);
+}
+
+/** Package names: the input, or the services of the manifest (`<image-prefix><name>`, or the path of `image`). */
+function packagesFrom(root: string, owner: string): { packages: string[]; registry?: string } {
+  const names = listInput('packages');
+  if (names.length > 0) return { packages: names };
+  const manifestPath = stringInput('manifest', DEFAULT_MANIFEST_PATH);
+  if (!existsSync(path.resolve(root, manifestPath))) {
+    throw new ConfigurationError(
+      `Input 'packages' is empty and there is no services manifest at ${manifestPath}: list the packages to clean (names or globs).`
+    );
+  }
+  const manifest = loadServicesManifest(root, manifestPath);
+  const packages = manifest.services.map((s) => {
+    if (!s.image) return `${manifest.imagePrefix}${s.name}`.toLowerCase();
+    const repo = s.image.toLowerCase().split('/').slice(1);
+    if (repo[0] !== owner.toLowerCase()) {
+      throw new ConfigurationError(
+        `${manifest.file}: service '${s.name}' has image '${s.image}', which is not owned by '${owner}'; set 'owner' or 'packages'.`
+      );
+    }
+    return repo.slice(1).join('/');
+  });
+  return { packages, registry: manifest.registry };
+}
+
+/** GitHub caps a step output at 1 MB: a bigger plan keeps its counts and the first deletions; the file has it all. */
+const OUTPUT_LIMIT = 900_000;
+export function outputPlan(report: CleanupReport): CleanupReport | (CleanupReport & { truncated: true }) {
+  if (JSON.stringify(report).length <= OUTPUT_LIMIT) return report;
+  return {
+    ...report,
+    truncated: true,
+    packages: report.packages.map((p) => ({
+      ...p,
+      keepCount: p.keep.length,
+      deleteCount: p.delete.length,
+      keep: [],
+      delete: p.delete.slice(0, 1000)
+    })),
+    ...(report.result
+      ? {
+          result: {
+            ...report.result,
+            deleted: report.result.deleted.slice(0, 1000),
+            notAttempted: report.result.notAttempted.slice(0, 1000)
+          }
+        }
+      : {})
+  };
+}
+
+export async function run(): Promise<void> {
+  const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
+  const owner = stringInput('owner', process.env.GITHUB_REPOSITORY_OWNER || currentRepo().owner);
+  const targets = packagesFrom(root, owner);
+  const registryHost = optionalString('registry') ?? targets.registry ?? 'ghcr.io';
+  const olderThan = optionalString('older-than');
+  const policy: Policy = {
+    keepTagged: parseCount(optionalString('keep-n-tagged'), 'keep-n-tagged'),
+    keepUntagged: intInput('keep-n-untagged', 0, 0),
+    olderThanMs: olderThan === undefined ? undefined : parseDuration(olderThan, 'older-than'),
+    deleteTags: listInput('delete-tags'),
+    excludeTags: listInput('exclude-tags'),
+    protectReleases: boolInput('protect-release-tags', true),
+    deleteUntagged: boolInput('delete-untagged', true),
+    deleteOrphans: boolInput('delete-orphans', true)
+  };
+  const rollbackWindow = intInput('rollback-window', 3, 0);
+  const dryRun = boolInput('dry-run', false);
+  const token = optionalString('github-token');
+  const octokit = withRetries(getClient(token), {
+    onRetry: ({ attempt, status, delayMs, what }) =>
+      core.info(
+        `GitHub answered ${status ?? 'a network error'} to ${what}; retry ${attempt} in ${Math.round(delayMs / 1000)}s`
+      )
+  });
+  const credentials = dockerConfigCredentials(registryHost) ?? {
+    username: process.env.GITHUB_ACTOR || 'slipway',
+    password: token ?? ''
+  };
+  const registry = new RegistryClient(registryHost, credentials);
+  const deployments = boolInput('protect-deployments', true);
+
+  const { report } = await runCleanup({
+    octokit,
+    registry,
+    owner,
+    packages: targets.packages,
+    policy,
+    deploymentsRepo: deployments ? currentRepo() : undefined,
+    rollbackWindow,
+    dryRun,
+    log: (line) => core.info(line),
+    warn: (line) => core.warning(line),
+    onDeleted: (v) => core.info(`deleted ${v.package} version ${v.id} ${v.digest} ${v.tags.join(' ')}`)
+  });
+
+  const dir = path.join(process.env.RUNNER_TEMP || root, 'slipway');
+  mkdirSync(dir, { recursive: true });
+  const planPath = path.join(dir, 'cleanup-plan.json');
+  writeFileSync(planPath, JSON.stringify(report, null, 2));
+  const planned = report.packages.reduce((n, p) => n + p.delete.length, 0);
+  const kept = report.packages.reduce((n, p) => n + p.keep.length, 0);
+  setOutputs({
+    plan: outputPlan(report),
+    'plan-path': planPath,
+    planned,
+    kept,
+    deleted: report.result?.deleted.length ?? 0,
+    failed: report.result?.failed ? 1 + report.result.notAttempted.length : 0
+  });
+  await writeSummary(report);
+  const r = report.result;
+  if (r?.failed) {
+    throw new Error(
+      `Cleanup stopped: deleting version ${r.failed.id} (${r.failed.digest}) of ${r.failed.package} failed: ${r.failed.error}. ` +
+        `Deleted ${r.deleted.length} of ${planned}; ${r.notAttempted.length + 1} not deleted (listed in the plan output). ` +
+        `Nothing kept was touched; a re-run plans again and deletes the rest.`
+    );
+  }
+  core.info(
+    dryRun
+      ? `dry run: would delete ${planned} version(s), keep ${kept}`
+      : `deleted ${r?.deleted.length ?? 0} version(s), kept ${kept}`
+  );
+}
