@@ -1,0 +1,1333 @@
+/**
+ * The local workflow executor: runs a workflow's jobs in `needs` order (sequentially) with matrix expansion,
+ * `if:` with status functions, env/defaults, run: steps through bash, local JavaScript actions through their
+ * bundles, stand-ins for a few third-party actions, and reusable-workflow calls — the GitHub semantics the
+ * generated workflows rely on. Anything it does not run is an UnsupportedFeatureError found before the first step.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isMapping, isSequence, isString } from '@actions/workflow-parser';
+import type { Job, ReusableWorkflowJob, Step } from '@actions/workflow-parser/model/workflow-template';
+import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
+import {
+  inputEnvName,
+  parseRemoteUses,
+  readActionMetadata,
+  resolveUses,
+  runStandIn,
+  type ActionRef
+} from './actions.js';
+import { NotTriggeredError, UnsupportedFeatureError, WorkflowError, where } from './errors.js';
+import {
+  coerceString,
+  evaluateCondition,
+  evaluateString,
+  evaluateStringMap,
+  evaluateTemplateString,
+  evaluateToken,
+  type Scope,
+  type StatusFunctions,
+  type Value
+} from './expressions.js';
+import { ancestors, orderJobs, type JobNode } from './graph.js';
+import { resolveCallInputs, resolveCallSecrets, resolveDispatchInputs } from './inputs.js';
+import {
+  callOutputs,
+  isReusableJob,
+  literalString,
+  loadWorkflow,
+  mapGet,
+  triggerInputs,
+  rawJob,
+  rawSteps,
+  stepName,
+  type LoadedWorkflow
+} from './load.js';
+import { expandMatrix, legName, type Combination } from './matrix.js';
+import { parseFileCommands, runProcess } from './process.js';
+import { Logger, MARK, seconds, summaryTable } from './report.js';
+import { checkTrigger } from './triggers.js';
+import type { Conclusion, JobResult, RunOptions, RunResult, StepResult } from './types.js';
+
+const ZERO_SHA = '0'.repeat(40);
+const DEFAULT_TIMEOUT_MINUTES = 360;
+const CANCEL_GRACE_MS = 5 * 60_000;
+
+interface JobRecord {
+  result: Conclusion;
+  outputs: Record<string, string>;
+}
+
+interface RunState {
+  options: RunOptions;
+  logger: Logger;
+  runDir: string;
+  artifactsDir: string;
+  summaryParts: string[];
+  notes: string[];
+  github: Record<string, Value>;
+  eventPath: string;
+  sourceRepo: string;
+  toolCache: string;
+  vars: Record<string, string>;
+  actionRepos: Record<string, string>;
+  hostEnv: Record<string, string>;
+  jobCounter: number;
+}
+
+interface WorkflowScope {
+  wf: LoadedWorkflow;
+  inputs: Record<string, Value>;
+  secrets: Record<string, string>;
+  namePrefix: string;
+  depth: number;
+}
+
+function git(cwd: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function slug(s: string): string {
+  return (
+    s
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'job'
+  );
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function indent(depth: number): string {
+  return '  '.repeat(depth);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// static checks: everything detectable before the first step runs
+
+interface StaticContext {
+  state: RunState;
+  /** secret names a workflow at this level can see */
+  secretNames: Set<string>;
+  seen: Set<string>;
+}
+
+const UNSUPPORTED_SHELLS = ['pwsh', 'powershell', 'cmd'];
+
+async function checkWorkflow(wf: LoadedWorkflow, ctx: StaticContext): Promise<void> {
+  if (ctx.seen.has(wf.file)) return;
+  ctx.seen.add(wf.file);
+  orderJobs(
+    wf.template.jobs.map((j) => ({ id: j.id.value, needs: (j.needs ?? []).map((n) => n.value) })),
+    wf.display
+  );
+  for (const job of wf.template.jobs) {
+    const jobId = job.id.value;
+    const raw = rawJob(wf, jobId);
+    const at = where(wf.display, jobId);
+    if (job.snapshot)
+      throw new UnsupportedFeatureError(`${at}: \`snapshot:\` is not supported by the local executor`);
+    if (isReusableJob(job)) {
+      const callee = await loadCallee(wf, job, ctx.state, at);
+      const call = triggerInputs(callee, 'workflow_call');
+      const withToken = mapGet(raw, 'with');
+      const given = new Set<string>();
+      if (withToken && isMapping(withToken))
+        for (const { key } of withToken) if (isString(key)) given.add(key.value);
+      const defs = call?.inputs ?? {};
+      for (const name of given) {
+        if (!(name in defs)) {
+          throw new WorkflowError(
+            `${at}: input '${name}' is not defined by ${callee.display} (its inputs: ${Object.keys(defs).join(', ') || 'none'})`
+          );
+        }
+      }
+      for (const [name, def] of Object.entries(defs)) {
+        if (def.required && !given.has(name)) {
+          throw new WorkflowError(
+            `${at}: ${callee.display} requires input '${name}': add it under \`with:\``
+          );
+        }
+      }
+      const passed = new Set<string>();
+      if (job['inherit-secrets']) for (const s of ctx.secretNames) passed.add(s);
+      else if (job['secret-values'])
+        for (const { key } of job['secret-values']) if (isString(key)) passed.add(key.value);
+      for (const [name, def] of Object.entries(call?.secrets ?? {})) {
+        if (def?.required && !passed.has(name)) {
+          throw new WorkflowError(
+            `${at}: ${callee.display} requires secret '${name}', but it is not provided` +
+              (job['inherit-secrets']
+                ? ` (secrets: inherit, and the run has no secret ${name}: pass --secret ${name}=<value>)`
+                : `: map it under \`secrets:\` (or use \`secrets: inherit\`)`)
+          );
+        }
+      }
+      await checkWorkflow(callee, { ...ctx, secretNames: new Set([...passed, 'GITHUB_TOKEN']) });
+      continue;
+    }
+    for (const key of ['container', 'services']) {
+      if (mapGet(raw, key)) {
+        throw new UnsupportedFeatureError(
+          `${at}: \`${key}:\` is not supported by the local executor (steps run on this machine); run the containers from run: steps instead`
+        );
+      }
+    }
+    checkRunsOn(mapGet(raw, 'runs-on'), at);
+    const raws = rawSteps(wf, jobId);
+    (job as Job).steps.forEach((step, index) => {
+      const rawStep = raws[index];
+      const stepAt = where(wf.display, jobId, { index, name: stepName(step, rawStep) });
+      for (const feature of ['wait', 'wait-all', 'cancel', 'parallel', 'background']) {
+        if (feature in step && (step as unknown as Record<string, unknown>)[feature] !== undefined) {
+          throw new UnsupportedFeatureError(
+            `${stepAt}: \`${feature}:\` steps are not supported by the local executor`
+          );
+        }
+      }
+      const shell = literalString(mapGet(rawStep, 'shell'));
+      if (shell && UNSUPPORTED_SHELLS.includes(shell)) {
+        throw new UnsupportedFeatureError(
+          `${stepAt}: shell '${shell}' is not supported by the local executor (bash, sh, python)`
+        );
+      }
+      if ('uses' in step) {
+        const ref = resolveUses(
+          step.uses.value,
+          {
+            workspace: '/nonexistent',
+            actionsDir: ctx.state.options.actionsDir,
+            actionRepos: ctx.state.actionRepos
+          },
+          stepAt
+        );
+        if (ref.kind === 'node' && (ctx.state.options.actionsDir || !step.uses.value.startsWith('./'))) {
+          readActionMetadata(ref.dir, stepAt);
+        }
+      }
+    });
+  }
+}
+
+function checkRunsOn(token: TemplateToken | undefined, at: string): void {
+  if (!token) return;
+  const labels: string[] = [];
+  if (isString(token)) labels.push(token.value);
+  if (isSequence(token))
+    for (let i = 0; i < token.count; i++) {
+      const t = token.get(i);
+      if (isString(t)) labels.push(t.value);
+    }
+  const foreign = labels.find((l) => /windows|macos/i.test(l));
+  if (foreign) {
+    throw new UnsupportedFeatureError(
+      `${at}: runs-on '${foreign}' is not supported by the local executor (it runs Linux jobs only)`
+    );
+  }
+}
+
+function calleePath(wf: LoadedWorkflow, job: ReusableWorkflowJob, state: RunState, at: string): string {
+  const ref = job.ref.value;
+  if (ref.startsWith('./')) return path.resolve(wf.root, ref);
+  const remote = parseRemoteUses(ref);
+  const mapped =
+    remote &&
+    Object.entries(state.actionRepos).find(
+      ([k]) => k.toLowerCase() === `${remote.owner}/${remote.repo}`.toLowerCase()
+    );
+  if (remote && mapped) return path.resolve(mapped[1], remote.subpath);
+  throw new UnsupportedFeatureError(
+    `${at}: the reusable workflow ${ref} is in another repository; map it to a local checkout with --action-repo ${remote ? `${remote.owner}/${remote.repo}` : '<owner/name>'}=<dir>`
+  );
+}
+
+async function loadCallee(
+  wf: LoadedWorkflow,
+  job: ReusableWorkflowJob,
+  state: RunState,
+  at: string
+): Promise<LoadedWorkflow> {
+  const file = calleePath(wf, job, state, at);
+  if (!existsSync(file))
+    throw new WorkflowError(`${at}: the called workflow ${job.ref.value} does not exist (${file})`);
+  const callee = await loadWorkflow(file);
+  if (!callee.template.events.workflow_call) {
+    throw new WorkflowError(
+      `${at}: ${callee.display} is not a reusable workflow (it has no \`on: workflow_call\`)`
+    );
+  }
+  return callee;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// the run
+
+function defaultPayload(
+  event: string,
+  o: { ref: string; sha: string; before: string; repository: string; actor: string }
+): Record<string, unknown> {
+  const [owner, name] = o.repository.split('/');
+  const repository = {
+    name,
+    full_name: o.repository,
+    owner: { login: owner },
+    default_branch: 'main',
+    html_url: `https://github.com/${o.repository}`
+  };
+  const sender = { login: o.actor, type: 'User' };
+  if (event === 'push') {
+    return {
+      ref: o.ref,
+      before: o.before,
+      after: o.sha,
+      created: o.before === ZERO_SHA,
+      deleted: false,
+      forced: false,
+      base_ref: null,
+      commits: [],
+      head_commit: { id: o.sha },
+      repository,
+      pusher: { name: o.actor },
+      sender
+    };
+  }
+  if (event === 'workflow_dispatch') return { ref: o.ref, inputs: {}, repository, sender };
+  return { repository, sender };
+}
+
+function hostEnvironment(extra: Record<string, string> | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (
+      v === undefined ||
+      k.startsWith('GITHUB_') ||
+      k.startsWith('INPUT_') ||
+      k.startsWith('RUNNER_') ||
+      k.startsWith('STATE_')
+    )
+      continue;
+    env[k] = v;
+  }
+  return { ...env, ...(extra ?? {}) };
+}
+
+export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const logger = new Logger(options.output === undefined ? process.stdout : options.output);
+  const secrets = { ...(options.secrets ?? {}) };
+  for (const value of Object.values(secrets)) logger.addMask(value);
+  const wf = await loadWorkflow(options.workflow);
+  const event = options.event ?? 'push';
+  const sourceRepo = path.resolve(options.repo ?? process.cwd());
+  const payloadIn = options.eventPayload;
+  const pr = payloadIn?.pull_request as
+    { number?: number; head?: { sha?: string; ref?: string }; base?: { ref?: string } } | undefined;
+  const sha =
+    options.sha ??
+    (event === 'push' && typeof payloadIn?.after === 'string' ? payloadIn.after : undefined) ??
+    pr?.head?.sha ??
+    git(sourceRepo, ['rev-parse', 'HEAD']) ??
+    ZERO_SHA;
+  const ref =
+    options.ref ??
+    (typeof payloadIn?.ref === 'string' ? payloadIn.ref : undefined) ??
+    (pr?.number !== undefined ? `refs/pull/${pr.number}/merge` : undefined) ??
+    git(sourceRepo, ['symbolic-ref', '-q', 'HEAD']) ??
+    'refs/heads/main';
+  const payloadRepo = (payloadIn?.repository as { full_name?: string } | undefined)?.full_name;
+  const repository = options.repository ?? payloadRepo ?? `local/${path.basename(sourceRepo)}`;
+  const actor = options.actor ?? 'local';
+  const before =
+    (typeof payloadIn?.before === 'string' ? payloadIn.before : undefined) ??
+    git(sourceRepo, ['rev-parse', `${sha}^`]) ??
+    ZERO_SHA;
+  const payload = payloadIn
+    ? structuredClone(payloadIn)
+    : defaultPayload(event, { ref, sha, before, repository, actor });
+
+  // trigger + inputs
+  let changedFiles: string[] | undefined;
+  if (event === 'push' && before !== ZERO_SHA) {
+    changedFiles = git(sourceRepo, ['diff', '--name-only', before, sha])?.split('\n').filter(Boolean);
+  }
+  const decision = checkTrigger(wf.template.events, { event, ref, payload, changedFiles });
+  if (!decision.triggered) throw new NotTriggeredError(`${wf.display}: ${decision.reason}`);
+  let inputs: Record<string, Value> = {};
+  let callInputs: { config: ReturnType<typeof triggerInputs>; given: Record<string, Value> } | undefined;
+  if (event === 'workflow_dispatch') {
+    const resolved = resolveDispatchInputs(
+      triggerInputs(wf, 'workflow_dispatch'),
+      options.inputs ?? {},
+      wf.display
+    );
+    inputs = resolved.context;
+    payload.inputs = resolved.eventInputs;
+  } else if (event === 'workflow_call') {
+    const callConfig = triggerInputs(wf, 'workflow_call');
+    const defs = callConfig?.inputs ?? {};
+    const given: Record<string, Value> = {};
+    for (const [k, v] of Object.entries(options.inputs ?? {})) {
+      const type = String(defs[k]?.type ?? 'string');
+      given[k] = type === 'boolean' ? /^true$/i.test(v) : type === 'number' ? Number(v) : v;
+    }
+    callInputs = { config: callConfig, given };
+    resolveCallSecrets(callConfig, secrets, true, wf.display);
+  } else if (Object.keys(options.inputs ?? {}).length) {
+    throw new WorkflowError(
+      `${wf.display}: --input is only for workflow_dispatch (or workflow_call) runs, not '${event}'`
+    );
+  }
+
+  const runDir = options.runDir
+    ? path.resolve(options.runDir)
+    : mkdtempSync(path.join(os.tmpdir(), 'slipway-workflow-run-'));
+  const artifactsDir = path.join(runDir, 'artifacts');
+  mkdirSync(artifactsDir, { recursive: true });
+  const eventPath = path.join(runDir, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(payload, null, 2));
+  const token = options.token ?? secrets.GITHUB_TOKEN ?? '';
+  if (token) {
+    secrets.GITHUB_TOKEN = token;
+    logger.addMask(token);
+  }
+  const refName = ref.replace(/^refs\/(heads|tags)\//, '');
+  const serverUrl = options.serverUrl ?? 'https://github.com';
+  const apiUrl = options.apiUrl ?? 'https://api.github.com';
+  const runId = options.runId ?? Math.floor(Date.now() / 1000);
+  const github: Record<string, Value> = {
+    event_name: event,
+    event: payload as Value,
+    event_path: eventPath,
+    sha,
+    ref,
+    ref_name: refName,
+    ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    ref_protected: false,
+    head_ref: pr?.head?.ref ?? '',
+    base_ref: pr?.base?.ref ?? '',
+    repository,
+    repository_owner: repository.split('/')[0] ?? '',
+    repositoryUrl: `git://github.com/${repository}.git`,
+    actor,
+    triggering_actor: actor,
+    run_id: String(runId),
+    run_number: String(options.runNumber ?? 1),
+    run_attempt: '1',
+    retention_days: '90',
+    workflow: wf.name,
+    workflow_ref: `${repository}/${path.relative(wf.root, wf.file)}@${ref}`,
+    server_url: serverUrl,
+    api_url: apiUrl,
+    graphql_url: `${apiUrl.replace(/\/$/, '')}/graphql`,
+    token,
+    secret_source: 'Actions',
+    action: '',
+    action_path: '',
+    job: '',
+    workspace: ''
+  };
+  if (callInputs) {
+    // workflow_call defaults may use the github context
+    const scope: Scope = { contexts: { github, vars: options.vars ?? {} } };
+    inputs = resolveCallInputs(callInputs.config, callInputs.given, scope, wf.display);
+  }
+  const state: RunState = {
+    options,
+    logger,
+    runDir,
+    artifactsDir,
+    summaryParts: [],
+    notes: [...decision.notes],
+    github,
+    eventPath,
+    sourceRepo,
+    toolCache: process.env.RUNNER_TOOL_CACHE ?? path.join(os.tmpdir(), 'slipway-tool-cache'),
+    vars: options.vars ?? {},
+    actionRepos: options.actionRepos ?? {},
+    hostEnv: hostEnvironment(options.env),
+    jobCounter: 0
+  };
+  await checkWorkflow(wf, {
+    state,
+    secretNames: new Set([...Object.keys(secrets), 'GITHUB_TOKEN']),
+    seen: new Set()
+  });
+
+  if (options.checkOnly) {
+    logger.line(`✓ ${wf.display}: valid, triggered by ${event}, no unsupported features (nothing run)`);
+    return {
+      conclusion: 'success',
+      workflow: wf.file,
+      event,
+      jobs: [],
+      needs: {},
+      outputs: {},
+      runDir,
+      summaryFile: path.join(runDir, 'summary.md'),
+      artifactsDir,
+      durationMs: Date.now() - started,
+      notes: state.notes
+    };
+  }
+  logger.line(`▶ ${wf.name} (${wf.display}) on ${event} ${ref} @ ${sha.slice(0, 12)} — ${repository}`);
+  for (const note of state.notes) logger.line(`  note: ${note}`);
+  logger.line(`  run dir: ${runDir}`);
+  const { results, records } = await executeWorkflow(state, {
+    wf,
+    inputs,
+    secrets,
+    namePrefix: '',
+    depth: 0
+  });
+  let outputs: Record<string, string> = {};
+  if (event === 'workflow_call') outputs = evaluateCallOutputs(wf, records, inputs, state);
+
+  const failed = Object.values(records).some((r) => r.result === 'failure');
+  const table = summaryTable(results);
+  const summaryFile = path.join(runDir, 'summary.md');
+  writeFileSync(
+    summaryFile,
+    logger.mask(
+      `# ${wf.name} — ${event} ${ref} @ ${sha.slice(0, 12)}\n\n\`\`\`\n${table}\n\`\`\`\n\n${state.summaryParts.join('\n\n')}\n`
+    )
+  );
+  const durationMs = Date.now() - started;
+  logger.line('');
+  logger.line(table);
+  logger.line('');
+  logger.line(`${failed ? '✗ failure' : '✓ success'} in ${seconds(durationMs)} — summary: ${summaryFile}`);
+  return {
+    conclusion: failed ? 'failure' : 'success',
+    workflow: wf.file,
+    event,
+    jobs: results,
+    needs: records,
+    outputs,
+    runDir,
+    summaryFile,
+    artifactsDir,
+    durationMs,
+    notes: state.notes
+  };
+}
+
+function evaluateCallOutputs(
+  wf: LoadedWorkflow,
+  records: Record<string, JobRecord>,
+  inputs: Record<string, Value>,
+  state: RunState
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const defs = callOutputs(wf);
+  if (!defs) return out;
+  const scope: Scope = {
+    contexts: { github: state.github, inputs, vars: state.vars, jobs: records as unknown as Value }
+  };
+  for (const { key, value } of defs) {
+    if (!isString(key)) continue;
+    out[key.value] = evaluateString(mapGet(value, 'value'), scope);
+  }
+  return out;
+}
+
+async function executeWorkflow(
+  state: RunState,
+  scope: WorkflowScope
+): Promise<{ results: JobResult[]; records: Record<string, JobRecord> }> {
+  const { wf } = scope;
+  const nodes: JobNode[] = wf.template.jobs.map((j) => ({
+    id: j.id.value,
+    needs: (j.needs ?? []).map((n) => n.value)
+  }));
+  const order = orderJobs(nodes, wf.display);
+  const records: Record<string, JobRecord> = {};
+  const results: JobResult[] = [];
+  for (const id of order) {
+    const job = wf.template.jobs.find((j) => j.id.value === id) as Job | ReusableWorkflowJob;
+    const result = await executeJob(state, scope, job, nodes, records);
+    results.push(result);
+    records[id] = {
+      result: result.continuedOnError ? 'success' : result.result,
+      outputs: result.outputs
+    };
+  }
+  return { results, records };
+}
+
+async function executeJob(
+  state: RunState,
+  scope: WorkflowScope,
+  job: Job | ReusableWorkflowJob,
+  nodes: JobNode[],
+  records: Record<string, JobRecord>
+): Promise<JobResult> {
+  const { wf, depth } = scope;
+  const id = job.id.value;
+  const logger = state.logger;
+  const needs = (job.needs ?? []).map((n) => n.value);
+  const needsCtx: Record<string, Value> = {};
+  for (const n of needs) needsCtx[n] = records[n] as unknown as Value;
+  const ancestry = ancestors(nodes, id);
+  const status: StatusFunctions = {
+    success: () => needs.every((n) => records[n]?.result === 'success'),
+    failure: () => [...ancestry].some((a) => records[a]?.result === 'failure'),
+    cancelled: () => false
+  };
+  const baseName = `${scope.namePrefix}${job.name && isString(job.name) && !job.name.isExpression ? job.name.value : id}`;
+  const jobScope: Scope = {
+    contexts: { github: state.github, needs: needsCtx, vars: state.vars, inputs: scope.inputs },
+    status
+  };
+  const started = Date.now();
+  const fail = (error: string, name = baseName): JobResult => {
+    logger.line(`${indent(depth)}✗ ${name}: ${error}`);
+    return {
+      id,
+      name,
+      depth,
+      result: 'failure',
+      outputs: {},
+      steps: [],
+      durationMs: Date.now() - started,
+      error
+    };
+  };
+  let run: boolean;
+  try {
+    run = evaluateCondition(job.if.expression, jobScope);
+  } catch (error) {
+    return fail(`${where(wf.display, id)}: if: ${errorText(error)}`);
+  }
+  if (!run) {
+    logger.line(`${indent(depth)}- ${baseName} skipped (if: ${job.if.expression})`);
+    return { id, name: baseName, depth, result: 'skipped', outputs: {}, steps: [], durationMs: 0 };
+  }
+  const raw = rawJob(wf, id);
+  let combos: Combination[] = [{}];
+  let failFast = true;
+  let maxParallel: Value = null;
+  const strategyToken = mapGet(raw, 'strategy');
+  let hasMatrix = false;
+  try {
+    if (strategyToken) {
+      const matrixToken = mapGet(strategyToken, 'matrix');
+      if (matrixToken) {
+        hasMatrix = true;
+        const matrix = evaluateToken(matrixToken, jobScope);
+        if (typeof matrix === 'string') {
+          throw new WorkflowError(
+            `strategy.matrix evaluated to a string (${matrix.slice(0, 80)}); wrap a JSON output in fromJSON(…)`
+          );
+        }
+        combos = expandMatrix(matrix, `${where(wf.display, id)}: strategy.matrix`);
+      }
+      const ff = mapGet(strategyToken, 'fail-fast');
+      if (ff) failFast = evaluateToken(ff, jobScope) !== false;
+      const mp = mapGet(strategyToken, 'max-parallel');
+      if (mp) maxParallel = evaluateToken(mp, jobScope);
+    }
+  } catch (error) {
+    return fail(errorText(error));
+  }
+  const legs: JobResult[] = [];
+  let cancelRest = false;
+  for (const [index, combo] of combos.entries()) {
+    const strategy: Value = {
+      'fail-fast': failFast,
+      'job-index': index,
+      'job-total': combos.length,
+      'max-parallel': maxParallel ?? combos.length
+    };
+    const legScope: Scope = { ...jobScope, contexts: { ...jobScope.contexts, matrix: combo, strategy } };
+    let name = baseName;
+    if (job.name && job.name.isExpression) {
+      try {
+        name = `${scope.namePrefix}${evaluateString(job.name, legScope)}`;
+      } catch {
+        name = baseName;
+      }
+    } else if (hasMatrix) name = legName(baseName, combo);
+    const legDepth = hasMatrix ? depth + 1 : depth;
+    if (cancelRest) {
+      logger.line(
+        `${indent(legDepth)}${MARK.cancelled} ${name} cancelled (fail-fast: an earlier leg failed)`
+      );
+      legs.push({
+        id,
+        name,
+        depth: legDepth,
+        matrix: combo,
+        result: 'cancelled',
+        outputs: {},
+        steps: [],
+        durationMs: 0
+      });
+      continue;
+    }
+    const leg = isReusableJob(job)
+      ? await runCall(state, scope, job, legScope, name, legDepth, combo)
+      : await runJob(state, scope, job, legScope, name, legDepth, combo);
+    legs.push(leg);
+    if (leg.result === 'failure' && !leg.continuedOnError && failFast && hasMatrix) cancelRest = true;
+  }
+  if (!hasMatrix) return legs[0] as JobResult;
+  const outputs: Record<string, string> = {};
+  for (const leg of legs) for (const [k, v] of Object.entries(leg.outputs)) if (v !== '') outputs[k] = v;
+  const failed = legs.some((l) => l.result === 'failure' && !l.continuedOnError);
+  const result: Conclusion = failed
+    ? 'failure'
+    : legs.some((l) => l.result === 'cancelled')
+      ? 'cancelled'
+      : 'success';
+  return {
+    id,
+    name: baseName,
+    depth,
+    result,
+    continuedOnError: !failed && legs.some((l) => l.continuedOnError),
+    outputs,
+    steps: [],
+    durationMs: Date.now() - started,
+    children: legs
+  };
+}
+
+async function runCall(
+  state: RunState,
+  scope: WorkflowScope,
+  job: ReusableWorkflowJob,
+  legScope: Scope,
+  name: string,
+  depth: number,
+  combo: Combination
+): Promise<JobResult> {
+  const { wf } = scope;
+  const id = job.id.value;
+  const at = where(wf.display, id);
+  const started = Date.now();
+  const logger = state.logger;
+  try {
+    const callee = await loadCallee(wf, job, state, at);
+    const call = triggerInputs(callee, 'workflow_call');
+    logger.line(`${indent(depth)}● ${name} → calls ${callee.display}`);
+    const given: Record<string, Value> = {};
+    const withToken = job['input-values'];
+    if (withToken)
+      for (const { key, value } of withToken)
+        given[coerceString(evaluateToken(key, legScope))] = evaluateToken(value, legScope);
+    const inputs = resolveCallInputs(
+      call,
+      given,
+      { contexts: { github: state.github, vars: state.vars, inputs: {} } },
+      at
+    );
+    let secrets: Record<string, string>;
+    if (job['inherit-secrets']) secrets = { ...scope.secrets };
+    else {
+      const secretScope: Scope = { ...legScope, contexts: { ...legScope.contexts, secrets: scope.secrets } };
+      secrets = evaluateStringMap(job['secret-values'], secretScope);
+    }
+    resolveCallSecrets(call, secrets, Boolean(job['inherit-secrets']), `${at} → ${callee.display}`);
+    if (scope.secrets.GITHUB_TOKEN) secrets.GITHUB_TOKEN = scope.secrets.GITHUB_TOKEN;
+    const { results, records } = await executeWorkflow(state, {
+      wf: callee,
+      inputs,
+      secrets,
+      namePrefix: `${name} / `,
+      depth: depth + 1
+    });
+    const outputs = evaluateCallOutputs(callee, records, inputs, state);
+    const failed = Object.values(records).some((r) => r.result === 'failure');
+    const result: Conclusion = failed ? 'failure' : 'success';
+    const coe = evaluateToken(mapGet(rawJob(wf, id), 'continue-on-error'), legScope) === true;
+    logger.line(`${indent(depth)}${MARK[result]} ${name} ${result} (${seconds(Date.now() - started)})`);
+    return {
+      id,
+      name,
+      depth,
+      matrix: Object.keys(combo).length ? combo : undefined,
+      result,
+      continuedOnError: failed && coe,
+      outputs,
+      steps: [],
+      durationMs: Date.now() - started,
+      children: results
+    };
+  } catch (error) {
+    const message = errorText(error);
+    logger.line(`${indent(depth)}✗ ${name}: ${message}`);
+    return {
+      id,
+      name,
+      depth,
+      result: 'failure',
+      outputs: {},
+      steps: [],
+      durationMs: Date.now() - started,
+      error: message
+    };
+  }
+}
+
+function shellCommand(shell: string | undefined, script: string): [string, string[]] {
+  switch (shell) {
+    case undefined:
+    case '':
+      return ['bash', ['-e', script]];
+    case 'bash':
+      return ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', script]];
+    case 'sh':
+      return ['sh', ['-e', script]];
+    case 'python':
+      return ['python3', [script]];
+    default: {
+      if (UNSUPPORTED_SHELLS.includes(shell)) {
+        throw new UnsupportedFeatureError(
+          `shell '${shell}' is not supported by the local executor (bash, sh, python)`
+        );
+      }
+      const parts = shell.split(/\s+/).filter(Boolean);
+      const args = parts.slice(1);
+      const i = args.indexOf('{0}');
+      if (i >= 0) args[i] = script;
+      else args.push(script);
+      return [parts[0] as string, args];
+    }
+  }
+}
+
+function permissionsText(token: TemplateToken | undefined, scope: Scope): string | undefined {
+  if (!token) return undefined;
+  const v = evaluateToken(token, scope);
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    return (
+      Object.entries(v)
+        .map(([k, x]) => `${k}: ${String(x)}`)
+        .join(', ') || '{}'
+    );
+  return undefined;
+}
+
+async function runJob(
+  state: RunState,
+  scope: WorkflowScope,
+  job: Job,
+  legScope: Scope,
+  name: string,
+  depth: number,
+  combo: Combination
+): Promise<JobResult> {
+  const { wf } = scope;
+  const id = job.id.value;
+  const logger = state.logger;
+  const started = Date.now();
+  const raw = rawJob(wf, id);
+  const legDir = path.join(state.runDir, 'jobs', `${++state.jobCounter}-${slug(name)}`);
+  const workspace = state.options.workspace
+    ? path.resolve(state.options.workspace)
+    : path.join(legDir, 'workspace');
+  const temp = path.join(legDir, 'temp');
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(temp, { recursive: true });
+  mkdirSync(state.toolCache, { recursive: true });
+  const github: Record<string, Value> = { ...state.github, job: id, workspace };
+  const runner: Value = {
+    os: 'Linux',
+    arch: 'X64',
+    name: 'slipway-local',
+    environment: 'self-hosted',
+    temp,
+    tool_cache: state.toolCache,
+    debug: ''
+  };
+  const secrets = scope.secrets;
+  const base: Record<string, Value | undefined> = {
+    ...legScope.contexts,
+    github,
+    secrets,
+    runner,
+    job: { status: 'success', container: {}, services: {} },
+    steps: {},
+    env: {}
+  };
+  const steps: StepResult[] = [];
+  const at = where(wf.display, id);
+  logger.line(`${indent(depth)}● ${name}`);
+  const pad = indent(depth + 1);
+  let jobFailed = false;
+  let jobCancelled = false;
+  let error: string | undefined;
+  let continueOnError = false;
+  let outputs: Record<string, string> = {};
+  try {
+    const noStatus: Scope = { contexts: base, workspace };
+    const runsOn = mapGet(raw, 'runs-on');
+    if (runsOn && runsOn.isExpression) {
+      const v = coerceString(evaluateToken(runsOn, noStatus));
+      if (/windows|macos/i.test(v))
+        throw new UnsupportedFeatureError(
+          `${at}: runs-on '${v}' is not supported by the local executor (Linux only)`
+        );
+    }
+    const coeToken = mapGet(raw, 'continue-on-error');
+    continueOnError = coeToken ? evaluateToken(coeToken, noStatus) === true : false;
+    const perms = permissionsText(mapGet(raw, 'permissions') ?? mapGet(wf.raw, 'permissions'), noStatus);
+    if (perms) logger.line(`${pad}permissions: ${perms} (not enforced locally)`);
+    const concurrency = mapGet(raw, 'concurrency') ?? mapGet(wf.raw, 'concurrency');
+    if (concurrency) {
+      const c = evaluateToken(concurrency, noStatus);
+      const group = typeof c === 'string' ? c : coerceString((c as Record<string, Value>)?.group ?? null);
+      logger.line(`${pad}concurrency group: ${group} (runs are not queued locally)`);
+    }
+    const environment = mapGet(raw, 'environment');
+    if (environment) {
+      const e = evaluateToken(environment, noStatus);
+      const envName = typeof e === 'string' ? e : coerceString((e as Record<string, Value>)?.name ?? null);
+      logger.line(
+        `${pad}environment: ${envName} (protection rules and environment secrets are not applied locally)`
+      );
+    }
+    const timeoutToken = mapGet(raw, 'timeout-minutes');
+    const timeoutMinutes = timeoutToken
+      ? Number(evaluateToken(timeoutToken, noStatus))
+      : DEFAULT_TIMEOUT_MINUTES;
+    const deadline = started + timeoutMinutes * 60_000;
+
+    const wfEnv = evaluateStringMap(mapGet(wf.raw, 'env'), {
+      contexts: { github, inputs: scope.inputs, vars: state.vars, secrets, env: {} }
+    });
+    const jobEnv = {
+      ...wfEnv,
+      ...evaluateStringMap(job.env, { contexts: { ...base, env: wfEnv }, workspace })
+    };
+    const defaults: Record<string, string> = {};
+    for (const source of [
+      mapGet(mapGet(wf.raw, 'defaults'), 'run'),
+      mapGet(mapGet(raw, 'defaults'), 'run')
+    ]) {
+      Object.assign(defaults, evaluateStringMap(source, { contexts: { ...base, env: jobEnv }, workspace }));
+    }
+    const fileEnv: Record<string, string> = {};
+    const pathAdds: string[] = [];
+    const stepsCtx: Record<string, Value> = {};
+    const raws = rawSteps(wf, id);
+    let timedOut = false;
+    for (const [index, step] of job.steps.entries()) {
+      const rawStep = raws[index] as MappingToken;
+      const envCtx = { ...jobEnv, ...fileEnv };
+      const contexts = {
+        ...base,
+        env: envCtx,
+        steps: stepsCtx,
+        job: {
+          status: jobCancelled ? 'cancelled' : jobFailed ? 'failure' : 'success',
+          container: {},
+          services: {}
+        }
+      };
+      const status: StatusFunctions = {
+        success: () => !jobFailed && !jobCancelled,
+        failure: () => jobFailed,
+        cancelled: () => jobCancelled
+      };
+      const scopeNow: Scope = { contexts, status, workspace };
+      let displayName = stepName(step, rawStep);
+      const nameToken = mapGet(rawStep, 'name');
+      if (nameToken?.isExpression) {
+        try {
+          displayName = evaluateString(nameToken, scopeNow);
+        } catch {
+          /* keep the literal name */
+        }
+      }
+      const stepAt = where(wf.display, id, { index, name: displayName });
+      const result = await runStep(state, {
+        step,
+        rawStep,
+        scope: scopeNow,
+        name: displayName,
+        at: stepAt,
+        index,
+        workspace,
+        temp,
+        defaults,
+        envCtx,
+        pathAdds,
+        fileEnv,
+        deadline,
+        jobCancelled,
+        pad,
+        jobName: name,
+        github
+      });
+      steps.push(result.step);
+      stepsCtx[step.id] = {
+        outputs: result.step.outputs,
+        outcome: result.step.outcome,
+        conclusion: result.step.conclusion
+      };
+      if (result.step.conclusion === 'failure') jobFailed = true;
+      if (result.jobTimedOut && !timedOut) {
+        timedOut = true;
+        jobCancelled = true;
+        error = `the job exceeded its timeout-minutes (${timeoutMinutes}) and was cancelled`;
+        logger.line(`${pad}✗ ${error}`);
+      }
+    }
+    const outScope: Scope = {
+      contexts: { ...base, env: { ...jobEnv, ...fileEnv }, steps: stepsCtx },
+      workspace
+    };
+    outputs = {};
+    if (job.outputs) {
+      for (const { key, value } of job.outputs) {
+        const k = coerceString(evaluateToken(key, outScope));
+        const v = evaluateString(value, outScope);
+        if (logger.containsSecret(v)) {
+          logger.line(`${pad}warning: skip output '${k}' since it may contain secret`);
+          continue;
+        }
+        outputs[k] = v;
+      }
+    }
+    if (timedOut) jobFailed = true;
+  } catch (e) {
+    error = errorText(e);
+    jobFailed = true;
+    logger.line(`${pad}✗ ${error}`);
+  }
+  const result: Conclusion = jobFailed ? 'failure' : 'success';
+  const durationMs = Date.now() - started;
+  logger.line(
+    `${indent(depth)}${MARK[result]} ${name} ${result}${jobFailed && continueOnError ? ' (continue-on-error)' : ''} (${seconds(durationMs)})`
+  );
+  return {
+    id,
+    name,
+    depth,
+    matrix: Object.keys(combo).length ? combo : undefined,
+    result,
+    continuedOnError: jobFailed && continueOnError,
+    outputs,
+    steps,
+    durationMs,
+    error
+  };
+}
+
+interface StepRun {
+  step: Step;
+  rawStep: MappingToken;
+  scope: Scope;
+  name: string;
+  at: string;
+  index: number;
+  workspace: string;
+  temp: string;
+  defaults: Record<string, string>;
+  envCtx: Record<string, string>;
+  pathAdds: string[];
+  fileEnv: Record<string, string>;
+  deadline: number;
+  jobCancelled: boolean;
+  pad: string;
+  jobName: string;
+  github: Record<string, Value>;
+}
+
+async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult; jobTimedOut: boolean }> {
+  const logger = state.logger;
+  const started = Date.now();
+  const log: string[] = [];
+  const record = (line: string): void => {
+    const masked = logger.mask(line);
+    log.push(masked);
+    logger.line(`${s.pad}  │ ${masked}`);
+  };
+  const base = { id: s.step.id, name: s.name };
+  const finish = (
+    outcome: Conclusion,
+    conclusion: Conclusion,
+    outputs: Record<string, string>,
+    error?: string,
+    jobTimedOut = false
+  ) => {
+    const durationMs = Date.now() - started;
+    const extra = outcome === 'failure' && conclusion === 'success' ? ' (continue-on-error)' : '';
+    logger.line(
+      `${s.pad}${MARK[conclusion === 'success' && outcome === 'failure' ? 'failure' : conclusion]} ${s.name}${extra} (${seconds(durationMs)})${error ? ` — ${logger.mask(error)}` : ''}`
+    );
+    return {
+      step: {
+        ...base,
+        outcome,
+        conclusion,
+        outputs,
+        durationMs,
+        log: log.join('\n'),
+        ...(error ? { error: logger.mask(error) } : {})
+      },
+      jobTimedOut
+    };
+  };
+  if (!('if' in s.step) || !s.step.if) return finish('skipped', 'skipped', {});
+  let run: boolean;
+  try {
+    run = evaluateCondition(s.step.if.expression, s.scope);
+  } catch (e) {
+    return finish('failure', 'failure', {}, `${s.at}: if: ${errorText(e)}`);
+  }
+  if (!run) {
+    logger.line(`${s.pad}- ${s.name} skipped`);
+    return {
+      step: { ...base, outcome: 'skipped', conclusion: 'skipped', outputs: {}, durationMs: 0, log: '' },
+      jobTimedOut: false
+    };
+  }
+  let continueOnError = false;
+  const files = {
+    GITHUB_OUTPUT: path.join(s.temp, '_runner_file_commands', `set_output_${s.index}`),
+    GITHUB_ENV: path.join(s.temp, '_runner_file_commands', `set_env_${s.index}`),
+    GITHUB_PATH: path.join(s.temp, '_runner_file_commands', `add_path_${s.index}`),
+    GITHUB_STEP_SUMMARY: path.join(s.temp, '_runner_file_commands', `step_summary_${s.index}`),
+    GITHUB_STATE: path.join(s.temp, '_runner_file_commands', `save_state_${s.index}`)
+  };
+  mkdirSync(path.dirname(files.GITHUB_OUTPUT), { recursive: true });
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  const commandOutputs: Record<string, string> = {};
+  let stopToken: string | undefined;
+  const onLine = (line: string): void => {
+    if (stopToken) {
+      if (line === `::${stopToken}::`) stopToken = undefined;
+      else record(line);
+      return;
+    }
+    const m = /^::([a-z-]+)( [^:]*)?::(.*)$/.exec(line);
+    if (!m) return record(line);
+    const [, command, props = '', data = ''] = m;
+    const value = data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+    switch (command) {
+      case 'add-mask':
+        logger.addMask(value);
+        return;
+      case 'debug':
+      case 'endgroup':
+      case 'save-state':
+        return;
+      case 'group':
+        return record(`▸ ${value}`);
+      case 'error':
+      case 'warning':
+      case 'notice':
+        return record(
+          `${command === 'error' ? 'Error' : command === 'warning' ? 'Warning' : 'Notice'}: ${value}`
+        );
+      case 'set-output': {
+        const n = /name=([^,]+)/.exec(props);
+        if (n) commandOutputs[n[1] as string] = value;
+        return;
+      }
+      case 'stop-commands':
+        stopToken = value;
+        return;
+      default:
+        return record(line);
+    }
+  };
+  const stepTimeoutToken = mapGet(s.rawStep, 'timeout-minutes');
+  let outcome: Conclusion = 'success';
+  let error: string | undefined;
+  let jobTimedOut = false;
+  let outputs: Record<string, string> = {};
+  try {
+    const coe = s.step['continue-on-error'];
+    continueOnError = typeof coe === 'boolean' ? coe : coe ? evaluateToken(coe, s.scope) === true : false;
+    const stepEnv = evaluateStringMap(('env' in s.step ? s.step.env : undefined) ?? undefined, s.scope);
+    const fullEnv = { ...s.envCtx, ...stepEnv };
+    const exprScope: Scope = { ...s.scope, contexts: { ...s.scope.contexts, env: fullEnv } };
+    const stepTimeoutMs = stepTimeoutToken
+      ? Number(evaluateToken(stepTimeoutToken, exprScope)) * 60_000
+      : Infinity;
+    // after a job timeout, the steps that still run (always(), cancelled()) get the runner's grace period
+    const jobRemaining = s.jobCancelled ? CANCEL_GRACE_MS : s.deadline - Date.now();
+    const timeoutMs = Math.max(0, Math.min(stepTimeoutMs, jobRemaining));
+    const hostPath = state.hostEnv.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+    const processEnv: Record<string, string> = {
+      ...state.hostEnv,
+      ...fullEnv,
+      ...githubEnv(state, s.github, s.workspace, s.temp, s.step.id),
+      ...files,
+      PATH: [...s.pathAdds, fullEnv.PATH ?? hostPath].join(path.delimiter)
+    };
+    let exitCode = 0;
+    let timedOut = false;
+    if ('run' in s.step) {
+      const script = evaluateString(mapGet(s.rawStep, 'run'), exprScope);
+      const shellToken = mapGet(s.rawStep, 'shell');
+      const shell = shellToken ? evaluateString(shellToken, exprScope) : s.defaults.shell;
+      const wdToken = mapGet(s.rawStep, 'working-directory');
+      const wd = wdToken ? evaluateString(wdToken, exprScope) : s.defaults['working-directory'];
+      const cwd = path.resolve(s.workspace, wd ?? '');
+      if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+        throw new WorkflowError(`working-directory ${wd} does not exist in the workspace (${cwd})`);
+      }
+      const scriptFile = path.join(s.temp, `${randomUUID()}.${shell === 'python' ? 'py' : 'sh'}`);
+      writeFileSync(scriptFile, script);
+      const [cmd, args] = shellCommand(shell, scriptFile);
+      const r = await runProcess(cmd, args, { cwd, env: processEnv, timeoutMs, onLine });
+      exitCode = r.exitCode;
+      timedOut = r.timedOut;
+    } else if ('uses' in s.step) {
+      const uses = s.step.uses.value;
+      const ref: ActionRef = resolveUses(
+        uses,
+        { workspace: s.workspace, actionsDir: state.options.actionsDir, actionRepos: state.actionRepos },
+        s.at
+      );
+      const withValues = evaluateStringMap(mapGet(s.rawStep, 'with'), exprScope);
+      if (ref.kind === 'stand-in') {
+        const r = await runStandIn(ref.name, {
+          inputs: withValues,
+          workspace: s.workspace,
+          runDir: state.runDir,
+          artifactsDir: state.artifactsDir,
+          sourceRepo: state.sourceRepo,
+          github: {
+            sha: String(s.github.sha),
+            ref: String(s.github.ref),
+            repository: String(s.github.repository),
+            apiUrl: state.options.apiUrl,
+            token: String(s.github.token ?? '')
+          },
+          env: processEnv,
+          log: record,
+          note: (line) => {
+            state.notes.push(line);
+            record(`note: ${line}`);
+          },
+          addMask: (v) => logger.addMask(v),
+          timeoutMs
+        });
+        exitCode = r.exitCode;
+        timedOut = r.timedOut ?? false;
+        Object.assign(commandOutputs, r.outputs);
+      } else {
+        const meta = readActionMetadata(ref.dir, s.at);
+        const remote = parseRemoteUses(uses);
+        const inputEnv: Record<string, string> = {};
+        const defaultsScope: Scope = { ...exprScope };
+        for (const [inputName, def] of Object.entries(meta.inputs)) {
+          if (def?.default !== undefined && def.default !== null) {
+            inputEnv[inputEnvName(inputName)] = evaluateTemplateString(String(def.default), defaultsScope);
+          }
+        }
+        const unexpected = Object.keys(withValues).filter((k) => !(k in meta.inputs));
+        if (unexpected.length) {
+          record(
+            `Warning: Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${Object.keys(meta.inputs).join("', '")}']`
+          );
+        }
+        for (const [k, v] of Object.entries(withValues)) inputEnv[inputEnvName(k)] = v;
+        if (meta.hasPost) record(`note: ${uses} has a post step, which the local executor does not run`);
+        const r = await runProcess(process.execPath, [meta.main], {
+          cwd: s.workspace,
+          env: {
+            ...processEnv,
+            ...inputEnv,
+            GITHUB_ACTION_PATH: meta.dir,
+            GITHUB_ACTION_REPOSITORY: remote ? `${remote.owner}/${remote.repo}` : '',
+            GITHUB_ACTION_REF: remote?.ref ?? ''
+          },
+          timeoutMs,
+          onLine
+        });
+        exitCode = r.exitCode;
+        timedOut = r.timedOut;
+      }
+    }
+    if (timedOut) {
+      jobTimedOut = !s.jobCancelled && timeoutMs >= jobRemaining;
+      outcome = 'failure';
+      error = jobTimedOut ? 'cancelled: the job timed out' : `the step exceeded its timeout-minutes`;
+    } else if (exitCode !== 0) {
+      outcome = 'failure';
+      error = `exit code ${exitCode}`;
+    }
+    outputs = {
+      ...commandOutputs,
+      ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'), 'GITHUB_OUTPUT')
+    };
+    Object.assign(s.fileEnv, parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8'), 'GITHUB_ENV'));
+    const added = readFileSync(files.GITHUB_PATH, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    s.pathAdds.unshift(...added.reverse());
+    const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
+    if (summary.trim()) state.summaryParts.push(`## ${s.jobName} — ${s.name}\n\n${summary.trim()}`);
+  } catch (e) {
+    outcome = 'failure';
+    error =
+      e instanceof UnsupportedFeatureError || e instanceof WorkflowError
+        ? errorText(e)
+        : `${s.at}: ${errorText(e)}`;
+  }
+  const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
+  return finish(outcome, conclusion, outputs, error, jobTimedOut);
+}
+
+function githubEnv(
+  state: RunState,
+  github: Record<string, Value>,
+  workspace: string,
+  temp: string,
+  stepId: string
+): Record<string, string> {
+  const g = (k: string): string => coerceString((github[k] ?? '') as Value);
+  return {
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: g('event_name'),
+    GITHUB_EVENT_PATH: state.eventPath,
+    GITHUB_SHA: g('sha'),
+    GITHUB_REF: g('ref'),
+    GITHUB_REF_NAME: g('ref_name'),
+    GITHUB_REF_TYPE: g('ref_type'),
+    GITHUB_REF_PROTECTED: 'false',
+    GITHUB_HEAD_REF: g('head_ref'),
+    GITHUB_BASE_REF: g('base_ref'),
+    GITHUB_REPOSITORY: g('repository'),
+    GITHUB_REPOSITORY_OWNER: g('repository_owner'),
+    GITHUB_ACTOR: g('actor'),
+    GITHUB_TRIGGERING_ACTOR: g('triggering_actor'),
+    GITHUB_RUN_ID: g('run_id'),
+    GITHUB_RUN_NUMBER: g('run_number'),
+    GITHUB_RUN_ATTEMPT: g('run_attempt'),
+    GITHUB_RETENTION_DAYS: g('retention_days'),
+    GITHUB_WORKFLOW: g('workflow'),
+    GITHUB_WORKFLOW_REF: g('workflow_ref'),
+    GITHUB_JOB: g('job'),
+    GITHUB_ACTION: stepId,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_SERVER_URL: g('server_url'),
+    GITHUB_API_URL: g('api_url'),
+    GITHUB_GRAPHQL_URL: g('graphql_url'),
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_NAME: 'slipway-local',
+    RUNNER_ENVIRONMENT: 'self-hosted',
+    RUNNER_TEMP: temp,
+    RUNNER_TOOL_CACHE: state.toolCache
+  };
+}

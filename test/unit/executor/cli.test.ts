@@ -1,0 +1,81 @@
+import { parseCli } from '../../../scripts/executor/cli.js';
+import { parseFileCommands } from '../../../scripts/executor/process.js';
+import { resolveUses } from '../../../scripts/executor/actions.js';
+
+describe('cli', () => {
+  test('repeatable NAME=value flags', () => {
+    const o = parseCli([
+      '--workflow',
+      'w.yml',
+      '--event',
+      'workflow_dispatch',
+      '--input',
+      'a=1',
+      '--input',
+      'b=x=y',
+      '--secret',
+      'S=v'
+    ]);
+    expect(o).toMatchObject({
+      workflow: 'w.yml',
+      event: 'workflow_dispatch',
+      inputs: { a: '1', b: 'x=y' },
+      secrets: { S: 'v' }
+    });
+  });
+
+  test('--secret NAME reads the environment', () => {
+    process.env.EXECUTOR_TEST_SECRET = 'from-env';
+    expect(parseCli(['--workflow', 'w.yml', '--secret', 'EXECUTOR_TEST_SECRET'])).toMatchObject({
+      secrets: { EXECUTOR_TEST_SECRET: 'from-env' }
+    });
+    expect(() => parseCli(['--workflow', 'w.yml', '--secret', 'EXECUTOR_NO_SUCH_VAR'])).toThrow(
+      '--secret EXECUTOR_NO_SUCH_VAR: the environment has no variable EXECUTOR_NO_SUCH_VAR'
+    );
+  });
+
+  test('errors for a missing workflow and malformed pairs', () => {
+    expect(() => parseCli([])).toThrow('--workflow is required');
+    expect(() => parseCli(['--workflow', 'w.yml', '--input', 'novalue'])).toThrow(
+      "--input expects NAME=value, got 'novalue'"
+    );
+    expect(parseCli(['--help'])).toBe('help');
+  });
+});
+
+describe('file commands and uses resolution', () => {
+  test('name=value and heredoc blocks', () => {
+    expect(parseFileCommands('a=1\nmulti<<EOF\nx\ny\nEOF\nb=c=d\n')).toEqual({
+      a: '1',
+      multi: 'x\ny',
+      b: 'c=d'
+    });
+    expect(() => parseFileCommands('m<<EOF\nx\n')).toThrow(/unterminated block for 'm'/);
+  });
+
+  test('stand-ins match owner/name whatever the ref; unknown actions are refused', () => {
+    const ctx = { workspace: '/ws', actionRepos: {} };
+    expect(resolveUses('actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', ctx, 'here')).toEqual({
+      kind: 'stand-in',
+      name: 'actions/checkout',
+      uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683'
+    });
+    expect(resolveUses('github/codeql-action/upload-sarif@v3', ctx, 'here')).toMatchObject({
+      name: 'github/codeql-action/upload-sarif'
+    });
+    expect(resolveUses('./actions/plan', ctx, 'here')).toMatchObject({
+      kind: 'node',
+      dir: '/ws/actions/plan'
+    });
+    expect(
+      resolveUses('acme/slipway/actions/plan@v1', { ...ctx, actionRepos: { 'acme/slipway': '/src' } }, 'here')
+    ).toMatchObject({
+      kind: 'node',
+      dir: '/src/actions/plan'
+    });
+    expect(() => resolveUses('github/codeql-action/init@v3', ctx, 'here')).toThrow(
+      /here: `uses: github\/codeql-action\/init@v3` is not supported/
+    );
+    expect(() => resolveUses('docker://alpine:3', ctx, 'here')).toThrow(/Docker container action/);
+  });
+});
