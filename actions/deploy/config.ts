@@ -1,0 +1,239 @@
+/**
+ * Per-environment deploy configuration: one JSON file per environment (`<config-dir>/<environment>.json`) in the
+ * seed-002 shape (replicas, resources, config.logLevel/maxConcurrent, url) plus what Slipway needs to deploy it
+ * (services, target). Validated against ENVIRONMENT_SCHEMA with ajv; errors name the file and the JSON path.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { ConfigurationError } from '../lib/errors.js';
+
+export const DEFAULT_ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'] as const;
+
+export interface ServiceConfig {
+  /** repository without tag, e.g. ghcr.io/acme/api */
+  image: string;
+  /** host ports of the two colors (compose target, host networking) */
+  ports?: { blue: number; green: number };
+  /** path of the service's health endpoint, e.g. /api/health */
+  healthPath: string;
+}
+
+export interface ProxyConfig {
+  /** nginx include file Slipway writes atomically (upstream blocks of the active color) */
+  upstreamFile: string;
+  /** command that checks the proxy configuration before a reload (e.g. `nginx -t`); optional */
+  test?: string;
+  /** command that makes the proxy re-read the upstream file gracefully */
+  reload: string;
+}
+
+export interface ComposeTarget {
+  type: 'compose';
+  /** compose file template (relative to the config file), interpolated by compose from SLIPWAY_* variables */
+  composeFile: string;
+  /** compose project name base (default: the environment): projects <project>-blue and <project>-green */
+  project?: string;
+  /** host the colors' ports are reached on for the direct health check */
+  host?: string;
+  proxy: ProxyConfig;
+  /** seconds the old color keeps running after the switch, for in-flight requests */
+  drainSeconds?: number;
+}
+
+export interface CommandTarget {
+  type: 'command';
+  /** shell command run with the digests in its environment (kubectl/helm users) */
+  command: string;
+}
+
+export interface EnvironmentConfig {
+  url: string;
+  replicas: number;
+  resources: { cpu: string; memory: string };
+  config: { logLevel: 'debug' | 'info' | 'warn' | 'error'; maxConcurrent: number };
+  /** health path checked through `url` after the switch (default: the first service's healthPath) */
+  healthPath?: string;
+  services: Record<string, ServiceConfig>;
+  target: ComposeTarget | CommandTarget;
+}
+
+export interface LoadedConfig {
+  file: string;
+  dir: string;
+  config: EnvironmentConfig;
+}
+
+const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
+
+export const ENVIRONMENT_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://slipway.dev/schemas/deploy-environment.json',
+  title: 'Slipway deploy environment',
+  type: 'object',
+  additionalProperties: false,
+  required: ['url', 'replicas', 'resources', 'config', 'services', 'target'],
+  properties: {
+    $schema: { type: 'string' },
+    url: {
+      type: 'string',
+      pattern: '^https?://[^\\s/]+(/\\S*)?$',
+      description: 'public URL of the environment'
+    },
+    replicas: { type: 'integer', minimum: 1, maximum: 100 },
+    resources: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cpu', 'memory'],
+      properties: {
+        cpu: { type: 'string', pattern: '^\\d+(\\.\\d+)?$', description: 'CPUs, e.g. "0.5"' },
+        memory: { type: 'string', pattern: '^\\d+(Ki|Mi|Gi)$', description: 'e.g. "512Mi", "1Gi"' }
+      }
+    },
+    config: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['logLevel', 'maxConcurrent'],
+      properties: {
+        logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
+        maxConcurrent: { type: 'integer', minimum: 1 }
+      }
+    },
+    healthPath: { type: 'string', pattern: '^/' },
+    services: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[a-z0-9][a-z0-9-]*$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['image', 'healthPath'],
+        properties: {
+          image: { type: 'string', pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+$' },
+          healthPath: { type: 'string', pattern: '^/' },
+          ports: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['blue', 'green'],
+            properties: { blue: port, green: port }
+          }
+        }
+      }
+    },
+    target: {
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'composeFile', 'proxy'],
+          properties: {
+            type: { const: 'compose' },
+            composeFile: { type: 'string', minLength: 1 },
+            project: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' },
+            host: { type: 'string', minLength: 1 },
+            drainSeconds: { type: 'number', minimum: 0, maximum: 3600 },
+            proxy: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['upstreamFile', 'reload'],
+              properties: {
+                upstreamFile: { type: 'string', minLength: 1 },
+                test: { type: 'string', minLength: 1 },
+                reload: { type: 'string', minLength: 1 }
+              }
+            }
+          }
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'command'],
+          properties: { type: { const: 'command' }, command: { type: 'string', minLength: 1 } }
+        }
+      ]
+    }
+  }
+} as const;
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+/** Validates parsed JSON; returns `path: message` lines (empty when valid). Pure: unit tested. */
+export function validateEnvironmentConfig(value: unknown): string[] {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(ENVIRONMENT_SCHEMA);
+  if (validator(value)) return semanticErrors(value as EnvironmentConfig);
+  const errors = validator.errors ?? [];
+  // A oneOf failure repeats every branch's complaint; report the branch the `type` asked for.
+  const targetType = (value as { target?: { type?: unknown } } | null)?.target?.type;
+  const branch = targetType === 'command' ? '/oneOf/1/' : '/oneOf/0/';
+  return [
+    ...new Set(
+      errors
+        .filter((e) => !e.schemaPath.includes('/oneOf/') || e.schemaPath.includes(branch))
+        .filter((e) => e.keyword !== 'oneOf' || errors.length === 1)
+        .map((e) => {
+          const where = e.instancePath === '' ? '(root)' : e.instancePath;
+          const extra =
+            e.keyword === 'additionalProperties'
+              ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
+              : e.keyword === 'enum'
+                ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+                : '';
+          return `${where} ${e.message ?? 'is invalid'}${extra}`;
+        })
+    )
+  ];
+}
+
+function semanticErrors(config: EnvironmentConfig): string[] {
+  const errors: string[] = [];
+  if (config.target.type === 'compose') {
+    const used = new Map<number, string>();
+    for (const [name, service] of Object.entries(config.services)) {
+      if (!service.ports) {
+        errors.push(`/services/${name} must have 'ports' ({ "blue": …, "green": … }) for the compose target`);
+        continue;
+      }
+      for (const color of ['blue', 'green'] as const) {
+        const p = service.ports[color];
+        const other = used.get(p);
+        if (other) errors.push(`/services/${name}/ports/${color} ${p} is also used by ${other}`);
+        used.set(p, `${name}/${color}`);
+      }
+    }
+  }
+  return errors;
+}
+
+export function configFile(configDir: string, environment: string): string {
+  return path.join(configDir, `${environment}.json`);
+}
+
+export function loadEnvironmentConfig(configDir: string, environment: string): LoadedConfig {
+  const file = configFile(configDir, environment);
+  if (!existsSync(file)) {
+    throw new ConfigurationError(
+      `No deploy configuration for environment '${environment}': ${file} does not exist. ` +
+        `Create it (see docs/deploy.md) or set the 'config-dir' input.`
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const errors = validateEnvironmentConfig(value);
+  if (errors.length > 0) {
+    throw new ConfigurationError(
+      `${file} does not match the deploy environment schema:\n${errors.map((e) => `  - ${e}`).join('\n')}`
+    );
+  }
+  return { file, dir: path.dirname(file), config: value as EnvironmentConfig };
+}
+
+/** "512Mi" → "512m" (compose/docker memory units). */
+export function composeMemory(memory: string): string {
+  const m = /^(\d+)(Ki|Mi|Gi)$/.exec(memory);
+  if (!m) return memory;
+  return `${m[1]}${{ Ki: 'k', Mi: 'm', Gi: 'g' }[m[2] as 'Ki' | 'Mi' | 'Gi']}`;
+}

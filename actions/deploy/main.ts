@@ -1,0 +1,238 @@
+import path from 'node:path';
+import * as core from '@actions/core';
+import { dockerConfigCredentials } from '../lib/docker-auth.js';
+import { Deployments, type DeployedImage, type DeploymentRecord } from '../lib/deployments.js';
+import { ConfigurationError } from '../lib/errors.js';
+import { currentRepo, getClient, type Octokit } from '../lib/github.js';
+import { DEGRADED_POLICIES, healthRows } from '../lib/health.js';
+import { parseImageRef } from '../lib/image-ref.js';
+import {
+  boolInput,
+  enumInput,
+  intInput,
+  listInput,
+  optionalString,
+  requiredString,
+  stringInput
+} from '../lib/inputs.js';
+import { setOutputs } from '../lib/outputs.js';
+import { RegistryClient } from '../lib/registry.js';
+import { ComposeDeployer } from './compose.js';
+import { DEFAULT_ENVIRONMENTS, loadEnvironmentConfig, type EnvironmentConfig } from './config.js';
+import { commandTarget, composeTarget, runDeploy } from './deploy.js';
+import { sendWebhook, WEBHOOK_FORMATS, writeDeploySummary, type DeployReport } from './notify.js';
+import {
+  imagesFromRefs,
+  parseVersionSpec,
+  resolveSemver,
+  type TagResolver,
+  type VersionSpec
+} from './resolve.js';
+
+export function checkEnvironment(environment: string, allowed: string[]): void {
+  if (!allowed.includes(environment)) {
+    throw new ConfigurationError(
+      `Input 'environment': unknown environment '${environment}'; allowed: ${allowed.join(', ')} ` +
+        `(set the 'environments' input to change the list)`
+    );
+  }
+}
+
+function registryResolver(
+  token: string | undefined
+): TagResolver & { exists(image: string, digest: string): Promise<boolean> } {
+  const clients = new Map<string, RegistryClient>();
+  const client = (image: string): { c: RegistryClient; repository: string } => {
+    const ref = parseImageRef(image);
+    let c = clients.get(ref.registry);
+    if (!c) {
+      const creds =
+        dockerConfigCredentials(ref.registry) ??
+        (token && ref.registry === 'ghcr.io' ? { username: 'slipway', password: token } : undefined);
+      c = new RegistryClient(ref.registry, creds);
+      clients.set(ref.registry, c);
+    }
+    return { c, repository: ref.repository };
+  };
+  return {
+    resolve: async (image, tag) => {
+      const { c, repository } = client(image);
+      return c.resolve(repository, tag);
+    },
+    listTags: async (image) => {
+      const { c, repository } = client(image);
+      return c.listTags(repository);
+    },
+    exists: async (image, digest) => {
+      const { c, repository } = client(image);
+      return (await c.resolve(repository, digest)) !== undefined;
+    }
+  };
+}
+
+async function resolveImages(
+  spec: VersionSpec,
+  config: EnvironmentConfig,
+  environment: string,
+  octokit: Octokit,
+  records: Deployments,
+  current: DeploymentRecord | undefined,
+  token: string | undefined
+): Promise<{ images: DeployedImage[]; version: string; ref?: string }> {
+  const registry = registryResolver(token);
+  if (spec.kind === 'previous') {
+    if (!current)
+      throw new ConfigurationError(
+        `'${environment}' has no successful deployment yet, so there is no previous version to go back to`
+      );
+    const prev = await records.lastKnownGood(environment, current);
+    if (!prev?.payload) {
+      throw new ConfigurationError(
+        `'${environment}' has no earlier good deployment than #${current.id} (${current.payload?.slipway.version}); pass a version to deploy`
+      );
+    }
+    return { images: prev.payload.slipway.images, version: prev.payload.slipway.version, ref: prev.ref };
+  }
+  if (spec.kind === 'latest') {
+    const { owner, repo } = currentRepo();
+    let tag: string;
+    try {
+      tag = (await octokit.rest.repos.getLatestRelease({ owner, repo })).data.tag_name;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) {
+        throw new ConfigurationError(
+          `Input 'version' is 'latest' but ${owner}/${repo} has no published stable release; publish one or pass a version like 1.2.3`
+        );
+      }
+      throw error;
+    }
+    const semverSpec = parseVersionSpec(tag);
+    if (semverSpec.kind !== 'semver') {
+      throw new ConfigurationError(
+        `The latest release's tag '${tag}' is not a semver; pass a version explicitly`
+      );
+    }
+    core.info(`latest → release ${tag}`);
+    return {
+      images: await resolveSemver(semverSpec.version, config.services, registry),
+      version: semverSpec.version,
+      ref: tag
+    };
+  }
+  if (spec.kind === 'semver') {
+    return { images: await resolveSemver(spec.version, config.services, registry), version: spec.version };
+  }
+  const images = imagesFromRefs(spec, config.services);
+  for (const image of images) {
+    if (!(await registry.exists(image.image, image.digest))) {
+      throw new ConfigurationError(
+        `Input 'version': ${image.image}@${image.digest} does not exist in the registry`
+      );
+    }
+  }
+  return { images, version: `${images[0]?.digest.slice(0, 19) ?? 'unknown'}` };
+}
+
+export async function run(): Promise<void> {
+  const environment = requiredString('environment');
+  checkEnvironment(
+    environment,
+    listInput('environments').length ? listInput('environments') : [...DEFAULT_ENVIRONMENTS]
+  );
+  const spec = parseVersionSpec(stringInput('version', 'latest'));
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const loaded = loadEnvironmentConfig(
+    path.resolve(workspace, stringInput('config-dir', 'deploy')),
+    environment
+  );
+  const { config } = loaded;
+  const token = optionalString('github-token');
+  const webhookUrl = optionalString('webhook-url');
+  if (webhookUrl) core.setSecret(webhookUrl);
+  const webhookFormat = enumInput('webhook-format', WEBHOOK_FORMATS, 'slack');
+  const failOnRollback = boolInput('fail-on-rollback', true);
+  const dockerHost = optionalString('docker-host');
+  const healthOptions = {
+    timeoutMs: intInput('health-timeout-seconds', 60, 1) * 1000,
+    intervalMs: intInput('health-interval-ms', 2000, 10),
+    retries: intInput('health-retries', 0, 0),
+    requestTimeoutMs: intInput('health-request-timeout-ms', 5000, 10),
+    unhealthyThreshold: intInput('health-unhealthy-threshold', 5, 0),
+    degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
+  };
+  const octokit = getClient(token);
+  const repo = currentRepo();
+  const records = new Deployments(octokit, repo);
+
+  const current = await records.lastKnownGood(environment);
+  const resolved = await resolveImages(spec, config, environment, octokit, records, current, token);
+  core.info(
+    `Deploying ${resolved.version}:\n${resolved.images.map((i) => `  ${i.service}: ${i.image}@${i.digest}`).join('\n')}`
+  );
+
+  const publicHealthPath = config.healthPath ?? Object.values(config.services)[0]?.healthPath ?? '/health';
+  let target;
+  if (config.target.type === 'compose') {
+    const deployer = new ComposeDeployer(environment, loaded, dockerHost);
+    await deployer.preflight();
+    target = composeTarget(deployer, config.url, publicHealthPath);
+  } else {
+    target = commandTarget(loaded, environment, config.url, publicHealthPath);
+  }
+
+  const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const runUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
+  const outcome = await runDeploy(
+    {
+      environment,
+      version: resolved.version,
+      images: resolved.images,
+      ref: stringInput('ref', resolved.ref ?? process.env.GITHUB_SHA ?? 'main'),
+      kind: spec.kind === 'previous' ? 'rollback' : 'deploy',
+      production: environment === stringInput('production-environment', 'prod'),
+      logUrl: runUrl,
+      health: healthOptions
+    },
+    target,
+    records,
+    current,
+    config.url
+  );
+
+  const report: DeployReport = {
+    environment,
+    version: resolved.version,
+    status: outcome.status,
+    url: config.url,
+    actor: process.env.GITHUB_TRIGGERING_ACTOR ?? process.env.GITHUB_ACTOR ?? 'unknown',
+    repository: `${repo.owner}/${repo.repo}`,
+    runUrl,
+    images: resolved.images,
+    deploymentId: outcome.deploymentId,
+    rolledBackTo: outcome.rolledBackTo,
+    rollbackDeploymentId: outcome.rollbackDeploymentId,
+    rollbackMs: outcome.rollbackMs,
+    reason: outcome.reason
+  };
+  setOutputs({
+    deployment_url: config.url,
+    version: resolved.version,
+    status: outcome.status,
+    'deployment-id': outcome.deploymentId,
+    'rollback-deployment-id': outcome.rollbackDeploymentId,
+    'rolled-back-to': outcome.rolledBackTo,
+    'rollback-ms': outcome.rollbackMs,
+    color: outcome.color,
+    images: resolved.images,
+    health: outcome.health
+  });
+  await writeDeploySummary(report, healthRows(outcome.health));
+  if (webhookUrl) await sendWebhook(webhookUrl, webhookFormat, report);
+
+  if (outcome.status === 'failure') throw new Error(`Deploy failed: ${outcome.reason ?? 'unknown reason'}`);
+  if (outcome.status === 'rolled_back' && failOnRollback) {
+    throw new Error(
+      `Deploy of ${resolved.version} failed and was rolled back to ${outcome.rolledBackTo}: ${outcome.reason ?? ''}`
+    );
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * GitHub Deployments API records of Slipway deploys. The payload shape `{ slipway: { images, version } }` is read
+ * by the cleanup action (it protects these digests) and by rollbacks (the last known good), so keep it stable.
+ */
+import type { Octokit, RepoRef } from './github.js';
+
+export interface DeployedImage {
+  service: string;
+  /** repository without tag or digest, e.g. ghcr.io/acme/api */
+  image: string;
+  digest: string;
+}
+
+export interface SlipwayPayload {
+  slipway: {
+    images: DeployedImage[];
+    version: string;
+    /** 'deploy' or 'rollback' (additive field; readers must not require it) */
+    kind?: 'deploy' | 'rollback';
+    /** the deployment id a rollback replaced */
+    rollbackOf?: number;
+  };
+}
+
+export type DeploymentState =
+  'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+
+export interface DeploymentRecord {
+  id: number;
+  ref: string;
+  environment: string;
+  createdAt: string;
+  payload: SlipwayPayload | undefined;
+}
+
+export interface StatusFields {
+  description?: string;
+  environmentUrl?: string;
+  logUrl?: string;
+}
+
+/** Reads our payload out of a deployment (GitHub returns it as an object, or a string for old API clients). */
+export function slipwayPayload(raw: unknown): SlipwayPayload | undefined {
+  let value = raw;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const s = (value as { slipway?: unknown } | null)?.slipway as SlipwayPayload['slipway'] | undefined;
+  if (!s || !Array.isArray(s.images) || typeof s.version !== 'string') return undefined;
+  return { slipway: s };
+}
+
+export class Deployments {
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly repo: RepoRef
+  ) {}
+
+  async create(options: {
+    environment: string;
+    ref: string;
+    payload: SlipwayPayload;
+    description: string;
+    production: boolean;
+  }): Promise<DeploymentRecord> {
+    const res = await this.octokit.rest.repos.createDeployment({
+      ...this.repo,
+      ref: options.ref,
+      environment: options.environment,
+      // payload digests are what is deployed; commit statuses of ref are the build workflow's business, and
+      // auto_merge would make GitHub merge the default branch into ref.
+      required_contexts: [],
+      auto_merge: false,
+      payload: options.payload as unknown as Record<string, unknown>,
+      description: options.description.slice(0, 140),
+      production_environment: options.production,
+      transient_environment: false
+    });
+    if (res.status !== 201 || !('id' in res.data)) {
+      throw new Error(`GitHub did not create the deployment: ${JSON.stringify(res.data).slice(0, 300)}`);
+    }
+    const d = res.data;
+    return {
+      id: d.id,
+      ref: d.ref,
+      environment: d.environment,
+      createdAt: d.created_at,
+      payload: options.payload
+    };
+  }
+
+  async setStatus(id: number, state: DeploymentState, fields: StatusFields = {}): Promise<void> {
+    await this.octokit.rest.repos.createDeploymentStatus({
+      ...this.repo,
+      deployment_id: id,
+      state,
+      description: fields.description?.slice(0, 140),
+      ...(fields.environmentUrl ? { environment_url: fields.environmentUrl } : {}),
+      ...(fields.logUrl ? { log_url: fields.logUrl } : {}),
+      // a new success marks older successful deployments of the environment inactive
+      auto_inactive: true
+    });
+  }
+
+  async states(id: number): Promise<DeploymentState[]> {
+    const res = await this.octokit.rest.repos.listDeploymentStatuses({
+      ...this.repo,
+      deployment_id: id,
+      per_page: 100
+    });
+    // newest first (GitHub's order; sorted again so a reordered page can't change the verdict)
+    return [...res.data].sort((a, b) => b.id - a.id).map((s) => s.state as DeploymentState);
+  }
+
+  /** Deployments of an environment, newest first, that carry a Slipway payload (scans at most `limit`). */
+  async list(environment: string, limit = 100): Promise<DeploymentRecord[]> {
+    const out: DeploymentRecord[] = [];
+    for await (const page of this.octokit.paginate.iterator(this.octokit.rest.repos.listDeployments, {
+      ...this.repo,
+      environment,
+      per_page: 50
+    })) {
+      for (const d of page.data) {
+        const payload = slipwayPayload(d.payload);
+        if (payload)
+          out.push({ id: d.id, ref: d.ref, environment: d.environment, createdAt: d.created_at, payload });
+      }
+      if (out.length >= limit) break;
+    }
+    return out.sort((a, b) => b.id - a.id);
+  }
+
+  /**
+   * The last known good deployment: the newest one whose latest status is `success`; with `skip` the newest good
+   * one that deployed different digests than `skip` (the previous good version, for a manual rollback).
+   */
+  async lastKnownGood(environment: string, skip?: DeploymentRecord): Promise<DeploymentRecord | undefined> {
+    const list = await this.list(environment);
+    for (const d of list) {
+      const states = await this.states(d.id); // newest first
+      if (!skip) {
+        if (states[0] === 'success') return d;
+        continue;
+      }
+      if (d.id === skip.id || sameImages(d, skip)) continue;
+      if (d.id > skip.id) continue;
+      // once good (success, later superseded → inactive), and never marked failed afterwards
+      if (states.includes('success') && (states[0] === 'success' || states[0] === 'inactive')) return d;
+    }
+    return undefined;
+  }
+}
+
+export function imagesKey(images: DeployedImage[]): string {
+  return images
+    .map((i) => `${i.service}=${i.image}@${i.digest}`)
+    .sort()
+    .join(',');
+}
+
+function sameImages(a: DeploymentRecord, b: DeploymentRecord): boolean {
+  return imagesKey(a.payload?.slipway.images ?? []) === imagesKey(b.payload?.slipway.images ?? []);
+}

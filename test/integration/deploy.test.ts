@@ -1,0 +1,333 @@
+/**
+ * End to end: the bundled deploy action against real docker compose, a real nginx and the OpenAPI-validated
+ * GitHub fake. v1 → staging; v2 healthy under load (no dropped request); v3 unhealthy → automatic rollback to v2;
+ * v4 never answers → rollback; v5 fails after the switch → traffic switched back;
+ * bad inputs fail clearly while v2 keeps serving.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
+import {
+  buildApi,
+  colorRunning,
+  FAILS_AFTER_FIRST_CHECK,
+  servedVersion,
+  startDeployEnv,
+  type DeployEnv
+} from '../support/deploy-env.js';
+import { startLoadLoop } from '../support/load-loop.js';
+import { failureMessage, runAction, type ActionRun } from '../support/run-action.js';
+
+const TOKEN = 'ghs_deploytoken';
+const id = randomBytes(4).toString('hex');
+let fake: GitHubFake;
+let env: DeployEnv;
+const digests: Record<string, string> = {};
+let hook: http.Server;
+let hookUrl: string;
+const hookBodies: string[] = [];
+
+beforeAll(async () => {
+  fake = await startGitHubFake({ token: TOKEN });
+  addRepo(fake.state, 'acme', 'monorepo');
+  env = await startDeployEnv(id);
+  digests['1.0.0'] = buildApi(env.repo, '1.0.0');
+  digests['2.0.0'] = buildApi(env.repo, '2.0.0');
+  digests['3.0.0'] = buildApi(env.repo, '3.0.0', 'ENV SLIPWAY_EXAMPLE_HEALTH=unhealthy');
+  // health that never answers: accepts the connection, then says nothing
+  digests['4.0.0'] = buildApi(
+    env.repo,
+    '4.0.0',
+    'ENTRYPOINT ["/bin/sh", "-c", "exec nc -ll -p $PORT -e /bin/sleep 600"]'
+  );
+  digests['5.0.0'] = buildApi(env.repo, '5.0.0', FAILS_AFTER_FIRST_CHECK);
+  env.writeConfig('staging');
+  hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      hookBodies.push(body);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  hookUrl = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hooks/T000/SECRETPART`;
+}, 300_000);
+
+afterAll(async () => {
+  await env?.stop();
+  await fake?.close();
+  hook?.closeAllConnections();
+  await new Promise((resolve) => hook?.close(resolve));
+});
+
+function deploy(inputs: Record<string, string>): Promise<ActionRun> {
+  return runAction('deploy', {
+    workspace: env.workspace,
+    repository: 'acme/monorepo',
+    inputs: {
+      environment: 'staging',
+      'github-token': TOKEN,
+      'health-interval-ms': '200',
+      'health-timeout-seconds': '20',
+      'health-request-timeout-ms': '2000',
+      ...inputs
+    },
+    env: { GITHUB_API_URL: fake.url }
+  });
+}
+
+function statesOf(deploymentId: number): string[] {
+  return fake.state.deploymentStatuses
+    .filter((s) => s.deployment_id === deploymentId)
+    .sort((a, b) => a.id - b.id)
+    .map((s) => s.state);
+}
+
+function stagingDeployments() {
+  return fake.state.deployments.filter((d) => d.environment === 'staging').sort((a, b) => a.id - b.id);
+}
+
+it('deploys v1 to staging by digest and records the deployment', async () => {
+  const run = await deploy({ version: '1.0.0' });
+  expect(failureMessage(run)).toBe('');
+  expect(run.exitCode).toBe(0);
+  expect(run.outputs.status).toBe('success');
+  expect(run.outputs.version).toBe('1.0.0');
+  expect(run.outputs.deployment_url).toBe(env.proxyUrl);
+  expect(JSON.parse(run.outputs.images!)).toEqual([
+    { service: 'api', image: env.repo, digest: digests['1.0.0'] }
+  ]);
+  expect(await servedVersion(env.proxyUrl)).toBe('1.0.0');
+  const [d] = stagingDeployments();
+  expect(d!.payload).toEqual({
+    slipway: {
+      images: [{ service: 'api', image: env.repo, digest: digests['1.0.0'] }],
+      version: '1.0.0',
+      kind: 'deploy'
+    }
+  });
+  expect(statesOf(d!.id)).toEqual(['in_progress', 'success']);
+  const success = fake.state.deploymentStatuses.find(
+    (s) => s.deployment_id === d!.id && s.state === 'success'
+  );
+  expect(success!.environment_url).toBe(env.proxyUrl);
+  expect(success!.log_url).toBe('https://github.com/acme/monorepo/actions/runs/1');
+  expect(run.summary).toContain('staging: deployed 1.0.0');
+  fake.assertNoViolations();
+});
+
+it('deploys v2 blue-green under load without dropping a request, then stops the old color', async () => {
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2, maxDurationMs: 120_000 });
+  const run = await deploy({ version: 'v2.0.0' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const stats = await load.stop();
+  expect(failureMessage(run)).toBe('');
+  expect(run.outputs.status).toBe('success');
+  expect(run.outputs.color).toBe('green');
+  expect(stats.failures).toEqual([]);
+  expect(stats.failed).toBe(0);
+  expect(stats.versions['1.0.0']).toBeGreaterThan(0);
+  expect(stats.versions['2.0.0']).toBeGreaterThan(0);
+  expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
+  expect(colorRunning(env.project, 'blue')).toBe(false);
+  expect(colorRunning(env.project, 'green')).toBe(true);
+  const [v1, v2] = stagingDeployments();
+  expect(statesOf(v1!.id)).toEqual(['in_progress', 'success', 'inactive']);
+  expect(statesOf(v2!.id)).toEqual(['in_progress', 'success']);
+  fake.assertNoViolations();
+});
+
+it('rolls back automatically when v3 is unhealthy: traffic never leaves v2, no request dropped', async () => {
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2, maxDurationMs: 120_000 });
+  const run = await deploy({ version: '3.0.0', 'webhook-url': hookUrl, 'webhook-format': 'json' });
+  const stats = await load.stop();
+  expect(run.exitCode).toBe(1);
+  expect(run.outputs.status).toBe('rolled_back');
+  expect(run.outputs['rolled-back-to']).toBe('2.0.0');
+  expect(Number(run.outputs['rollback-ms'])).toBeGreaterThanOrEqual(0);
+  expect(failureMessage(run)).toMatch(
+    /3\.0\.0 failed and was rolled back to 2\.0\.0: health check before the switch failed: .*unhealthy after 5 attempt/
+  );
+  process.stdout.write(
+    `deploy test: rollback ${run.outputs['rollback-ms']} ms from the failed check to v2 healthy\n`
+  );
+  expect(stats.failed).toBe(0);
+  expect(Object.keys(stats.versions)).toEqual(['2.0.0']);
+  expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
+  expect(colorRunning(env.project, 'blue')).toBe(false); // v3's color was taken down
+
+  const [, v2, v3, rollback] = stagingDeployments();
+  expect(statesOf(v3!.id)).toEqual(['in_progress', 'failure']);
+  expect(rollback!.payload).toEqual({
+    slipway: {
+      images: [{ service: 'api', image: env.repo, digest: digests['2.0.0'] }],
+      version: '2.0.0',
+      kind: 'rollback',
+      rollbackOf: v3!.id
+    }
+  });
+  expect(statesOf(rollback!.id)).toEqual(['in_progress', 'success']);
+  expect(statesOf(v2!.id)).toEqual(['in_progress', 'success', 'inactive']);
+  expect(Number(run.outputs['rollback-deployment-id'])).toBe(rollback!.id);
+
+  // notification: environment, version, status, URL, actor — and no secret
+  expect(hookBodies).toHaveLength(1);
+  const body = JSON.parse(hookBodies[0]!) as Record<string, unknown>;
+  expect(body).toMatchObject({
+    environment: 'staging',
+    version: '3.0.0',
+    status: 'rolled_back',
+    url: env.proxyUrl,
+    actor: 'octocat',
+    rolled_back_to: '2.0.0'
+  });
+  expect(hookBodies[0]).not.toContain(TOKEN);
+  expect(hookBodies[0]).not.toContain('SECRETPART');
+  expect(run.masks).toContain(hookUrl);
+  expect(run.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('SECRETPART');
+  expect(run.summary).toContain('rolled back to 2.0.0');
+  fake.assertNoViolations();
+});
+
+it('rolls back when the new version never answers its health URL', async () => {
+  const before = stagingDeployments().length;
+  const run = await deploy({
+    version: '4.0.0',
+    'health-timeout-seconds': '3',
+    'health-request-timeout-ms': '500'
+  });
+  expect(run.exitCode).toBe(1);
+  expect(run.outputs.status).toBe('rolled_back');
+  expect(failureMessage(run)).toMatch(/no answer within \d+ ms/);
+  expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
+  const added = stagingDeployments().slice(before);
+  expect(added.map((d) => statesOf(d.id))).toEqual([
+    ['in_progress', 'failure'],
+    ['in_progress', 'success']
+  ]);
+  fake.assertNoViolations();
+});
+
+it('fails after the switch: traffic goes back to v2 through the proxy, no request dropped', async () => {
+  const before = stagingDeployments().length;
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2, maxDurationMs: 120_000 });
+  const run = await deploy({ version: '5.0.0' });
+  const stats = await load.stop();
+  expect(run.exitCode).toBe(1);
+  expect(run.outputs.status).toBe('rolled_back');
+  expect(failureMessage(run)).toMatch(
+    /5\.0\.0 failed and was rolled back to 2\.0\.0: health check after the switch failed/
+  );
+  expect(stats.failures).toEqual([]);
+  expect(stats.versions['5.0.0']).toBeGreaterThan(0); // traffic did reach v5 …
+  expect(await servedVersion(env.proxyUrl)).toBe('2.0.0'); // … and is back on v2
+  expect(readFileSync(env.upstreamFile, 'utf8')).toContain('version=2.0.0');
+  expect(colorRunning(env.project, 'blue')).toBe(false); // v5's color drained and stopped
+  const added = stagingDeployments().slice(before);
+  expect(added.map((d) => statesOf(d.id))).toEqual([
+    ['in_progress', 'failure'],
+    ['in_progress', 'success']
+  ]);
+  fake.assertNoViolations();
+});
+
+describe('bad input: a clear error, nothing recorded, v2 keeps serving', () => {
+  let before: number;
+  beforeEach(() => (before = fake.state.deployments.length));
+  afterEach(async () => {
+    expect(fake.state.deployments.length).toBe(before);
+    expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
+    fake.assertNoViolations();
+  });
+
+  it('unknown environment', async () => {
+    const run = await deploy({ environment: 'qa', version: '2.0.0' });
+    expect(run.exitCode).toBe(1);
+    expect(failureMessage(run)).toBe(
+      "Input 'environment': unknown environment 'qa'; allowed: dev, test, staging, prod (set the 'environments' input to change the list)"
+    );
+  });
+
+  it('a version that does not exist', async () => {
+    const run = await deploy({ version: '9.9.9' });
+    expect(run.exitCode).toBe(1);
+    expect(failureMessage(run)).toContain(
+      `Version 9.9.9 does not exist for every service: ${env.repo}:9.9.9`
+    );
+    expect(failureMessage(run)).toContain('newest versions there: 5.0.0, 4.0.0, 3.0.0, 2.0.0, 1.0.0');
+  });
+
+  it('latest without a published stable release', async () => {
+    const run = await deploy({ version: 'latest' });
+    expect(run.exitCode).toBe(1);
+    expect(failureMessage(run)).toBe(
+      "Input 'version' is 'latest' but acme/monorepo has no published stable release; publish one or pass a version like 1.2.3"
+    );
+  });
+
+  it('a digest that does not exist', async () => {
+    const run = await deploy({ version: `sha256:${'0'.repeat(64)}` });
+    expect(run.exitCode).toBe(1);
+    expect(failureMessage(run)).toContain('does not exist in the registry');
+  });
+
+  it('invalid environment config names the file and the path', async () => {
+    const file = env.writeConfig(
+      'staging',
+      { replicas: 0, resources: { cpu: 'lots', memory: '1GB' } },
+      'bad-config'
+    );
+    const run = await deploy({ version: '2.0.0', 'config-dir': 'bad-config' });
+    expect(run.exitCode).toBe(1);
+    const message = failureMessage(run);
+    expect(message).toContain(`${file} does not match the deploy environment schema`);
+    expect(message).toContain('/replicas must be >= 1');
+    expect(message).toContain('/resources/cpu must match pattern');
+    expect(message).toContain('/resources/memory must match pattern');
+  });
+
+  it('an unreachable target', async () => {
+    const run = await deploy({ version: '2.0.0', 'docker-host': 'tcp://127.0.0.1:1' });
+    expect(run.exitCode).toBe(1);
+    expect(failureMessage(run)).toContain('the Docker host tcp://127.0.0.1:1 is not reachable');
+  });
+});
+
+it('a manual rollback (version: previous) goes back to the previous good version', async () => {
+  // the current good deployment is the v2 rollback record; the previous good with other digests is v1
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2, maxDurationMs: 120_000 });
+  const run = await deploy({ version: 'previous' });
+  const stats = await load.stop();
+  expect(failureMessage(run)).toBe('');
+  expect(run.outputs.status).toBe('success');
+  expect(run.outputs.version).toBe('1.0.0');
+  expect(stats.failed).toBe(0);
+  expect(await servedVersion(env.proxyUrl)).toBe('1.0.0');
+  const last = stagingDeployments().at(-1)!;
+  expect((last.payload as { slipway: { kind: string } }).slipway.kind).toBe('rollback');
+  expect(statesOf(last.id)).toEqual(['in_progress', 'success']);
+  fake.assertNoViolations();
+});
+
+it('latest deploys the newest stable release (a pre-release is not latest)', async () => {
+  const release = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${fake.url}/repos/acme/monorepo/releases`, {
+      method: 'POST',
+      headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    });
+    expect(res.status).toBe(201);
+  };
+  await release({ tag_name: 'v2.0.0', name: '2.0.0' });
+  await release({ tag_name: 'v3.0.0', name: '3.0.0', prerelease: true });
+  const run = await deploy({ version: 'latest' });
+  expect(failureMessage(run)).toBe('');
+  expect(run.outputs.version).toBe('2.0.0');
+  expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
+  const last = stagingDeployments().at(-1)!;
+  expect(last.ref).toBe('v2.0.0');
+  expect(statesOf(last.id)).toEqual(['in_progress', 'success']);
+  fake.assertNoViolations();
+});
