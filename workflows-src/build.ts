@@ -101,6 +101,7 @@ const imageSteps: Step[] = [
       tags: expr(stepOutput('tags', 'tags', 'tags')),
       labels: expr(stepOutput('tags', 'tags', 'labels')),
       annotations: expr(stepOutput('tags', 'tags', 'annotations')),
+      network: expr('inputs.build-network'),
       push: true
     }
   }),
@@ -309,6 +310,12 @@ export const buildWorkflow: Workflow = {
           description: 'Record signatures and attestations in Rekor (keyless needs it)',
           type: 'boolean',
           default: true
+        },
+        'build-network': {
+          description:
+            "Network for RUN instructions (empty: the builder's default; host where the daemon has no bridge)",
+          type: 'string',
+          default: ''
         },
         'sbom-format': { description: 'cyclonedx or spdx', type: 'string', default: 'cyclonedx' },
         'trivy-db-repository': {

@@ -4,6 +4,8 @@ import { ciWorkflow } from './ci.js';
 import { cleanupWorkflow } from './cleanup.js';
 import { exampleBuildWorkflow } from './example/build.js';
 import { exampleCleanupWorkflow } from './example/cleanup.js';
+import { exampleDeployWorkflow, exampleRollbackWorkflow } from './example/deploy.js';
+import { deployWorkflow } from './deploy.js';
 import { releaseWorkflow } from './release.js';
 import type { Workflow } from './lib/types.js';
 
@@ -20,6 +22,17 @@ export const WORKFLOWS: GeneratedWorkflow[] = [
   { path: '.github/workflows/ci.yml', source: 'workflows-src/ci.ts', workflow: ciWorkflow },
   { path: '.github/workflows/release.yml', source: 'workflows-src/release.ts', workflow: releaseWorkflow },
   { path: '.github/workflows/cleanup.yml', source: 'workflows-src/cleanup.ts', workflow: cleanupWorkflow },
+  { path: '.github/workflows/deploy.yml', source: 'workflows-src/deploy.ts', workflow: deployWorkflow },
+  {
+    path: 'examples/monorepo/.github/workflows/deploy.yml',
+    source: 'workflows-src/example/deploy.ts',
+    workflow: exampleDeployWorkflow
+  },
+  {
+    path: 'examples/monorepo/.github/workflows/rollback.yml',
+    source: 'workflows-src/example/deploy.ts',
+    workflow: exampleRollbackWorkflow
+  },
   {
     path: 'examples/monorepo/.github/workflows/images.yml',
     source: 'workflows-src/example/build.ts',

@@ -89,6 +89,11 @@ export const releaseWorkflow: Workflow = {
           type: 'boolean',
           default: true
         },
+        'build-network': {
+          description: 'Network for RUN instructions (empty: default)',
+          type: 'string',
+          default: ''
+        },
         'trivy-db-repository': {
           description: 'Trivy DB mirrors, comma separated',
           type: 'string',
@@ -138,6 +143,7 @@ export const releaseWorkflow: Workflow = {
         'transparency-log': expr('inputs.transparency-log'),
         'upload-sarif': expr('inputs.upload-sarif'),
         'trivy-db-repository': expr('inputs.trivy-db-repository'),
+        'build-network': expr('inputs.build-network'),
         gitleaks: false
       },
       secrets: {

@@ -15,6 +15,7 @@ export const IMAGE_SETTINGS = {
   'sign-mode': expr("vars.SLIPWAY_SIGN_MODE || 'keyless'"),
   'transparency-log': expr("vars.SLIPWAY_TRANSPARENCY_LOG != 'false'"),
   'upload-sarif': expr("vars.SLIPWAY_UPLOAD_SARIF != 'false'"),
+  'build-network': expr("vars.SLIPWAY_BUILD_NETWORK || ''"),
   'trivy-db-repository': expr(
     "vars.SLIPWAY_TRIVY_DB || 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db'"
   )

@@ -1,0 +1,81 @@
+/** The example monorepo's dispatch entry points: deploy (seed 002's inputs) and a manual rollback. */
+import { expr, reusable } from '../lib/actions.js';
+import type { Workflow } from '../lib/types.js';
+
+const ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'];
+
+const DEPLOY_SETTINGS = {
+  registry: expr("vars.SLIPWAY_REGISTRY || 'ghcr.io'"),
+  'registry-login': expr("vars.SLIPWAY_REGISTRY == ''"),
+  'runs-on': expr("vars.SLIPWAY_DEPLOY_RUNNER || 'ubuntu-24.04'")
+};
+
+export const exampleDeployWorkflow: Workflow = {
+  name: 'Deploy',
+  'run-name': expr("format('Deploy {0} to {1}', inputs.version, inputs.environment)"),
+  on: {
+    workflow_dispatch: {
+      inputs: {
+        environment: {
+          description: 'Deployment environment',
+          required: true,
+          type: 'choice',
+          options: ENVIRONMENTS
+        },
+        version: { description: 'Version to deploy', required: false, type: 'string', default: 'latest' },
+        skip_tests: { description: 'Skip test execution', required: false, type: 'boolean', default: false }
+      }
+    }
+  },
+  permissions: {},
+  jobs: {
+    deploy: {
+      permissions: { contents: 'read', deployments: 'write', packages: 'read' },
+      uses: reusable('deploy.yml'),
+      with: {
+        environment: expr('inputs.environment'),
+        version: expr('inputs.version'),
+        skip_tests: expr('inputs.skip_tests'),
+        ...DEPLOY_SETTINGS
+      },
+      secrets: 'inherit'
+    }
+  }
+};
+
+export const exampleRollbackWorkflow: Workflow = {
+  name: 'Rollback',
+  'run-name': expr("format('Roll {0} back to {1}', inputs.environment, inputs.version)"),
+  on: {
+    workflow_dispatch: {
+      inputs: {
+        environment: {
+          description: 'Environment to roll back',
+          required: true,
+          type: 'choice',
+          options: ENVIRONMENTS
+        },
+        version: {
+          description: 'Version to go back to (previous: the last good deployment before the current one)',
+          required: false,
+          type: 'string',
+          default: 'previous'
+        }
+      }
+    }
+  },
+  permissions: {},
+  jobs: {
+    rollback: {
+      permissions: { contents: 'read', deployments: 'write', packages: 'read' },
+      uses: reusable('deploy.yml'),
+      with: {
+        environment: expr('inputs.environment'),
+        version: expr('inputs.version'),
+        skip_tests: true,
+        ...DEPLOY_SETTINGS
+      },
+      secrets: 'inherit'
+    }
+  }
+};
