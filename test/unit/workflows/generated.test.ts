@@ -126,6 +126,23 @@ describe('the checkers find what is wrong', () => {
     expect(findings.length).toBeGreaterThanOrEqual(2);
   });
 
+  test('the one actionlint gap we silence is syntax GitHub accepts, and only that finding is silenced', async () => {
+    const text = [
+      'on: push',
+      'permissions: {}',
+      'concurrency: { group: g, cancel-in-progress: false, queue: max }',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-24.04',
+      '    steps:',
+      '      - run: echo "${{ steps.nope.outputs.x }}"'
+    ].join('\n');
+    expect(await parserFindings('q.yml', text)).toEqual([]);
+    const findings = await actionlintFindings('q.yml', text);
+    expect(findings.map((f) => f.message).join('\n')).not.toMatch(/queue/);
+    expect(findings.length).toBeGreaterThanOrEqual(1);
+  });
+
   test('a Slipway step with an unknown or a missing required input does not generate', () => {
     expect(() => slipway('build', { with: { service: 'x', tags: 'y', colour: 'red' } })).toThrow(
       /unknown input 'colour' to actions\/build/
