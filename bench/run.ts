@@ -3,7 +3,8 @@
  * ratio, so a noisy machine moves both.
  *
  *   npm run bench                 all
- *   npm run bench -- cold-start   one
+ *   npm run bench -- cold-start   one (cold-start, plan-big-repo, trivy-gate, supply-chain, cleanup, deploy,
+ *                                 release, executor)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
@@ -12,6 +13,11 @@ import path from 'node:path';
 import { runAction, REPO_ROOT } from '../test/support/run-action.js';
 import { pushEvent } from '../test/support/events.js';
 import { trivyFixtures } from '../test/support/trivy-db.js';
+import { benchCleanup } from './cleanup.js';
+import { benchDeploy } from './deploy.js';
+import { benchExecutor } from './executor.js';
+import { benchRelease } from './release.js';
+import { benchSupplyChain } from './supply-chain.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
@@ -197,7 +203,12 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 const benches: Record<string, () => Promise<void>> = {
   'cold-start': coldStart,
   'plan-big-repo': planBigRepo,
-  'trivy-gate': trivyGate
+  'trivy-gate': trivyGate,
+  'supply-chain': benchSupplyChain,
+  cleanup: benchCleanup,
+  deploy: benchDeploy,
+  release: benchRelease,
+  executor: benchExecutor
 };
 const selected = process.argv.slice(2).filter((a) => a !== '--');
 for (const name of selected.length ? selected : Object.keys(benches)) {

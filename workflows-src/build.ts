@@ -102,6 +102,8 @@ const imageSteps: Step[] = [
       labels: expr(stepOutput('tags', 'tags', 'labels')),
       annotations: expr(stepOutput('tags', 'tags', 'annotations')),
       network: expr('inputs.build-network'),
+      // what the image reports about itself (e.g. the version in a health endpoint) comes from the tags step
+      'build-args': `VERSION=${expr(stepOutput('tags', 'tags', 'version'))}\nREVISION=${expr('github.sha')}`,
       push: true
     }
   }),

@@ -43,6 +43,11 @@ export const WRITE_JUSTIFICATIONS: Record<string, (uses: string, withs: Obj) => 
   statuses: () => false
 };
 
+/** `run:` scripts that justify a write permission (Slipway's own release runs the semantic-release CLI). */
+export const RUN_JUSTIFICATIONS: Partial<Record<string, RegExp>> = {
+  contents: /\bnpx semantic-release\b/
+};
+
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
 
 export function checkWorkflowPolicy(text: string): Violation[] {
@@ -125,7 +130,9 @@ export function checkWorkflowPolicy(text: string): Violation[] {
       if (level !== 'write') continue;
       const justify = WRITE_JUSTIFICATIONS[scope];
       const justified = steps.some(
-        (s) => typeof s.uses === 'string' && justify?.(s.uses, isObj(s.with) ? s.with : {})
+        (s) =>
+          (typeof s.uses === 'string' && justify?.(s.uses, isObj(s.with) ? s.with : {})) ||
+          (typeof s.run === 'string' && RUN_JUSTIFICATIONS[scope]?.test(s.run) === true)
       );
       if (!justified) {
         violations.push({

