@@ -4,7 +4,7 @@
  * for every record that passed its gate.
  */
 import { SLIPWAY_REPO, expr, slipway, stepOutput, thirdParty } from './lib/actions.js';
-import { RUNNER, checkout, registryLogin } from './lib/common.js';
+import { IMAGE_INPUTS, IMAGE_SECRETS, RUNNER, checkout, registryLogin } from './lib/common.js';
 import type { Job, Step, StepsJob, Workflow } from './lib/types.js';
 
 /**
@@ -263,19 +263,13 @@ export const buildWorkflow: Workflow = {
   on: {
     workflow_call: {
       inputs: {
+        ...IMAGE_INPUTS,
         manifest: { description: 'Services manifest', type: 'string', default: '.slipway/services.yml' },
         services: {
           description: "Services to build: empty = the changed ones, 'all', or names (comma separated)",
           type: 'string',
           default: ''
         },
-        registry: { description: 'Image registry', type: 'string', default: 'ghcr.io' },
-        'registry-login': {
-          description: 'Log in to the registry with the job token',
-          type: 'boolean',
-          default: true
-        },
-        owner: { description: 'Image owner (default: the repository owner)', type: 'string', default: '' },
         version: {
           description: 'Release version: semver image tags off the tag ref (the release workflow sets it)',
           type: 'string',
@@ -291,11 +285,6 @@ export const buildWorkflow: Workflow = {
           type: 'string',
           default: 'CRITICAL,HIGH'
         },
-        'upload-sarif': {
-          description: 'Upload SARIF reports to code scanning',
-          type: 'boolean',
-          default: true
-        },
         gitleaks: { description: 'Run the gitleaks gate', type: 'boolean', default: true },
         'test-command': {
           description: "The repository's own lint/test command (empty: no test job)",
@@ -303,37 +292,9 @@ export const buildWorkflow: Workflow = {
           default: ''
         },
         'node-version': { description: 'Node.js for the test job', type: 'string', default: '24' },
-        'sign-mode': {
-          description: 'keyless (GitHub OIDC + Fulcio/Rekor), key (cosign key pair from secrets) or none',
-          type: 'string',
-          default: 'keyless'
-        },
-        'transparency-log': {
-          description: 'Record signatures and attestations in Rekor (keyless needs it)',
-          type: 'boolean',
-          default: true
-        },
-        'build-network': {
-          description:
-            "Network for RUN instructions (empty: the builder's default; host where the daemon has no bridge)",
-          type: 'string',
-          default: ''
-        },
-        'sbom-format': { description: 'cyclonedx or spdx', type: 'string', default: 'cyclonedx' },
-        'trivy-db-repository': {
-          description: 'Trivy DB mirrors, comma separated (tried in order)',
-          type: 'string',
-          default: 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db'
-        }
+        'sbom-format': { description: 'cyclonedx or spdx', type: 'string', default: 'cyclonedx' }
       },
-      secrets: {
-        'registry-password': {
-          description: 'Registry password (default: the job GITHUB_TOKEN)',
-          required: false
-        },
-        'cosign-private-key': { description: 'cosign.key content (sign-mode key)', required: false },
-        'cosign-password': { description: 'Password of cosign.key (sign-mode key)', required: false }
-      },
+      secrets: IMAGE_SECRETS,
       outputs: {
         'image-records': {
           description: 'JSON array of the image records that passed their gates',

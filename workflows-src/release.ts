@@ -5,7 +5,14 @@
  * workflow, so waiting for the tag-push event would need an App or PAT token.
  */
 import { expr, reusable, slipway, stepOutput } from './lib/actions.js';
-import { RUNNER, checkout } from './lib/common.js';
+import {
+  IMAGE_INPUTS,
+  IMAGE_SECRETS,
+  RUNNER,
+  checkout,
+  passImageInputs,
+  passImageSecrets
+} from './lib/common.js';
 import type { StepsJob, Workflow } from './lib/types.js';
 
 const releaseJob: StepsJob = {
@@ -63,6 +70,7 @@ export const releaseWorkflow: Workflow = {
   on: {
     workflow_call: {
       inputs: {
+        ...IMAGE_INPUTS,
         mode: {
           description: 'repo (one version) or per-service (<service>-vX.Y.Z)',
           type: 'string',
@@ -74,40 +82,9 @@ export const releaseWorkflow: Workflow = {
           type: 'string',
           default: 'main'
         },
-        'dry-run': { description: 'Compute the version and notes only', type: 'boolean', default: false },
-        registry: { description: 'Image registry', type: 'string', default: 'ghcr.io' },
-        'registry-login': {
-          description: 'Log in to the registry with the job token',
-          type: 'boolean',
-          default: true
-        },
-        owner: { description: 'Image owner (default: the repository owner)', type: 'string', default: '' },
-        'sign-mode': { description: 'keyless, key or none', type: 'string', default: 'keyless' },
-        'transparency-log': { description: 'Record signatures in Rekor', type: 'boolean', default: true },
-        'upload-sarif': {
-          description: 'Upload SARIF reports to code scanning',
-          type: 'boolean',
-          default: true
-        },
-        'build-network': {
-          description: 'Network for RUN instructions (empty: default)',
-          type: 'string',
-          default: ''
-        },
-        'trivy-db-repository': {
-          description: 'Trivy DB mirrors, comma separated',
-          type: 'string',
-          default: 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db'
-        }
+        'dry-run': { description: 'Compute the version and notes only', type: 'boolean', default: false }
       },
-      secrets: {
-        'registry-password': {
-          description: 'Registry password (default: the job GITHUB_TOKEN)',
-          required: false
-        },
-        'cosign-private-key': { description: 'cosign.key content (sign-mode key)', required: false },
-        'cosign-password': { description: 'Password of cosign.key (sign-mode key)', required: false }
-      },
+      secrets: IMAGE_SECRETS,
       outputs: {
         published: {
           description: '"true" when a release was published',
@@ -136,21 +113,10 @@ export const releaseWorkflow: Workflow = {
         services: expr('matrix.services'),
         version: expr('matrix.version'),
         'release-tag': expr('matrix.tag'),
-        registry: expr('inputs.registry'),
-        'registry-login': expr('inputs.registry-login'),
-        owner: expr('inputs.owner'),
-        'sign-mode': expr('inputs.sign-mode'),
-        'transparency-log': expr('inputs.transparency-log'),
-        'upload-sarif': expr('inputs.upload-sarif'),
-        'trivy-db-repository': expr('inputs.trivy-db-repository'),
-        'build-network': expr('inputs.build-network'),
+        ...passImageInputs(),
         gitleaks: false
       },
-      secrets: {
-        'registry-password': expr('secrets.registry-password'),
-        'cosign-private-key': expr('secrets.cosign-private-key'),
-        'cosign-password': expr('secrets.cosign-password')
-      }
+      secrets: passImageSecrets()
     }
   }
 };

@@ -13,6 +13,7 @@ import * as tc from '@actions/tool-cache';
 import { ConfigurationError } from './errors.js';
 import { type ExecResult, execTool, lastLines } from './exec.js';
 import { DIGEST_RE, isInsecureRegistry, parseImageRef } from './image-ref.js';
+import { boolInput, enumInput, optionalString } from './inputs.js';
 import { findOnPath, pinnedAsset, type PinnedTool, sha256File } from './tool-install.js';
 
 /** cosign's release asset platform names (cosign-<platform>, a bare binary). */
@@ -110,6 +111,20 @@ export interface SigningInputs {
   certificateIdentity?: string;
   certificateIdentityRegexp?: string;
   certificateOidcIssuer?: string;
+}
+
+/** The signing inputs sign and sbom share (same names, same defaults in both action.yml files). */
+export function readSigningInputs(): SigningInputs {
+  return {
+    mode: enumInput('mode', ['key', 'keyless'] as const, 'key'),
+    privateKey: optionalString('private-key'),
+    password: optionalString('private-key-password'),
+    publicKey: optionalString('public-key'),
+    transparencyLog: boolInput('transparency-log', true),
+    certificateIdentity: optionalString('certificate-identity'),
+    certificateIdentityRegexp: optionalString('certificate-identity-regexp'),
+    certificateOidcIssuer: optionalString('certificate-oidc-issuer')
+  };
 }
 
 export interface KeySigning {

@@ -9,7 +9,7 @@ import * as core from '@actions/core';
 import {
   type KeyMaterial,
   type Signing,
-  type SigningInputs,
+  readSigningInputs,
   attestArgs,
   checkSigningInputs,
   copyableVerifyCommand,
@@ -44,19 +44,6 @@ import {
 } from './generate.js';
 import { findOrCreateRelease, type UploadedAsset, uploadReleaseAssets } from './release.js';
 import { componentNames, trimSbom } from './trim.js';
-
-function readSigningInputs(): SigningInputs {
-  return {
-    mode: enumInput('mode', ['key', 'keyless'] as const, 'key'),
-    privateKey: optionalString('private-key'),
-    password: optionalString('private-key-password'),
-    publicKey: optionalString('public-key'),
-    transparencyLog: boolInput('transparency-log', true),
-    certificateIdentity: optionalString('certificate-identity'),
-    certificateIdentityRegexp: optionalString('certificate-identity-regexp'),
-    certificateOidcIssuer: optionalString('certificate-oidc-issuer')
-  };
-}
 
 export interface SbomResult {
   ref: string;

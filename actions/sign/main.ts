@@ -8,32 +8,19 @@ import * as core from '@actions/core';
 import {
   type KeyMaterial,
   type Signing,
-  type SigningInputs,
+  readSigningInputs,
   checkSigningInputs,
   copyableVerifyCommand,
   keylessSigning,
   prepareKeyMaterial,
   resolveCosign
 } from '../lib/cosign.js';
-import { boolInput, enumInput, listInput, optionalString } from '../lib/inputs.js';
+import { boolInput, listInput, optionalString } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { expandIndexes, registryManifestReader, resolveTargets } from '../lib/sign-targets.js';
 import { errorMessage } from '../lib/errors.js';
 import { writeTableSummary } from '../lib/summary.js';
 import { type SignResult, signTargets } from './sign.js';
-
-export function readSigningInputs(): SigningInputs {
-  return {
-    mode: enumInput('mode', ['key', 'keyless'] as const, 'key'),
-    privateKey: optionalString('private-key'),
-    password: optionalString('private-key-password'),
-    publicKey: optionalString('public-key'),
-    transparencyLog: boolInput('transparency-log', true),
-    certificateIdentity: optionalString('certificate-identity'),
-    certificateIdentityRegexp: optionalString('certificate-identity-regexp'),
-    certificateOidcIssuer: optionalString('certificate-oidc-issuer')
-  };
-}
 
 export async function run(): Promise<void> {
   // every input is checked before anything runs

@@ -33693,6 +33693,80 @@ function isInsecureRegistry(registry) {
     return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
 }
 
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
+/**
+ * Typed action inputs, read the way @actions/core reads them (INPUT_<NAME>, trimmed), with errors that name the
+ * input and say what is allowed.
+ */
+
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** Optional string: empty means undefined. */
+function optionalString(name) {
+    const value = lib_core/* getInput */.V4(name);
+    return value === '' ? undefined : value;
+}
+function requiredString(name) {
+    const value = core.getInput(name);
+    if (value === '')
+        throw new ConfigurationError(`Input required and not supplied: ${name}`);
+    return value;
+}
+function stringInput(name, fallback) {
+    return optionalString(name) ?? fallback;
+}
+function boolInput(name, fallback) {
+    const value = lib_core/* getInput */.V4(name);
+    if (value === '')
+        return fallback;
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false, got '${value}'`);
+}
+function intInput(name, fallback, min = Number.MIN_SAFE_INTEGER) {
+    const value = core.getInput(name);
+    if (value === '')
+        return fallback;
+    if (!/^-?\d+$/.test(value) || Number(value) < min) {
+        throw new ConfigurationError(`Input '${name}' must be a whole number >= ${min}, got '${value}'`);
+    }
+    return Number(value);
+}
+/** Splits on newlines and commas (like docker/actions-toolkit), drops blanks and `#` comment lines. */
+function parseList(raw, { comma = true } = {}) {
+    return raw
+        .split(/\r?\n/)
+        .flatMap((line) => (comma ? line.split(',') : [line]))
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+function listInput(name, options = {}) {
+    return parseList(lib_core/* getInput */.V4(name), options);
+}
+function enumInput(name, allowed, fallback) {
+    const value = lib_core/* getInput */.V4(name);
+    if (value === '')
+        return fallback;
+    if (!allowed.includes(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}, got '${value}'`);
+    }
+    return value;
+}
+/** KEY=VALUE lines (build args, labels) into a map; a line without '=' is an error naming the input. */
+function keyValueInput(name) {
+    const map = {};
+    for (const line of parseList(core.getInput(name), { comma: false })) {
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new ConfigurationError(`Input '${name}': expected KEY=VALUE, got '${line}'`);
+        map[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    }
+    return map;
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/tool-install.js
@@ -33793,6 +33867,7 @@ async function resolveTool(tool, platform, inputs) {
 
 
 
+
 /**
  * SHA-256 of the cosign 2.5.0 release binaries, as published in cosign_checksums.txt of the release (the same
  * values are pinned by several public build files, e.g. a Bazel http_file for cosign-linux-amd64). linux-arm64 is
@@ -33856,6 +33931,19 @@ async function resolveCosign(inputs) {
     }
     lib_core/* addPath */.fM(dir);
     return external_node_path_namespaceObject.join(dir, 'cosign');
+}
+/** The signing inputs sign and sbom share (same names, same defaults in both action.yml files). */
+function readSigningInputs() {
+    return {
+        mode: enumInput('mode', ['key', 'keyless'], 'key'),
+        privateKey: optionalString('private-key'),
+        password: optionalString('private-key-password'),
+        publicKey: optionalString('public-key'),
+        transparencyLog: boolInput('transparency-log', true),
+        certificateIdentity: optionalString('certificate-identity'),
+        certificateIdentityRegexp: optionalString('certificate-identity-regexp'),
+        certificateOidcIssuer: optionalString('certificate-oidc-issuer')
+    };
 }
 /** Checks the signing inputs before anything runs; errors name the input and the fix. */
 function checkSigningInputs(inputs, env = process.env) {
@@ -39085,80 +39173,6 @@ function eventContext() {
     };
 }
 
-;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
-/**
- * Typed action inputs, read the way @actions/core reads them (INPUT_<NAME>, trimmed), with errors that name the
- * input and say what is allowed.
- */
-
-
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** Optional string: empty means undefined. */
-function optionalString(name) {
-    const value = lib_core/* getInput */.V4(name);
-    return value === '' ? undefined : value;
-}
-function requiredString(name) {
-    const value = core.getInput(name);
-    if (value === '')
-        throw new ConfigurationError(`Input required and not supplied: ${name}`);
-    return value;
-}
-function stringInput(name, fallback) {
-    return optionalString(name) ?? fallback;
-}
-function boolInput(name, fallback) {
-    const value = lib_core/* getInput */.V4(name);
-    if (value === '')
-        return fallback;
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false, got '${value}'`);
-}
-function intInput(name, fallback, min = Number.MIN_SAFE_INTEGER) {
-    const value = core.getInput(name);
-    if (value === '')
-        return fallback;
-    if (!/^-?\d+$/.test(value) || Number(value) < min) {
-        throw new ConfigurationError(`Input '${name}' must be a whole number >= ${min}, got '${value}'`);
-    }
-    return Number(value);
-}
-/** Splits on newlines and commas (like docker/actions-toolkit), drops blanks and `#` comment lines. */
-function parseList(raw, { comma = true } = {}) {
-    return raw
-        .split(/\r?\n/)
-        .flatMap((line) => (comma ? line.split(',') : [line]))
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-function listInput(name, options = {}) {
-    return parseList(lib_core/* getInput */.V4(name), options);
-}
-function enumInput(name, allowed, fallback) {
-    const value = lib_core/* getInput */.V4(name);
-    if (value === '')
-        return fallback;
-    if (!allowed.includes(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}, got '${value}'`);
-    }
-    return value;
-}
-/** KEY=VALUE lines (build args, labels) into a map; a line without '=' is an error naming the input. */
-function keyValueInput(name) {
-    const map = {};
-    for (const line of parseList(core.getInput(name), { comma: false })) {
-        const eq = line.indexOf('=');
-        if (eq <= 0)
-            throw new ConfigurationError(`Input '${name}': expected KEY=VALUE, got '${line}'`);
-        map[line.slice(0, eq).trim()] = line.slice(eq + 1);
-    }
-    return map;
-}
-
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/outputs.js
 
 /** Sets every output of a typed record at once; objects/arrays are written as JSON. */
@@ -39954,18 +39968,6 @@ function componentNames(doc, format) {
 
 
 
-function readSigningInputs() {
-    return {
-        mode: enumInput('mode', ['key', 'keyless'], 'key'),
-        privateKey: optionalString('private-key'),
-        password: optionalString('private-key-password'),
-        publicKey: optionalString('public-key'),
-        transparencyLog: boolInput('transparency-log', true),
-        certificateIdentity: optionalString('certificate-identity'),
-        certificateIdentityRegexp: optionalString('certificate-identity-regexp'),
-        certificateOidcIssuer: optionalString('certificate-oidc-issuer')
-    };
-}
 async function resolveGenerator(generator) {
     if (generator === 'syft') {
         const explicit = optionalString('syft-path');

@@ -15,11 +15,28 @@ const READERS =
   /\b(?:optionalString|requiredString|stringInput|boolInput|intInput|listInput|enumInput|keyValueInput|core\.getInput|getInput)(?:<[^>]*>)?\(\s*'([a-z0-9-]+)'/g;
 const OUTPUTS = /^\s{4}'?([a-z][a-z0-9-]*)'?:/gm;
 
+/**
+ * The action's own .ts files and every module they import from actions/ (transitively): inputs read in a shared
+ * module (e.g. the signing inputs in actions/lib/cosign.ts) count for each action that uses it.
+ */
 function sources(name: string): string {
-  return readdirSync(path.join(actionsDir, name))
+  const seen = new Set<string>();
+  const queue = readdirSync(path.join(actionsDir, name))
     .filter((f) => f.endsWith('.ts'))
-    .map((f) => readFileSync(path.join(actionsDir, name, f), 'utf8'))
-    .join('\n');
+    .map((f) => path.join(actionsDir, name, f));
+  const texts: string[] = [];
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    texts.push(text);
+    for (const m of text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
+      const target = path.resolve(path.dirname(file), `${m[1]}.ts`);
+      if (target.startsWith(actionsDir)) queue.push(target);
+    }
+  }
+  return texts.join('\n');
 }
 
 describe.each(actions)('action %s', (name) => {

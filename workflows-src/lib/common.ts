@@ -1,6 +1,6 @@
 /** Steps and settings shared by the generated workflows. */
 import { expr, thirdParty } from './actions.js';
-import type { Step } from './types.js';
+import type { CallInput, CallSecret, Step } from './types.js';
 
 /** The GitHub-hosted runner every job uses (a fixed image, not ubuntu-latest, so a runner upgrade is a reviewed change). */
 export const RUNNER = 'ubuntu-24.04';
@@ -28,3 +28,48 @@ export function registryLogin(): Step {
     }
   });
 }
+
+/** The image settings every workflow that builds takes the same way (build, release). */
+export const IMAGE_INPUTS: Record<string, CallInput> = {
+  registry: { description: 'Image registry', type: 'string', default: 'ghcr.io' },
+  'registry-login': {
+    description: 'Log in to the registry with the job token',
+    type: 'boolean',
+    default: true
+  },
+  owner: { description: 'Image owner (default: the repository owner)', type: 'string', default: '' },
+  'sign-mode': {
+    description: 'keyless (GitHub OIDC + Fulcio/Rekor), key (cosign key pair from secrets) or none',
+    type: 'string',
+    default: 'keyless'
+  },
+  'transparency-log': {
+    description: 'Record signatures and attestations in Rekor (keyless needs it)',
+    type: 'boolean',
+    default: true
+  },
+  'upload-sarif': { description: 'Upload SARIF reports to code scanning', type: 'boolean', default: true },
+  'build-network': {
+    description:
+      "Network for RUN instructions (empty: the builder's default; host where the daemon has no bridge)",
+    type: 'string',
+    default: ''
+  },
+  'trivy-db-repository': {
+    description: 'Trivy DB mirrors, comma separated (tried in order)',
+    type: 'string',
+    default: 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db'
+  }
+};
+
+export const IMAGE_SECRETS: Record<string, CallSecret> = {
+  'registry-password': { description: 'Registry password (default: the job GITHUB_TOKEN)', required: false },
+  'cosign-private-key': { description: 'cosign.key content (sign-mode key)', required: false },
+  'cosign-password': { description: 'Password of cosign.key (sign-mode key)', required: false }
+};
+
+/** `with:` / `secrets:` of a call that hands the caller's image settings on unchanged. */
+export const passImageInputs = (): Record<string, string> =>
+  Object.fromEntries(Object.keys(IMAGE_INPUTS).map((k) => [k, expr(`inputs.${k}`)]));
+export const passImageSecrets = (): Record<string, string> =>
+  Object.fromEntries(Object.keys(IMAGE_SECRETS).map((k) => [k, expr(`secrets.${k}`)]));
