@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -58,7 +59,7 @@ async function takeLock() {
       if (Number.isInteger(owner) && owner > 0 && !alive(owner))
         rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`build: ${lock} held for 15 minutes by pid ${owner}`);
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   }
 }
