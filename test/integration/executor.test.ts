@@ -80,7 +80,8 @@ test('run: steps, env levels, file commands, outputs across jobs, skipped chain,
   expect(step(produce, 'read').log).toContain('level=job');
   expect(step(produce, 'ctx').outputs).toMatchObject({
     runner: 'Linux',
-    repo: 'local/main',
+    // no payload repository: the executor names it local/<directory of --repo>
+    repo: `local/${path.basename(REPO_ROOT)}`,
     var: 'blue',
     prev: 'tool-on-path'
   });
