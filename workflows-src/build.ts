@@ -1,5 +1,6 @@
 /**
- * Reusable build workflow: plan → per changed service (matrix): tags → build → Trivy gate → image record; in
+ * Reusable build workflow: plan → per changed service (matrix): tags → build (pushed under a candidate tag only)
+ * → Trivy gate → promote (the real tags, written to the scanned digest) → image record; in
  * parallel the gitleaks gate and the repository's own tests; then one signing job signs, attests and uploads SBOMs
  * for every record that passed its gate.
  */
@@ -98,7 +99,10 @@ const imageSteps: Step[] = [
     with: {
       service: expr('matrix.service'),
       manifest: expr('inputs.manifest'),
-      tags: expr(stepOutput('tags', 'tags', 'tags')),
+      // only a candidate tag until the gates pass; promote then writes the real tags to the scanned digest
+      tags: expr(
+        `format('{0}:candidate-{1}-{2}', ${stepOutput('tags', 'tags', 'images')}, github.run_id, github.run_attempt)`
+      ),
       labels: expr(stepOutput('tags', 'tags', 'labels')),
       annotations: expr(stepOutput('tags', 'tags', 'annotations')),
       network: expr('inputs.build-network'),
@@ -119,11 +123,20 @@ const imageSteps: Step[] = [
       'github-token': expr('github.token')
     }
   }),
+  slipway('promote', {
+    id: 'promote',
+    name: 'Publish the tags (gates passed)',
+    with: {
+      'image-record': expr(stepOutput('build', 'build', 'image-record')),
+      tags: expr(stepOutput('tags', 'tags', 'tags')),
+      'github-token': expr('github.token')
+    }
+  }),
   thirdParty('actions/upload-artifact', {
     name: 'Keep the image record',
     with: {
       name: expr(`format('image-record-{0}-{1}', ${RUN_KEY}, matrix.service)`),
-      path: expr(stepOutput('build', 'build', 'record-path')),
+      path: expr(stepOutput('promote', 'promote', 'record-path')),
       'if-no-files-found': 'error',
       'retention-days': 7
     }

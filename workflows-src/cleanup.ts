@@ -37,7 +37,7 @@ export const cleanupWorkflow: Workflow = {
         'delete-tags': {
           description: 'Glob patterns of tags that may be deleted',
           type: 'string',
-          default: 'sha-*\npr-*'
+          default: 'sha-*,pr-*,candidate-*'
         },
         'exclude-tags': { description: 'Glob patterns of tags never deleted', type: 'string', default: '' },
         'rollback-window': {

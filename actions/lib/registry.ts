@@ -79,6 +79,30 @@ export class RegistryClient {
     return { digest, mediaType: manifest.mediaType ?? res.headers.get('content-type') ?? '', manifest };
   }
 
+  /** The manifest exactly as stored (the bytes its digest is computed over), for copying it under another tag. */
+  async getManifestBytes(
+    repository: string,
+    reference: string
+  ): Promise<{ body: Buffer; mediaType: string; digest: string }> {
+    const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
+    if (res.status === 404)
+      throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
+    await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
+    const body = Buffer.from(await res.arrayBuffer());
+    const { createHash } = await import('node:crypto');
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const parsed = JSON.parse(body.toString('utf8')) as Manifest;
+    return { body, digest, mediaType: parsed.mediaType ?? res.headers.get('content-type') ?? '' };
+  }
+
+  /** Stores a manifest under a tag; returns the digest the registry computed. */
+  async putManifest(repository: string, tag: string, body: Buffer, mediaType: string): Promise<string> {
+    const res = await this.request('PUT', repository, `manifests/${tag}`, { 'content-type': mediaType }, body);
+    await this.ensureOk(res, `PUT manifest ${repository}:${tag}`);
+    await res.arrayBuffer().catch(() => undefined);
+    return res.headers.get('docker-content-digest') ?? '';
+  }
+
   /** The digest a tag (or digest) resolves to, or undefined when it does not exist. */
   async resolve(repository: string, reference: string): Promise<string | undefined> {
     const res = await this.request('HEAD', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
@@ -114,7 +138,8 @@ export class RegistryClient {
     method: string,
     repository: string,
     path: string,
-    headers: Record<string, string> = {}
+    headers: Record<string, string> = {},
+    body?: Buffer
   ): Promise<Response> {
     const url = `${this.base}/v2/${repository}/${path}`;
     const send = async (): Promise<Response> => {
@@ -122,7 +147,8 @@ export class RegistryClient {
       try {
         return await fetch(url, {
           method,
-          headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }
+          headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          ...(body ? { body } : {})
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
@@ -132,10 +158,14 @@ export class RegistryClient {
       }
     };
     let res = await send();
-    if (res.status === 401 && !this.tokens.has(repository)) {
+    // no token yet, or one whose scope is too narrow (a pull token met a push): answer the challenge once
+    if (res.status === 401) {
       const challenge = res.headers.get('www-authenticate') ?? '';
+      const had = this.tokens.get(repository);
       await res.arrayBuffer().catch(() => undefined);
-      this.tokens.set(repository, await this.fetchToken(challenge, repository));
+      const token = await this.fetchToken(challenge, repository);
+      if (token === had) return send();
+      this.tokens.set(repository, token);
       res = await send();
     }
     return res;

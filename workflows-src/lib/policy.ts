@@ -25,7 +25,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Which step (by its `uses:` action and `with:`) justifies which write permission. */
 export const WRITE_JUSTIFICATIONS: Record<string, (uses: string, withs: Obj) => boolean> = {
   packages: (uses) =>
-    /\/actions\/(build|sign|sbom|cleanup)@/.test(uses) || uses.startsWith('docker/login-action@'),
+    /\/actions\/(build|promote|sign|sbom|cleanup)@/.test(uses) || uses.startsWith('docker/login-action@'),
   'id-token': (uses, withs) =>
     (/\/actions\/(sign|sbom)@/.test(uses) && String(withs.mode ?? '') === 'keyless') ||
     (/\/actions\/sbom@/.test(uses) && String(withs['github-attestation'] ?? 'false') !== 'false'),

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 import { describe, expect, test } from '@jest/globals';
 import { WORKFLOWS } from '../../../workflows-src/index.js';
 import { REPO_ROOT, slipway, thirdParty } from '../../../workflows-src/lib/actions.js';
@@ -150,5 +151,27 @@ describe('the checkers find what is wrong', () => {
     expect(() => slipway('build', { id: 'b', with: { service: 'x' } })).toThrow(
       /step 'b' misses required input 'tags' of actions\/build/
     );
+  });
+});
+
+describe('build.yml publishes only gated images', () => {
+  const build = parseDocument(
+    readFileSync(path.join(REPO_ROOT, '.github/workflows/build.yml'), 'utf8')
+  ).toJS() as {
+    jobs: Record<
+      string,
+      { steps: Array<{ id?: string; uses?: string; if?: string; with?: Record<string, string> }> }
+    >;
+  };
+  const steps = build.jobs.image!.steps;
+  const at = (action: string): number => steps.findIndex((s) => s.uses?.includes(`/actions/${action}@`));
+
+  test('the build pushes a candidate tag only; the real tags are written by promote after the Trivy gate', () => {
+    expect(steps[at('build')]!.with!.tags).toMatch(/candidate-/);
+    expect(at('trivy-gate')).toBeGreaterThan(at('build'));
+    expect(at('promote')).toBeGreaterThan(at('trivy-gate'));
+    expect(steps[at('promote')]!.with!.tags).toBe('${{ steps.tags.outputs.tags }}');
+    // a failed gate fails the job: nothing after it may run regardless
+    expect(steps.slice(at('trivy-gate') + 1).every((s) => s.if === undefined)).toBe(true);
   });
 });
