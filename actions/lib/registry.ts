@@ -97,7 +97,13 @@ export class RegistryClient {
 
   /** Stores a manifest under a tag; returns the digest the registry computed. */
   async putManifest(repository: string, tag: string, body: Buffer, mediaType: string): Promise<string> {
-    const res = await this.request('PUT', repository, `manifests/${tag}`, { 'content-type': mediaType }, body);
+    const res = await this.request(
+      'PUT',
+      repository,
+      `manifests/${tag}`,
+      { 'content-type': mediaType },
+      body
+    );
     await this.ensureOk(res, `PUT manifest ${repository}:${tag}`);
     await res.arrayBuffer().catch(() => undefined);
     return res.headers.get('docker-content-digest') ?? '';

@@ -33439,6 +33439,25 @@ class RegistryClient {
         const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
         return { digest, mediaType: manifest.mediaType ?? res.headers.get('content-type') ?? '', manifest };
     }
+    /** The manifest exactly as stored (the bytes its digest is computed over), for copying it under another tag. */
+    async getManifestBytes(repository, reference) {
+        const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
+        if (res.status === 404)
+            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
+        const body = Buffer.from(await res.arrayBuffer());
+        const { createHash } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7598, 19));
+        const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+        const parsed = JSON.parse(body.toString('utf8'));
+        return { body, digest, mediaType: parsed.mediaType ?? res.headers.get('content-type') ?? '' };
+    }
+    /** Stores a manifest under a tag; returns the digest the registry computed. */
+    async putManifest(repository, tag, body, mediaType) {
+        const res = await this.request('PUT', repository, `manifests/${tag}`, { 'content-type': mediaType }, body);
+        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`);
+        await res.arrayBuffer().catch(() => undefined);
+        return res.headers.get('docker-content-digest') ?? '';
+    }
     /** The digest a tag (or digest) resolves to, or undefined when it does not exist. */
     async resolve(repository, reference) {
         const res = await this.request('HEAD', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
@@ -33467,14 +33486,15 @@ class RegistryClient {
         const text = await res.text().catch(() => '');
         throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), res.status);
     }
-    async request(method, repository, path, headers = {}) {
+    async request(method, repository, path, headers = {}, body) {
         const url = `${this.base}/v2/${repository}/${path}`;
         const send = async () => {
             const token = this.tokens.get(repository);
             try {
                 return await fetch(url, {
                     method,
-                    headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }
+                    headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+                    ...(body ? { body } : {})
                 });
             }
             catch (error) {
@@ -33483,10 +33503,15 @@ class RegistryClient {
             }
         };
         let res = await send();
-        if (res.status === 401 && !this.tokens.has(repository)) {
+        // no token yet, or one whose scope is too narrow (a pull token met a push): answer the challenge once
+        if (res.status === 401) {
             const challenge = res.headers.get('www-authenticate') ?? '';
+            const had = this.tokens.get(repository);
             await res.arrayBuffer().catch(() => undefined);
-            this.tokens.set(repository, await this.fetchToken(challenge, repository));
+            const token = await this.fetchToken(challenge, repository);
+            if (token === had)
+                return send();
+            this.tokens.set(repository, token);
             res = await send();
         }
         return res;
