@@ -33,7 +33,8 @@ import { TestRepo } from '../test/support/git-repo.js';
 import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
 import { REPO_ROOT } from '../test/support/run-action.js';
 import { trivyFixtures } from '../test/support/trivy-db.js';
-import { runWorkflow, type JobResult, type RunOptions, type RunResult } from './executor/index.js';
+import { runWorkflow, type RunOptions, type RunResult } from './executor/index.js';
+import { flattenJobs } from './executor/report.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,12 +72,8 @@ function toolPath(trivyPath: string): string {
   return `${bin}:${process.env.PATH ?? ''}`;
 }
 
-function allJobs(jobs: JobResult[]): JobResult[] {
-  return jobs.flatMap((j) => [j, ...allJobs(j.children ?? [])]);
-}
-
 function fail(result: RunResult, what: string): never {
-  const failed = allJobs(result.jobs).filter((j) => j.result === 'failure' && !j.children?.length);
+  const failed = flattenJobs(result.jobs).filter((j) => j.result === 'failure' && !j.children?.length);
   for (const job of failed) {
     const step = job.steps.find((s) => s.outcome === 'failure');
     console.error(
@@ -238,7 +235,7 @@ async function deployDev(common: Omit<RunOptions, 'workflow'>, repo: TestRepo): 
       sha: head
     });
     if (deploy.conclusion !== 'success') fail(deploy, 'the deploy workflow');
-    const job = allJobs(deploy.jobs).find((j) => j.id === 'deploy' && j.outputs.deployment_url);
+    const job = flattenJobs(deploy.jobs).find((j) => j.id === 'deploy' && j.outputs.deployment_url);
     const url = job?.outputs.deployment_url ?? '';
     const health = await fetch(`${url}/api/health`).then((r) => r.text());
     console.log(`\ndeployed ${job?.outputs.version} to dev (${job?.outputs.status}): ${url}`);
@@ -265,7 +262,7 @@ async function deployDev(common: Omit<RunOptions, 'workflow'>, repo: TestRepo): 
 /** Image records from the collect jobs of every build call (the push build and the release build). */
 function recordsOf(result: RunResult): ImageRecord[] {
   const records: ImageRecord[] = [];
-  for (const job of allJobs(result.jobs)) {
+  for (const job of flattenJobs(result.jobs)) {
     const raw = job.id === 'collect' ? job.outputs['image-records'] : undefined;
     if (raw) records.push(...(JSON.parse(raw) as ImageRecord[]));
   }
