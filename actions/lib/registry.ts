@@ -89,8 +89,7 @@ export class RegistryClient {
       throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
     await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
     const body = Buffer.from(await res.arrayBuffer());
-    const { createHash } = await import('node:crypto');
-    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const digest = await sha256Digest(body);
     const parsed = JSON.parse(body.toString('utf8')) as Manifest;
     return { body, digest, mediaType: parsed.mediaType ?? res.headers.get('content-type') ?? '' };
   }
@@ -205,7 +204,7 @@ export class RegistryClient {
   }
 }
 
-export async function sha256Digest(body: string): Promise<string> {
+export async function sha256Digest(body: string | Buffer): Promise<string> {
   const { createHash } = await import('node:crypto');
   return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }

@@ -39319,8 +39319,7 @@ class RegistryClient {
             throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
         await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
         const body = Buffer.from(await res.arrayBuffer());
-        const { createHash } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7598, 19));
-        const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+        const digest = await sha256Digest(body);
         const parsed = JSON.parse(body.toString('utf8'));
         return { body, digest, mediaType: parsed.mediaType ?? res.headers.get('content-type') ?? '' };
     }
