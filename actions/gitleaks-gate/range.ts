@@ -4,20 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import * as core from '@actions/core';
-import { type ChangeRange, type RangeEvent, resolveRange } from '../lib/change-range.js';
+import { type ChangeRange, type RangePayload, rangeEventOf, resolveRange } from '../lib/change-range.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { execTool } from '../lib/exec.js';
 import type { Git } from '../lib/git.js';
 import { eventContext } from '../lib/github.js';
 import { optionalString } from '../lib/inputs.js';
 import type { ScanMode, ScanTarget } from './args.js';
-
-interface EventPayload {
-  before?: string;
-  after?: string;
-  repository?: { default_branch?: string };
-  pull_request?: { base?: { sha?: string }; head?: { sha?: string } };
-}
 
 export const FETCH_HINT =
   'use actions/checkout with fetch-depth: 0, or keep the origin remote so Slipway can deepen the clone';
@@ -62,21 +55,13 @@ export async function chooseTarget(
     await requireFullHistory(git);
     return { target: { kind: 'history' }, label: 'full history', reason: "scan-mode 'full'" };
   }
-  const { eventName, ref, sha, payload } = eventContext();
-  const event = payload as EventPayload;
+  const context = eventContext();
+  const { eventName, sha } = context;
+  const event = context.payload as RangePayload;
   const isPr = eventName === 'pull_request' || eventName === 'pull_request_target';
   const head = isPr ? event.pull_request?.head?.sha : eventName === 'push' ? (event.after ?? sha) : undefined;
   if (head) await requireCommit(git, head, isPr ? 'The pull request head commit' : 'The pushed commit');
-  const rangeEvent: RangeEvent = {
-    eventName,
-    ref,
-    sha,
-    defaultBranch: optionalString('default-branch') ?? event.repository?.default_branch ?? 'main',
-    before: event.before,
-    after: event.after,
-    prBaseSha: event.pull_request?.base?.sha,
-    prHeadSha: event.pull_request?.head?.sha
-  };
+  const rangeEvent = rangeEventOf(context, optionalString('default-branch'));
   const range: ChangeRange = await core.group('Resolve the commit range', () =>
     resolveRange(git, rangeEvent)
   );

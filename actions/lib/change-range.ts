@@ -19,6 +19,35 @@ export interface RangeEvent {
   prHeadSha?: string;
 }
 
+/** The webhook fields a range is computed from (push and pull_request payloads). */
+export interface RangePayload {
+  before?: string;
+  after?: string;
+  repository?: { default_branch?: string };
+  pull_request?: { base?: { sha?: string }; head?: { sha?: string } };
+}
+
+/**
+ * The range inputs of a workflow run's event; the default branch is the `default-branch` input when given, else
+ * the payload repository's, else main.
+ */
+export function rangeEventOf(
+  ctx: { eventName: string; ref: string; sha: string; payload: unknown },
+  defaultBranch?: string
+): RangeEvent {
+  const event = ctx.payload as RangePayload;
+  return {
+    eventName: ctx.eventName,
+    ref: ctx.ref,
+    sha: ctx.sha,
+    defaultBranch: defaultBranch ?? event.repository?.default_branch ?? 'main',
+    before: event.before,
+    after: event.after,
+    prBaseSha: event.pull_request?.base?.sha,
+    prHeadSha: event.pull_request?.head?.sha
+  };
+}
+
 /** How far to deepen a shallow clone, in order, before giving up and fetching all history. */
 const DEEPEN_STEPS = [50, 500, 0];
 

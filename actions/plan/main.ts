@@ -6,22 +6,14 @@ import { setOutputs } from '../lib/outputs.js';
 import { DEFAULT_MANIFEST_PATH, loadServicesManifest } from '../lib/services-manifest.js';
 import { writeTableSummary } from '../lib/summary.js';
 import { Git } from '../lib/git.js';
-import { type RangeEvent, resolveRange } from '../lib/change-range.js';
+import { rangeEventOf, resolveRange } from '../lib/change-range.js';
 import { buildMatrix, selectAll, selectChangedServices, selectExplicit } from './select.js';
-
-interface PushPayload {
-  before?: string;
-  after?: string;
-  repository?: { default_branch?: string };
-  pull_request?: { base?: { sha?: string }; head?: { sha?: string } };
-}
 
 export async function run(): Promise<void> {
   const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
   const manifest = loadServicesManifest(root, stringInput('manifest', DEFAULT_MANIFEST_PATH));
   const explicit = listInput('services');
-  const { eventName, ref, sha, payload } = eventContext();
-  const event = payload as PushPayload;
+  const context = eventContext();
 
   let decisions;
   let range: { base?: string; head?: string; reason: string };
@@ -36,16 +28,7 @@ export async function run(): Promise<void> {
     decisions = selectExplicit(manifest, names);
     range = { reason: "explicit list in input 'services'" };
   } else {
-    const rangeEvent: RangeEvent = {
-      eventName,
-      ref,
-      sha,
-      defaultBranch: optionalString('default-branch') ?? event.repository?.default_branch ?? 'main',
-      before: event.before,
-      after: event.after,
-      prBaseSha: event.pull_request?.base?.sha,
-      prHeadSha: event.pull_request?.head?.sha
-    };
+    const rangeEvent = rangeEventOf(context, optionalString('default-branch'));
     const git = new Git(root);
     const resolved = await core.group('Resolve the commit range', () => resolveRange(git, rangeEvent));
     core.info(resolved.reason);

@@ -33921,6 +33921,23 @@ async function resolveGitleaks(inputs) {
  * pull_request → merge-base(base, head)..head; tags, schedule, dispatch, release → all services.
  */
 
+/**
+ * The range inputs of a workflow run's event; the default branch is the `default-branch` input when given, else
+ * the payload repository's, else main.
+ */
+function rangeEventOf(ctx, defaultBranch) {
+    const event = ctx.payload;
+    return {
+        eventName: ctx.eventName,
+        ref: ctx.ref,
+        sha: ctx.sha,
+        defaultBranch: defaultBranch ?? event.repository?.default_branch ?? 'main',
+        before: event.before,
+        after: event.after,
+        prBaseSha: event.pull_request?.base?.sha,
+        prHeadSha: event.pull_request?.head?.sha
+    };
+}
 /** How far to deepen a shallow clone, in order, before giving up and fetching all history. */
 const DEEPEN_STEPS = [50, 500, 0];
 /** Runs `find`; while it finds nothing and the clone is shallow, deepens and tries again. */
@@ -39078,22 +39095,14 @@ async function chooseTarget(git, mode) {
         await requireFullHistory(git);
         return { target: { kind: 'history' }, label: 'full history', reason: "scan-mode 'full'" };
     }
-    const { eventName, ref, sha, payload } = eventContext();
-    const event = payload;
+    const context = eventContext();
+    const { eventName, sha } = context;
+    const event = context.payload;
     const isPr = eventName === 'pull_request' || eventName === 'pull_request_target';
     const head = isPr ? event.pull_request?.head?.sha : eventName === 'push' ? (event.after ?? sha) : undefined;
     if (head)
         await requireCommit(git, head, isPr ? 'The pull request head commit' : 'The pushed commit');
-    const rangeEvent = {
-        eventName,
-        ref,
-        sha,
-        defaultBranch: optionalString('default-branch') ?? event.repository?.default_branch ?? 'main',
-        before: event.before,
-        after: event.after,
-        prBaseSha: event.pull_request?.base?.sha,
-        prHeadSha: event.pull_request?.head?.sha
-    };
+    const rangeEvent = rangeEventOf(context, optionalString('default-branch'));
     const range = await lib_core/* group */.Os('Resolve the commit range', () => resolveRange(git, rangeEvent));
     if (range.kind === 'all') {
         await requireFullHistory(git);

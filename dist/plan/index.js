@@ -53623,6 +53623,23 @@ class Git {
  * pull_request → merge-base(base, head)..head; tags, schedule, dispatch, release → all services.
  */
 
+/**
+ * The range inputs of a workflow run's event; the default branch is the `default-branch` input when given, else
+ * the payload repository's, else main.
+ */
+function rangeEventOf(ctx, defaultBranch) {
+    const event = ctx.payload;
+    return {
+        eventName: ctx.eventName,
+        ref: ctx.ref,
+        sha: ctx.sha,
+        defaultBranch: defaultBranch ?? event.repository?.default_branch ?? 'main',
+        before: event.before,
+        after: event.after,
+        prBaseSha: event.pull_request?.base?.sha,
+        prHeadSha: event.pull_request?.head?.sha
+    };
+}
 /** How far to deepen a shallow clone, in order, before giving up and fetching all history. */
 const DEEPEN_STEPS = [50, 500, 0];
 /** Runs `find`; while it finds nothing and the clone is shallow, deepens and tries again. */
@@ -53775,8 +53792,7 @@ async function run() {
     const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
     const manifest = loadServicesManifest(root, stringInput('manifest', DEFAULT_MANIFEST_PATH));
     const explicit = listInput('services');
-    const { eventName, ref, sha, payload } = eventContext();
-    const event = payload;
+    const context = eventContext();
     let decisions;
     let range;
     if (explicit.length > 0) {
@@ -53789,16 +53805,7 @@ async function run() {
         range = { reason: "explicit list in input 'services'" };
     }
     else {
-        const rangeEvent = {
-            eventName,
-            ref,
-            sha,
-            defaultBranch: optionalString('default-branch') ?? event.repository?.default_branch ?? 'main',
-            before: event.before,
-            after: event.after,
-            prBaseSha: event.pull_request?.base?.sha,
-            prHeadSha: event.pull_request?.head?.sha
-        };
+        const rangeEvent = rangeEventOf(context, optionalString('default-branch'));
         const git = new Git(root);
         const resolved = await lib_core/* group */.Os('Resolve the commit range', () => resolveRange(git, rangeEvent));
         lib_core/* info */.pq(resolved.reason);
