@@ -4,7 +4,6 @@
  * with the last known good digests. The script here records what it was given and a small HTTP server plays the
  * deployed application, answering for whichever version the script last "deployed".
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
 import { failureMessage, runAction } from '../support/run-action.js';
+import { pushTestImage } from '../support/images.js';
 
 const TOKEN = 'ghs_deploy_command';
 const repo = `127.0.0.1:5000/deploy-command-${process.pid}-${Date.now()}/api`;
@@ -23,16 +23,7 @@ let state: string;
 const digests: Record<string, string> = {};
 
 function push(version: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-cmd-img-'));
-  writeFileSync(
-    path.join(dir, 'Dockerfile'),
-    `FROM localhost:5000/slipway/busybox:1.35\nLABEL v=${version}\n`
-  );
-  execFileSync('docker', ['build', '--network', 'host', '-q', '-t', `${repo}:${version}`, dir], {
-    stdio: 'pipe'
-  });
-  const out = execFileSync('docker', ['push', `${repo}:${version}`], { encoding: 'utf8' });
-  return /digest: (sha256:[a-f0-9]{64})/.exec(out)![1]!;
+  return pushTestImage(`${repo}:${version}`, { version: `${version} ${Date.now()}` });
 }
 
 beforeAll(async () => {

@@ -3,19 +3,17 @@
  * registry; every tag then resolves to the gated digest; bad input writes nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { IMAGE_RECORD_SCHEMA } from '../../actions/lib/image-record.js';
 import { RegistryClient } from '../../actions/lib/registry.js';
 import { failureMessage, runAction } from '../support/run-action.js';
+import { pushTestImage } from '../support/images.js';
 
 const REGISTRY = '127.0.0.1:5000';
 const repo = `promote-test-${process.pid}-${Date.now()}/api`;
 const image = `${REGISTRY}/${repo}`;
 const client = new RegistryClient(REGISTRY);
-let dir: string;
 let digest: string;
 
 function record(d: string): string {
@@ -33,17 +31,7 @@ function record(d: string): string {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-promote-'));
-  writeFileSync(path.join(dir, 'stamp'), String(Date.now()));
-  writeFileSync(
-    path.join(dir, 'Dockerfile'),
-    'FROM localhost:5000/slipway/busybox:1.35\nCOPY stamp /stamp\n'
-  );
-  execFileSync('docker', ['build', '--network', 'host', '-q', '-t', `${image}:candidate-1`, dir], {
-    stdio: 'pipe'
-  });
-  const out = execFileSync('docker', ['push', `${image}:candidate-1`], { encoding: 'utf8' });
-  digest = /digest: (sha256:[a-f0-9]{64})/.exec(out)![1]!;
+  digest = pushTestImage(`${image}:candidate-1`, { stamp: String(Date.now()) });
 });
 
 afterAll(() => {

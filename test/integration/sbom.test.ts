@@ -4,13 +4,14 @@
  * fake for release assets.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IMAGE_RECORD_SCHEMA } from '../../actions/lib/image-record.js';
 import { trimSbom } from '../../actions/sbom/trim.js';
 import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
 import { failureMessage, REPO_ROOT, runAction, type ActionRun } from '../support/run-action.js';
+import { pushTestImage } from '../support/images.js';
 
 const PASSWORD = 'sbom-test-password';
 const REGISTRY = '127.0.0.1:5000';
@@ -26,22 +27,16 @@ let pubFile: string;
 let digest: string;
 let fake: GitHubFake;
 
+/** An image with an npm package trivy recognises (node-pkg), so the SBOM has a component we put in. */
 function pushImage(ref: string): string {
-  const ctx = mkdtempSync(path.join(dir, 'ctx-'));
-  // an npm package trivy recognises (node-pkg), so the SBOM has a component we put in
-  mkdirSync(path.join(ctx, 'node_modules/left-pad'), { recursive: true });
-  writeFileSync(
-    path.join(ctx, 'node_modules/left-pad/package.json'),
-    JSON.stringify({ name: 'left-pad', version: '1.3.0', license: 'WTFPL' })
-  );
-  writeFileSync(path.join(ctx, 'stamp'), String(Date.now()));
-  writeFileSync(
-    path.join(ctx, 'Dockerfile'),
-    'FROM localhost:5000/slipway/busybox:1.35\nCOPY node_modules /app/node_modules\nCOPY stamp /stamp\n'
-  );
-  execFileSync('docker', ['build', '--network', 'host', '-q', '-t', ref, ctx], { stdio: 'pipe' });
-  const out = execFileSync('docker', ['push', ref], { encoding: 'utf8' });
-  return /digest: (sha256:[a-f0-9]{64})/.exec(out)![1]!;
+  return pushTestImage(ref, {
+    'app/node_modules/left-pad/package.json': JSON.stringify({
+      name: 'left-pad',
+      version: '1.3.0',
+      license: 'WTFPL'
+    }),
+    stamp: String(Date.now())
+  });
 }
 
 /** Pushes an OCI index of two pushed images (as linux/amd64 and linux/arm64); returns its digest. */

@@ -4,11 +4,12 @@
  * (test/unit/sign): its services run on GitHub only.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IMAGE_RECORD_SCHEMA } from '../../actions/lib/image-record.js';
 import { failureMessage, runAction, type ActionRun } from '../support/run-action.js';
+import { pushTestImage } from '../support/images.js';
 
 const PASSWORD = 'correct horse battery staple';
 const REGISTRY = '127.0.0.1:5000';
@@ -18,21 +19,6 @@ let repo: string;
 let privateKey: string;
 let pubFile: string;
 let firstDigest: string;
-
-/** Builds a tiny image FROM the local busybox with unique content and pushes it; returns the digest. */
-function pushImage(ref: string, content: string): string {
-  const ctx = mkdtempSync(path.join(dir, 'ctx-'));
-  writeFileSync(
-    path.join(ctx, 'Dockerfile'),
-    `FROM localhost:5000/slipway/busybox:1.35\nCOPY payload /payload\n`
-  );
-  writeFileSync(path.join(ctx, 'payload'), content);
-  execFileSync('docker', ['build', '--network', 'host', '-q', '-t', ref, ctx], { stdio: 'pipe' });
-  const out = execFileSync('docker', ['push', ref], { encoding: 'utf8' });
-  const m = /digest: (sha256:[a-f0-9]{64})/.exec(out);
-  if (!m) throw new Error(`no digest in docker push output: ${out}`);
-  return m[1]!;
-}
 
 /** Pushes an OCI index of two pushed images (as linux/amd64 and linux/arm64) to the registry; returns its digest. */
 async function pushIndex(tag: string, digests: [string, string]): Promise<string> {
@@ -118,7 +104,7 @@ beforeAll(() => {
   });
   privateKey = readFileSync(path.join(dir, 'cosign.key'), 'utf8');
   pubFile = path.join(dir, 'cosign.pub');
-  firstDigest = pushImage(`${REGISTRY}/${repo}:v1`, `first ${Date.now()}`);
+  firstDigest = pushTestImage(`${REGISTRY}/${repo}:v1`, { payload: `first ${Date.now()}` });
 }, 120_000);
 
 describe('sign (key mode, real cosign, local registry)', () => {
@@ -170,7 +156,7 @@ describe('sign (key mode, real cosign, local registry)', () => {
   });
 
   it('a different image pushed to the same tag does not verify; the tag is refused; wrong password, missing key and an unreachable registry fail without signing', async () => {
-    const secondDigest = pushImage(`${REGISTRY}/${repo}:v1`, `second ${Date.now()}`);
+    const secondDigest = pushTestImage(`${REGISTRY}/${repo}:v1`, { payload: `second ${Date.now()}` });
     expect(secondDigest).not.toBe(firstDigest);
     const second = `${REGISTRY}/${repo}@${secondDigest}`;
     const v = cosignVerify(second);
@@ -229,8 +215,8 @@ describe('sign (key mode, real cosign, local registry)', () => {
     expect(existsSync(path.join(dir, 'cosign.key'))).toBe(true);
   });
   it('an index: signs the index, and with sign-platforms each platform manifest (from a record, or found in the registry)', async () => {
-    const amd = pushImage(`${REGISTRY}/${repo}:amd64`, `amd64 ${Date.now()}`);
-    const arm = pushImage(`${REGISTRY}/${repo}:arm64`, `arm64 ${Date.now()}`);
+    const amd = pushTestImage(`${REGISTRY}/${repo}:amd64`, { payload: `amd64 ${Date.now()}` });
+    const arm = pushTestImage(`${REGISTRY}/${repo}:arm64`, { payload: `arm64 ${Date.now()}` });
     const index = await pushIndex('multi', [amd, arm]);
     const indexRecord = JSON.stringify({
       ...JSON.parse(record(index)),
