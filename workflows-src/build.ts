@@ -5,7 +5,14 @@
  * for every record that passed its gate.
  */
 import { SLIPWAY_REPO, expr, slipway, stepOutput, thirdParty } from './lib/actions.js';
-import { IMAGE_INPUTS, IMAGE_SECRETS, RUNNER, checkout, registryLogin } from './lib/common.js';
+import {
+  IMAGE_INPUTS,
+  IMAGE_SECRETS,
+  RUNNER,
+  checkout,
+  registryLogin,
+  testCommandStep
+} from './lib/common.js';
 import type { Job, Step, StepsJob, Workflow } from './lib/types.js';
 
 /**
@@ -68,12 +75,7 @@ const testJob: StepsJob = {
       name: 'Set up Node.js',
       with: { 'node-version': expr('inputs.node-version') }
     }),
-    {
-      name: 'Run the test command',
-      // the command is the caller's own configuration, passed through env, never spliced into the script
-      env: { TEST_COMMAND: expr('inputs.test-command') },
-      run: 'bash -c "$TEST_COMMAND"'
-    }
+    testCommandStep()
   ]
 };
 

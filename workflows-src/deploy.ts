@@ -6,7 +6,7 @@
  * version `previous` (or any earlier version).
  */
 import { expr, slipway, stepOutput } from './lib/actions.js';
-import { RUNNER, checkout, registryLogin } from './lib/common.js';
+import { RUNNER, checkout, registryLogin, testCommandStep } from './lib/common.js';
 import type { StepsJob, Workflow } from './lib/types.js';
 
 const testsJob: StepsJob = {
@@ -15,14 +15,7 @@ const testsJob: StepsJob = {
   'runs-on': RUNNER,
   'timeout-minutes': 30,
   permissions: { contents: 'read' },
-  steps: [
-    checkout(),
-    {
-      name: 'Run the test command',
-      env: { TEST_COMMAND: expr('inputs.test-command') },
-      run: 'bash -c "$TEST_COMMAND"'
-    }
-  ]
+  steps: [checkout(), testCommandStep()]
 };
 
 const deployJob: StepsJob = {

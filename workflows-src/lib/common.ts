@@ -13,6 +13,15 @@ export function checkout(fetchDepth?: number): Step {
   });
 }
 
+/** Runs the caller's `test-command` input; the command reaches the shell through env, never spliced into run:. */
+export function testCommandStep(): Step {
+  return {
+    name: 'Run the test command',
+    env: { TEST_COMMAND: expr('inputs.test-command') },
+    run: 'bash -c "$TEST_COMMAND"'
+  };
+}
+
 /**
  * Log in to the image registry with the job's GITHUB_TOKEN (or the registry-password secret). Skipped when the
  * caller turns registry-login off (a local registry without authentication).
