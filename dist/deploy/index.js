@@ -45917,12 +45917,10 @@ class RegistryClient {
         let res = await send();
         // no token yet, or one whose scope is too narrow (a pull token met a push): answer the challenge once
         if (res.status === 401) {
-            const challenge = res.headers.get('www-authenticate') ?? '';
-            const had = this.tokens.get(repository);
+            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository);
+            if (token === this.tokens.get(repository))
+                return res; // the same token again: the refusal stands
             await res.arrayBuffer().catch(() => undefined);
-            const token = await this.fetchToken(challenge, repository);
-            if (token === had)
-                return send();
             this.tokens.set(repository, token);
             res = await send();
         }
