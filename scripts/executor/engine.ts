@@ -108,6 +108,25 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A job that failed before any step ran (a bad if:, a reusable workflow that cannot be called): logged and reported. */
+function failedJob(
+  logger: Logger,
+  job: { id: string; name: string; depth: number; started: number },
+  error: string
+): JobResult {
+  logger.line(`${indent(job.depth)}✗ ${job.name}: ${error}`);
+  return {
+    id: job.id,
+    name: job.name,
+    depth: job.depth,
+    result: 'failure',
+    outputs: {},
+    steps: [],
+    durationMs: Date.now() - job.started,
+    error
+  };
+}
+
 function indent(depth: number): string {
   return '  '.repeat(depth);
 }
@@ -589,19 +608,8 @@ async function executeJob(
     status
   };
   const started = Date.now();
-  const fail = (error: string, name = baseName): JobResult => {
-    logger.line(`${indent(depth)}✗ ${name}: ${error}`);
-    return {
-      id,
-      name,
-      depth,
-      result: 'failure',
-      outputs: {},
-      steps: [],
-      durationMs: Date.now() - started,
-      error
-    };
-  };
+  const fail = (error: string, name = baseName): JobResult =>
+    failedJob(logger, { id, name, depth, started }, error);
   let run: boolean;
   try {
     run = evaluateCondition(job.if.expression, jobScope);
@@ -764,18 +772,7 @@ async function runCall(
       children: results
     };
   } catch (error) {
-    const message = errorText(error);
-    logger.line(`${indent(depth)}✗ ${name}: ${message}`);
-    return {
-      id,
-      name,
-      depth,
-      result: 'failure',
-      outputs: {},
-      steps: [],
-      durationMs: Date.now() - started,
-      error: message
-    };
+    return failedJob(logger, { id, name, depth, started }, errorText(error));
   }
 }
 
