@@ -20,6 +20,7 @@ import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import { UnsupportedFeatureError, WorkflowError } from './errors.js';
 import { runProcess } from './process.js';
+import { mappedRoot } from './refs.js';
 
 export type ActionRef =
   { kind: 'node'; dir: string; uses: string } | { kind: 'stand-in'; name: StandInName; uses: string };
@@ -72,8 +73,8 @@ export function resolveUses(uses: string, ctx: ResolveContext, where: string): A
       `${where}: cannot parse \`uses: ${uses}\` (expected owner/repo[/path]@ref or ./path)`
     );
   const key = `${remote.owner}/${remote.repo}`.toLowerCase();
-  const mapped = Object.entries(ctx.actionRepos).find(([k]) => k.toLowerCase() === key);
-  if (mapped) return { kind: 'node', dir: path.resolve(mapped[1], remote.subpath), uses };
+  const mapped = mappedRoot(ctx.actionRepos, remote, 'action', where);
+  if (mapped) return { kind: 'node', dir: path.resolve(mapped, remote.subpath), uses };
   const full = (remote.subpath ? `${key}/${remote.subpath}` : key).toLowerCase();
   const standIn = STAND_INS.find((s) => s === full);
   if (standIn) return { kind: 'stand-in', name: standIn, uses };
@@ -143,6 +144,7 @@ export interface StandInContext {
   artifactsDir: string;
   sourceRepo: string;
   github: { sha: string; ref: string; repository: string; apiUrl?: string; token: string };
+  runAttempt: number;
   env: Record<string, string>;
   log(line: string): void;
   note(line: string): void;
@@ -321,8 +323,12 @@ function uploadArtifact(ctx: StandInContext): StandInResult {
   const dest = path.join(ctx.artifactsDir, name);
   if (existsSync(dest)) {
     if (!boolInput(ctx.inputs.overwrite, false)) {
+      // upload-artifact v4+: "If false, the action will fail if an artifact for the given name already exists"
+      // (https://github.com/actions/upload-artifact#inputs, input `overwrite`). Names are unique per run, across its
+      // attempts: a re-run meets the artifacts of earlier attempts with GitHub's 409 (e.g.
+      // https://github.com/actions/upload-artifact/issues/478, https://github.com/apache/datafusion-comet/pull/3723).
       throw new WorkflowError(
-        `actions/upload-artifact: an artifact named '${name}' already exists in this run (artifact names are unique per run; set overwrite: true or use distinct names, e.g. per matrix leg)`
+        `actions/upload-artifact: Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run ('${name}'${ctx.runAttempt > 1 ? `, run attempt ${ctx.runAttempt}: artifacts of earlier attempts stay in the run` : ''}; set overwrite: true, or make the name unique per matrix leg / per attempt, e.g. with \${{ github.run_attempt }})`
       );
     }
     rmSync(dest, { recursive: true, force: true });

@@ -34,6 +34,13 @@ export const USAGE = `usage: npx tsx scripts/executor/cli.ts --workflow <file> [
   --action-repo <owner/name=dir>  resolve \`uses: owner/name/…@ref\` (actions, reusable workflows) in dir
   --api-url <url>            github.api_url / GITHUB_API_URL (upload-sarif POSTs there when set)
   --token <token>            github.token / secrets.GITHUB_TOKEN
+  --default-permissions <restricted|permissive>
+                             the repository's default GITHUB_TOKEN permissions, for jobs (and calls of
+                             reusable workflows) without \`permissions:\` (default: restricted)
+  --run-attempt <n>          re-run in the same --run-dir: github.run_attempt n (> 1); the run's artifacts
+                             and run id are kept, as on GitHub
+  --rerun-failed             with --run-attempt: re-run only failed jobs (and jobs after them); jobs that
+                             succeeded in the previous attempt keep their result and outputs
   --check                    validate only: schema, trigger, inputs, secrets and every unsupported feature
                              (also of called workflows and actions); runs nothing
   --help                     this text`;
@@ -77,6 +84,9 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
       'action-repo': { type: 'string', multiple: true },
       'api-url': { type: 'string' },
       token: { type: 'string' },
+      'default-permissions': { type: 'string' },
+      'run-attempt': { type: 'string' },
+      'rerun-failed': { type: 'boolean' },
       check: { type: 'boolean' },
       help: { type: 'boolean' }
     }
@@ -94,6 +104,19 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
       );
     }
   }
+  const policy = values['default-permissions'];
+  if (policy !== undefined && policy !== 'restricted' && policy !== 'permissive')
+    throw new WorkflowError(`--default-permissions expects restricted or permissive, got '${policy}'`);
+  let runAttempt: number | undefined;
+  if (values['run-attempt'] !== undefined) {
+    runAttempt = Number(values['run-attempt']);
+    if (!Number.isInteger(runAttempt) || runAttempt < 1)
+      throw new WorkflowError(`--run-attempt expects a whole number ≥ 1, got '${values['run-attempt']}'`);
+  }
+  if (values['rerun-failed'] && !(runAttempt && runAttempt > 1))
+    throw new WorkflowError(
+      '--rerun-failed needs --run-attempt 2 or more (and the --run-dir of the earlier attempt)'
+    );
   const actionRepos = Object.fromEntries(
     Object.entries(pairs(values['action-repo'], '--action-repo')).map(([k, v]) => [k, path.resolve(v)])
   );
@@ -115,6 +138,9 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
     actionRepos,
     apiUrl: values['api-url'],
     token: values.token,
+    defaultPermissions: policy,
+    runAttempt,
+    rerunFailed: values['rerun-failed'],
     checkOnly: values.check
   };
 }

@@ -34,7 +34,13 @@ import {
   type Value
 } from './expressions.js';
 import { ancestors, orderJobs, type JobNode } from './graph.js';
-import { resolveCallInputs, resolveCallSecrets, resolveDispatchInputs } from './inputs.js';
+import {
+  checkSecretNames,
+  resolveCallInputs,
+  resolveCallSecrets,
+  resolveDispatchInputs,
+  secretNameProblem
+} from './inputs.js';
 import {
   callOutputs,
   isReusableJob,
@@ -47,9 +53,20 @@ import {
   stepName,
   type LoadedWorkflow
 } from './load.js';
+import { createJobDeployment, setDeploymentState, type DeploymentTarget } from './deployments.js';
 import { expandMatrix, legName, type Combination } from './matrix.js';
 import { parseFileCommands, runProcess } from './process.js';
+import { mappedRoot } from './refs.js';
 import { Logger, MARK, seconds, summaryTable } from './report.js';
+import {
+  defaultPermissions,
+  granted,
+  parsePermissions,
+  permissionsText,
+  violations,
+  type DefaultPermissions,
+  type Permissions
+} from './permissions.js';
 import { checkTrigger } from './triggers.js';
 import type { Conclusion, JobResult, RunOptions, RunResult, StepResult } from './types.js';
 
@@ -77,6 +94,9 @@ interface RunState {
   actionRepos: Record<string, string>;
   hostEnv: Record<string, string>;
   jobCounter: number;
+  /** job workspaces of this attempt (attempt 1: <run dir>/jobs, attempt n: <run dir>/attempt-n/jobs) */
+  jobsDir: string;
+  defaultPermissions: DefaultPermissions;
 }
 
 interface WorkflowScope {
@@ -85,6 +105,8 @@ interface WorkflowScope {
   secrets: Record<string, string>;
   namePrefix: string;
   depth: number;
+  /** `permissions:` for jobs without their own: the workflow's, or (called workflows) the caller's */
+  permissions: Permissions | undefined;
 }
 
 function git(cwd: string, args: string[]): string | undefined {
@@ -138,14 +160,18 @@ interface StaticContext {
   state: RunState;
   /** secret names a workflow at this level can see */
   secretNames: Set<string>;
+  /** `permissions:` that apply to this workflow's jobs without their own (workflow level, or the caller's) */
+  inherited: Permissions | undefined;
   seen: Set<string>;
 }
 
 const UNSUPPORTED_SHELLS = ['pwsh', 'powershell', 'cmd'];
 
 async function checkWorkflow(wf: LoadedWorkflow, ctx: StaticContext): Promise<void> {
-  if (ctx.seen.has(wf.file)) return;
-  ctx.seen.add(wf.file);
+  // the same file called with other permissions is another check
+  const seenKey = `${wf.file}\0${JSON.stringify(ctx.inherited ?? null)}`;
+  if (ctx.seen.has(seenKey)) return;
+  ctx.seen.add(seenKey);
   orderJobs(
     wf.template.jobs.map((j) => ({ id: j.id.value, needs: (j.needs ?? []).map((n) => n.value) })),
     wf.display
@@ -179,8 +205,17 @@ async function checkWorkflow(wf: LoadedWorkflow, ctx: StaticContext): Promise<vo
         }
       }
       const passed = new Set<string>();
-      if (job['inherit-secrets']) for (const s of ctx.secretNames) passed.add(s);
-      else if (job['secret-values'])
+      if (job['inherit-secrets']) {
+        for (const s of ctx.secretNames) passed.add(s);
+        for (const name of Object.keys(call?.secrets ?? {})) {
+          const invalid = secretNameProblem(name);
+          if (invalid) {
+            throw new WorkflowError(
+              `${at}: ${callee.display} declares secret '${name}', which \`secrets: inherit\` can never fill: ${invalid}, so GitHub has no repository, organization or environment secret of that name and the called workflow always sees it empty. Map it explicitly under \`secrets:\` (\`${name}: \${{ secrets.<VALID_NAME> }}\`) or rename it in ${callee.display}`
+            );
+          }
+        }
+      } else if (job['secret-values'])
         for (const { key } of job['secret-values']) if (isString(key)) passed.add(key.value);
       for (const [name, def] of Object.entries(call?.secrets ?? {})) {
         if (def?.required && !passed.has(name)) {
@@ -192,7 +227,19 @@ async function checkWorkflow(wf: LoadedWorkflow, ctx: StaticContext): Promise<vo
           );
         }
       }
-      await checkWorkflow(callee, { ...ctx, secretNames: new Set([...passed, 'GITHUB_TOKEN']) });
+      const callerPermissions = parsePermissions(mapGet(raw, 'permissions'), at) ?? ctx.inherited;
+      const calleeInherited = checkCalleePermissions(
+        callee,
+        job.ref.value,
+        callerPermissions,
+        ctx.state.defaultPermissions,
+        at
+      );
+      await checkWorkflow(callee, {
+        ...ctx,
+        secretNames: new Set([...passed, 'GITHUB_TOKEN']),
+        inherited: calleeInherited
+      });
       continue;
     }
     for (const key of ['container', 'services']) {
@@ -238,6 +285,45 @@ async function checkWorkflow(wf: LoadedWorkflow, ctx: StaticContext): Promise<vo
   }
 }
 
+/**
+ * GitHub's check of a called workflow's permissions against the calling job (see permissions.ts for the sources):
+ * its top-level `permissions:` and every job's own `permissions:` may not exceed what the caller grants — the
+ * caller job's (or its workflow's) `permissions:`, else the repository default. Returns what the called jobs
+ * without `permissions:` get.
+ */
+function checkCalleePermissions(
+  callee: LoadedWorkflow,
+  ref: string,
+  callerPermissions: Permissions | undefined,
+  policy: DefaultPermissions,
+  at: string
+): Permissions | undefined {
+  const max = callerPermissions ?? defaultPermissions(policy);
+  const allowedBy = callerPermissions
+    ? 'the calling job grants'
+    : `the calling job sets no permissions, so the repository default (${policy}) applies`;
+  const root = parsePermissions(mapGet(callee.raw, 'permissions'), callee.display);
+  if (root) {
+    const over = violations(root, max);
+    if (over) {
+      throw new WorkflowError(
+        `${at}: Error calling workflow '${ref}'. The workflow is requesting '${over[0]}', but is only allowed '${over[1]}'. (${allowedBy}; raise the caller's permissions or lower ${callee.display}'s)`
+      );
+    }
+  }
+  for (const job of callee.template.jobs) {
+    const own = parsePermissions(mapGet(rawJob(callee, job.id.value), 'permissions'), callee.display);
+    if (!own) continue;
+    const over = violations(own, max);
+    if (over) {
+      throw new WorkflowError(
+        `${at}: Error calling workflow '${ref}'. The nested job '${job.id.value}' is requesting '${over[0]}', but is only allowed '${over[1]}'. (${allowedBy}; raise the caller's permissions or lower the nested job's)`
+      );
+    }
+  }
+  return root ?? callerPermissions;
+}
+
 function checkRunsOn(token: TemplateToken | undefined, at: string): void {
   if (!token) return;
   const labels: string[] = [];
@@ -259,12 +345,8 @@ function calleePath(wf: LoadedWorkflow, job: ReusableWorkflowJob, state: RunStat
   const ref = job.ref.value;
   if (ref.startsWith('./')) return path.resolve(wf.root, ref);
   const remote = parseRemoteUses(ref);
-  const mapped =
-    remote &&
-    Object.entries(state.actionRepos).find(
-      ([k]) => k.toLowerCase() === `${remote.owner}/${remote.repo}`.toLowerCase()
-    );
-  if (remote && mapped) return path.resolve(mapped[1], remote.subpath);
+  const mapped = remote && mappedRoot(state.actionRepos, remote, 'workflow', at);
+  if (remote && mapped) return path.resolve(mapped, remote.subpath);
   throw new UnsupportedFeatureError(
     `${at}: the reusable workflow ${ref} is in another repository; map it to a local checkout with --action-repo ${remote ? `${remote.owner}/${remote.repo}` : '<owner/name>'}=<dir>`
   );
@@ -344,21 +426,28 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const logger = new Logger(options.output === undefined ? process.stdout : options.output);
   const secrets = { ...(options.secrets ?? {}) };
+  // secrets of a run stand for repository/organization/environment secrets, which GitHub only stores under valid
+  // names; a directly run workflow_call gets its secrets from a caller's `secrets:` map, where any name is allowed
+  if ((options.event ?? 'push') !== 'workflow_call') checkSecretNames(Object.keys(secrets));
   for (const value of Object.values(secrets)) logger.addMask(value);
   const wf = await loadWorkflow(options.workflow);
   const event = options.event ?? 'push';
   const sourceRepo = path.resolve(options.repo ?? process.cwd());
-  const payloadIn = options.eventPayload;
+  const attempt = options.runAttempt ?? 1;
+  const previous = previousAttempt(options, attempt, wf);
+  const payloadIn = options.eventPayload ?? previous?.payload;
   const pr = payloadIn?.pull_request as
     { number?: number; head?: { sha?: string; ref?: string }; base?: { ref?: string } } | undefined;
   const sha =
     options.sha ??
+    previous?.sha ??
     (event === 'push' && typeof payloadIn?.after === 'string' ? payloadIn.after : undefined) ??
     pr?.head?.sha ??
     git(sourceRepo, ['rev-parse', 'HEAD']) ??
     ZERO_SHA;
   const ref =
     options.ref ??
+    previous?.ref ??
     (typeof payloadIn?.ref === 'string' ? payloadIn.ref : undefined) ??
     (pr?.number !== undefined ? `refs/pull/${pr.number}/merge` : undefined) ??
     git(sourceRepo, ['symbolic-ref', '-q', 'HEAD']) ??
@@ -422,7 +511,22 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const refName = ref.replace(/^refs\/(heads|tags)\//, '');
   const serverUrl = options.serverUrl ?? 'https://github.com';
   const apiUrl = options.apiUrl ?? 'https://api.github.com';
-  const runId = options.runId ?? Math.floor(Date.now() / 1000);
+  const runId = options.runId ?? previous?.runId ?? Math.floor(Date.now() / 1000);
+  if (previous) {
+    // "Re-running a workflow or jobs in a workflow uses the same GITHUB_SHA (commit SHA) and GITHUB_REF (Git ref)
+    // of the original event": https://docs.github.com/en/actions/how-tos/manage-workflow-runs/re-run-workflows-and-jobs
+    for (const [what, was, now] of [
+      ['event', previous.event, event],
+      ['GITHUB_SHA', previous.sha, sha],
+      ['GITHUB_REF', previous.ref, ref],
+      ['run id', String(previous.runId), String(runId)]
+    ] as const) {
+      if (was !== now)
+        throw new WorkflowError(
+          `--run-attempt ${attempt}: a re-run keeps the ${what} of attempt 1 (${was}), not ${now}: drop the option that changes it`
+        );
+    }
+  }
   const github: Record<string, Value> = {
     event_name: event,
     event: payload as Value,
@@ -441,7 +545,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     triggering_actor: actor,
     run_id: String(runId),
     run_number: String(options.runNumber ?? 1),
-    run_attempt: '1',
+    run_attempt: String(attempt),
     retention_days: '90',
     workflow: wf.name,
     workflow_ref: `${repository}/${path.relative(wf.root, wf.file)}@${ref}`,
@@ -474,11 +578,15 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     vars: options.vars ?? {},
     actionRepos: options.actionRepos ?? {},
     hostEnv: hostEnvironment(options.env),
-    jobCounter: 0
+    jobCounter: 0,
+    jobsDir: attempt > 1 ? path.join(runDir, `attempt-${attempt}`, 'jobs') : path.join(runDir, 'jobs'),
+    defaultPermissions: options.defaultPermissions ?? 'restricted'
   };
+  const rootPermissions = parsePermissions(mapGet(wf.raw, 'permissions'), wf.display);
   await checkWorkflow(wf, {
     state,
     secretNames: new Set([...Object.keys(secrets), 'GITHUB_TOKEN']),
+    inherited: rootPermissions,
     seen: new Set()
   });
 
@@ -501,13 +609,28 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   logger.line(`▶ ${wf.name} (${wf.display}) on ${event} ${ref} @ ${sha.slice(0, 12)} — ${repository}`);
   for (const note of state.notes) logger.line(`  note: ${note}`);
   logger.line(`  run dir: ${runDir}`);
-  const { results, records } = await executeWorkflow(state, {
-    wf,
-    inputs,
-    secrets,
-    namePrefix: '',
-    depth: 0
-  });
+  const { results, records } = await executeWorkflow(
+    state,
+    { wf, inputs, secrets, namePrefix: '', depth: 0, permissions: rootPermissions },
+    options.rerunFailed && previous ? keptJobs(wf, previous) : undefined
+  );
+  writeFileSync(
+    path.join(runDir, RUN_FILE),
+    JSON.stringify(
+      {
+        workflow: wf.file,
+        event,
+        sha,
+        ref,
+        runId,
+        attempt,
+        payload,
+        jobs: records
+      } satisfies AttemptRecord,
+      null,
+      2
+    )
+  );
   let outputs: Record<string, string> = {};
   if (event === 'workflow_call') outputs = evaluateCallOutputs(wf, records, inputs, state);
 
@@ -540,6 +663,82 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   };
 }
 
+const RUN_FILE = 'run.json';
+
+/** What a run dir remembers of its latest attempt, for a re-run (`--run-attempt n`). */
+interface AttemptRecord {
+  workflow: string;
+  event: string;
+  sha: string;
+  ref: string;
+  runId: number;
+  attempt: number;
+  payload: Record<string, unknown>;
+  jobs: Record<string, JobRecord>;
+}
+
+/**
+ * The attempt a re-run follows (undefined for attempt 1). A re-run is the same run: same run dir (artifacts stay,
+ * as they stay on a GitHub run), run id, event, sha and ref, and github.run_attempt one higher.
+ */
+function previousAttempt(
+  options: RunOptions,
+  attempt: number,
+  wf: LoadedWorkflow
+): AttemptRecord | undefined {
+  const file = options.runDir ? path.join(path.resolve(options.runDir), RUN_FILE) : undefined;
+  if (attempt === 1) {
+    if (file && existsSync(file)) {
+      const was = (JSON.parse(readFileSync(file, 'utf8')) as AttemptRecord).attempt;
+      throw new WorkflowError(
+        `--run-dir ${options.runDir} already holds a run (attempt ${was}): re-run it with --run-attempt ${was + 1}, or use another --run-dir`
+      );
+    }
+    return undefined;
+  }
+  if (!file || !existsSync(file)) {
+    throw new WorkflowError(
+      `--run-attempt ${attempt}: a re-run happens in the run dir of the earlier attempt, and ${file ? `${file} does not exist` : 'no --run-dir was given'}`
+    );
+  }
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as AttemptRecord;
+  if (previous.attempt !== attempt - 1) {
+    throw new WorkflowError(
+      `--run-attempt ${attempt}: the run dir's latest attempt is ${previous.attempt}, so the re-run is attempt ${previous.attempt + 1}`
+    );
+  }
+  if (previous.workflow !== wf.file) {
+    throw new WorkflowError(
+      `--run-attempt ${attempt}: the run dir belongs to ${previous.workflow}, not ${wf.file}`
+    );
+  }
+  return previous;
+}
+
+/**
+ * "Re-run failed jobs": "When you re-run failed jobs or a specific job, GitHub also re-runs the jobs that depend on
+ * them. Jobs that aren't included keep their outputs from the previous attempt"
+ * (https://docs.github.com/en/actions/how-tos/manage-workflow-runs/re-run-workflows-and-jobs). The jobs kept.
+ */
+function keptJobs(wf: LoadedWorkflow, previous: AttemptRecord): Record<string, JobRecord> {
+  const nodes: JobNode[] = wf.template.jobs.map((j) => ({
+    id: j.id.value,
+    needs: (j.needs ?? []).map((n) => n.value)
+  }));
+  const failed = new Set(
+    nodes
+      .map((n) => n.id)
+      .filter((id) => ['failure', 'cancelled'].includes(previous.jobs[id]?.result ?? 'failure'))
+  );
+  const kept: Record<string, JobRecord> = {};
+  for (const n of nodes) {
+    const rerun = failed.has(n.id) || [...ancestors(nodes, n.id)].some((a) => failed.has(a));
+    const record = previous.jobs[n.id];
+    if (!rerun && record) kept[n.id] = record;
+  }
+  return kept;
+}
+
 function evaluateCallOutputs(
   wf: LoadedWorkflow,
   records: Record<string, JobRecord>,
@@ -561,7 +760,8 @@ function evaluateCallOutputs(
 
 async function executeWorkflow(
   state: RunState,
-  scope: WorkflowScope
+  scope: WorkflowScope,
+  kept: Record<string, JobRecord> = {}
 ): Promise<{ results: JobResult[]; records: Record<string, JobRecord> }> {
   const { wf } = scope;
   const nodes: JobNode[] = wf.template.jobs.map((j) => ({
@@ -573,6 +773,24 @@ async function executeWorkflow(
   const results: JobResult[] = [];
   for (const id of order) {
     const job = wf.template.jobs.find((j) => j.id.value === id) as Job | ReusableWorkflowJob;
+    const keep = kept[id];
+    if (keep) {
+      state.logger.line(
+        `${indent(scope.depth)}${MARK[keep.result]} ${id} ${keep.result} (kept from attempt ${Number(state.github.run_attempt) - 1}, not re-run)`
+      );
+      results.push({
+        id,
+        name: id,
+        depth: scope.depth,
+        result: keep.result,
+        outputs: keep.outputs,
+        steps: [],
+        durationMs: 0,
+        keptFromPreviousAttempt: true
+      });
+      records[id] = keep;
+      continue;
+    }
     const result = await executeJob(state, scope, job, nodes, records);
     results.push(result);
     records[id] = {
@@ -598,7 +816,11 @@ async function executeJob(
   for (const n of needs) needsCtx[n] = records[n] as unknown as Value;
   const ancestry = ancestors(nodes, id);
   const status: StatusFunctions = {
-    success: () => needs.every((n) => records[n]?.result === 'success'),
+    // a job without a status function runs only when every ancestor succeeded, not just its direct needs:
+    // https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#status-check-functions and
+    // the runner's behaviour in https://github.com/actions/runner/issues/2205 (a job whose needs succeeded is
+    // skipped because a job further up was skipped or failed)
+    success: () => [...ancestry].every((a) => records[a]?.result === 'success'),
     failure: () => [...ancestry].some((a) => records[a]?.result === 'failure'),
     cancelled: () => false
   };
@@ -752,7 +974,12 @@ async function runCall(
       inputs,
       secrets,
       namePrefix: `${name} / `,
-      depth: depth + 1
+      depth: depth + 1,
+      // checked statically in checkCalleePermissions; here only what the called jobs without permissions get
+      permissions:
+        parsePermissions(mapGet(callee.raw, 'permissions'), callee.display) ??
+        parsePermissions(mapGet(rawJob(wf, id), 'permissions'), at) ??
+        scope.permissions
     });
     const outputs = evaluateCallOutputs(callee, records, inputs, state);
     const failed = Object.values(records).some((r) => r.result === 'failure');
@@ -803,19 +1030,6 @@ function shellCommand(shell: string | undefined, script: string): [string, strin
   }
 }
 
-function permissionsText(token: TemplateToken | undefined, scope: Scope): string | undefined {
-  if (!token) return undefined;
-  const v = evaluateToken(token, scope);
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && !Array.isArray(v))
-    return (
-      Object.entries(v)
-        .map(([k, x]) => `${k}: ${String(x)}`)
-        .join(', ') || '{}'
-    );
-  return undefined;
-}
-
 async function runJob(
   state: RunState,
   scope: WorkflowScope,
@@ -830,7 +1044,7 @@ async function runJob(
   const logger = state.logger;
   const started = Date.now();
   const raw = rawJob(wf, id);
-  const legDir = path.join(state.runDir, 'jobs', `${++state.jobCounter}-${slug(name)}`);
+  const legDir = path.join(state.jobsDir, `${++state.jobCounter}-${slug(name)}`);
   const workspace = state.options.workspace
     ? path.resolve(state.options.workspace)
     : path.join(legDir, 'workspace');
@@ -860,6 +1074,9 @@ async function runJob(
   };
   const steps: StepResult[] = [];
   const at = where(wf.display, id);
+  // the job's GITHUB_TOKEN: its own permissions, else the workflow's (or the caller's), else the repository default
+  const explicitPermissions = parsePermissions(mapGet(raw, 'permissions'), at) ?? scope.permissions;
+  const tokenPermissions = explicitPermissions ?? defaultPermissions(state.defaultPermissions);
   logger.line(`${indent(depth)}● ${name}`);
   const pad = indent(depth + 1);
   let jobFailed = false;
@@ -867,6 +1084,9 @@ async function runJob(
   let error: string | undefined;
   let continueOnError = false;
   let outputs: Record<string, string> = {};
+  let deployment:
+    { id: number; target: DeploymentTarget; logUrl: string; urlToken: TemplateToken | undefined } | undefined;
+  let finalScope: Scope | undefined;
   try {
     const noStatus: Scope = { contexts: base, workspace };
     const runsOn = mapGet(raw, 'runs-on');
@@ -879,8 +1099,9 @@ async function runJob(
     }
     const coeToken = mapGet(raw, 'continue-on-error');
     continueOnError = coeToken ? evaluateToken(coeToken, noStatus) === true : false;
-    const perms = permissionsText(mapGet(raw, 'permissions') ?? mapGet(wf.raw, 'permissions'), noStatus);
-    if (perms) logger.line(`${pad}permissions: ${perms} (not enforced locally)`);
+    logger.line(
+      `${pad}GITHUB_TOKEN permissions: ${permissionsText(tokenPermissions)}${explicitPermissions ? '' : ` (repository default: ${state.defaultPermissions})`}`
+    );
     const concurrency = mapGet(raw, 'concurrency') ?? mapGet(wf.raw, 'concurrency');
     if (concurrency) {
       const c = evaluateToken(concurrency, noStatus);
@@ -889,11 +1110,32 @@ async function runJob(
     }
     const environment = mapGet(raw, 'environment');
     if (environment) {
-      const e = evaluateToken(environment, noStatus);
-      const envName = typeof e === 'string' ? e : coerceString((e as Record<string, Value>)?.name ?? null);
+      // `url` may use the steps context: it is evaluated when the job ends (below)
+      const nameToken = isMapping(environment) ? mapGet(environment, 'name') : environment;
+      const envName = coerceString(evaluateToken(nameToken, noStatus));
+      const deploymentToken = isMapping(environment) ? mapGet(environment, 'deployment') : undefined;
+      const createsDeployment = deploymentToken ? evaluateToken(deploymentToken, noStatus) !== false : true;
       logger.line(
         `${pad}environment: ${envName} (protection rules and environment secrets are not applied locally)`
       );
+      if (createsDeployment && state.options.apiUrl) {
+        const target = {
+          apiUrl: state.options.apiUrl,
+          token: String(github.token ?? ''),
+          repository: String(github.repository)
+        };
+        if (!target.token)
+          throw new WorkflowError(
+            `${at}: environment '${envName}': GitHub creates a deployment for this job; to create it through --api-url ${state.options.apiUrl} the executor needs --token`
+          );
+        const logUrl = `${String(github.server_url)}/${String(github.repository)}/actions/runs/${String(github.run_id)}/attempts/${String(github.run_attempt)}`;
+        // a pull request's deployment is for its head branch, a push's for its branch or tag name
+        const ref = String(github.head_ref || github.ref_name);
+        const deploymentId = await createJobDeployment(target, { ref, environment: envName, logUrl });
+        await setDeploymentState(target, deploymentId, 'in_progress', { log_url: logUrl });
+        deployment = { id: deploymentId, target, logUrl, urlToken: mapGet(environment, 'url') };
+        logger.line(`${pad}deployment ${deploymentId} created for environment ${envName} (ref ${ref})`);
+      }
     }
     const timeoutToken = mapGet(raw, 'timeout-minutes');
     const timeoutMinutes = timeoutToken
@@ -986,6 +1228,7 @@ async function runJob(
       contexts: { ...base, env: { ...jobEnv, ...fileEnv }, steps: stepsCtx },
       workspace
     };
+    finalScope = outScope;
     outputs = {};
     if (job.outputs) {
       for (const { key, value } of job.outputs) {
@@ -1004,6 +1247,20 @@ async function runJob(
     jobFailed = true;
     logger.line(`${pad}✗ ${error}`);
   }
+  if (deployment) {
+    let environmentUrl = '';
+    try {
+      if (deployment.urlToken && finalScope) environmentUrl = evaluateString(deployment.urlToken, finalScope);
+      await setDeploymentState(deployment.target, deployment.id, jobFailed ? 'failure' : 'success', {
+        log_url: deployment.logUrl,
+        environment_url: environmentUrl
+      });
+    } catch (e) {
+      error ??= errorText(e);
+      jobFailed = true;
+      logger.line(`${pad}✗ ${errorText(e)}`);
+    }
+  }
   const result: Conclusion = jobFailed ? 'failure' : 'success';
   const durationMs = Date.now() - started;
   logger.line(
@@ -1019,7 +1276,8 @@ async function runJob(
     outputs,
     steps,
     durationMs,
-    error
+    error,
+    permissions: granted(tokenPermissions)
   };
 }
 
@@ -1207,6 +1465,7 @@ async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult;
             apiUrl: state.options.apiUrl,
             token: String(s.github.token ?? '')
           },
+          runAttempt: Number(s.github.run_attempt),
           env: processEnv,
           log: record,
           note: (line) => {

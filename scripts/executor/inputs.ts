@@ -174,3 +174,30 @@ export function resolveCallSecrets(
   }
   return passed;
 }
+
+/**
+ * Why GitHub cannot store a secret of this name (undefined when it can). GitHub's rules
+ * (https://docs.github.com/en/actions/reference/secrets-reference#naming-your-secrets): names "can only contain
+ * alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_). Spaces are not allowed", "must not start with
+ * the GITHUB_ prefix", "must not start with a number" — the settings page refuses any other name. GITHUB_TOKEN is
+ * the one GITHUB_ secret: GitHub creates it for every job.
+ */
+export function secretNameProblem(name: string): string | undefined {
+  if (name === 'GITHUB_TOKEN') return undefined;
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    return 'secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_)';
+  if (/^[0-9]/.test(name)) return 'secret names must not start with a number';
+  if (/^GITHUB_/i.test(name)) return 'secret names must not start with the GITHUB_ prefix';
+  return undefined;
+}
+
+/** Refuses secrets given to a run under names GitHub would not accept. */
+export function checkSecretNames(names: string[], flag = '--secret'): void {
+  for (const name of names) {
+    const problem = secretNameProblem(name);
+    if (problem)
+      throw new WorkflowError(
+        `${flag} ${name}: GitHub cannot store a secret of this name: ${problem} (https://docs.github.com/en/actions/reference/secrets-reference#naming-your-secrets)`
+      );
+  }
+}

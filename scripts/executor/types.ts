@@ -42,6 +42,20 @@ export interface RunOptions {
   token?: string;
   runId?: number;
   runNumber?: number;
+  /**
+   * GITHUB_TOKEN permissions of jobs where no `permissions:` applies — the repository/organization setting
+   * "Workflow permissions" (default restricted: contents and packages read, GitHub's default for new
+   * repositories and organizations since
+   * https://github.blog/changelog/2023-02-02-github-actions-updating-the-default-github_token-permissions-to-read-only)
+   */
+  defaultPermissions?: 'restricted' | 'permissive';
+  /**
+   * github.run_attempt: 2 or more re-runs the run in `runDir` (same run id, event, sha, ref; its artifacts stay,
+   * as on GitHub); default 1
+   */
+  runAttempt?: number;
+  /** with runAttempt > 1: "Re-run failed jobs" — failed jobs and the jobs after them run, the others keep their result */
+  rerunFailed?: boolean;
   /** only validate: parse, trigger, inputs and every static check (also of called workflows and actions); run nothing */
   checkOnly?: boolean;
   /** progress output (default process.stdout; null for silence) */
@@ -68,12 +82,16 @@ export interface JobResult {
   depth: number;
   matrix?: Record<string, Value>;
   result: Conclusion;
+  /** a re-run of failed jobs kept this job's result and outputs from the previous attempt */
+  keptFromPreviousAttempt?: boolean;
   /** failed but the job has continue-on-error (the run and dependent jobs see success) */
   continuedOnError?: boolean;
   outputs: Record<string, string>;
   steps: StepResult[];
   durationMs: number;
   error?: string;
+  /** GITHUB_TOKEN permissions GitHub grants this job (scopes that are not `none`; steps jobs only) */
+  permissions?: Record<string, 'read' | 'write'>;
   /** matrix legs of this job, or the jobs of the workflow it calls */
   children?: JobResult[];
 }

@@ -34,6 +34,29 @@ describe('cli', () => {
     );
   });
 
+  test('--default-permissions, --run-attempt, --rerun-failed', () => {
+    expect(
+      parseCli([
+        '--workflow',
+        'w.yml',
+        '--default-permissions',
+        'permissive',
+        '--run-attempt',
+        '2',
+        '--rerun-failed'
+      ])
+    ).toMatchObject({ defaultPermissions: 'permissive', runAttempt: 2, rerunFailed: true });
+    expect(() => parseCli(['--workflow', 'w.yml', '--default-permissions', 'write'])).toThrow(
+      "--default-permissions expects restricted or permissive, got 'write'"
+    );
+    expect(() => parseCli(['--workflow', 'w.yml', '--run-attempt', '0'])).toThrow(
+      "--run-attempt expects a whole number ≥ 1, got '0'"
+    );
+    expect(() => parseCli(['--workflow', 'w.yml', '--rerun-failed'])).toThrow(
+      '--rerun-failed needs --run-attempt 2 or more'
+    );
+  });
+
   test('errors for a missing workflow and malformed pairs', () => {
     expect(() => parseCli([])).toThrow('--workflow is required');
     expect(() => parseCli(['--workflow', 'w.yml', '--input', 'novalue'])).toThrow(
@@ -68,7 +91,12 @@ describe('file commands and uses resolution', () => {
       dir: '/ws/actions/plan'
     });
     expect(
-      resolveUses('acme/slipway/actions/plan@v1', { ...ctx, actionRepos: { 'acme/slipway': '/src' } }, 'here')
+      // owner/name@ref=dir: the directory stands for exactly that ref, committed or not (refs.test.ts checks refs)
+      resolveUses(
+        'acme/slipway/actions/plan@v1',
+        { ...ctx, actionRepos: { 'acme/slipway@v1': '/src' } },
+        'here'
+      )
     ).toMatchObject({
       kind: 'node',
       dir: '/src/actions/plan'

@@ -1,5 +1,7 @@
 import type { TriggerInputs } from '../../../scripts/executor/load.js';
 import {
+  checkSecretNames,
+  secretNameProblem,
   resolveCallInputs,
   resolveCallSecrets,
   resolveDispatchInputs
@@ -103,5 +105,20 @@ describe('workflow_call inputs and secrets', () => {
       'deploy-key': 'k',
       other: 'x'
     });
+  });
+});
+
+describe('secret names GitHub accepts', () => {
+  test('letters, digits, underscores; not a leading digit; not GITHUB_ (GITHUB_TOKEN stays special)', () => {
+    expect(secretNameProblem('COSIGN_PRIVATE_KEY')).toBeUndefined();
+    expect(secretNameProblem('_x1')).toBeUndefined();
+    expect(secretNameProblem('GITHUB_TOKEN')).toBeUndefined();
+    expect(secretNameProblem('cosign-private-key')).toMatch(/only contain alphanumeric characters/);
+    expect(secretNameProblem('MY KEY')).toMatch(/only contain alphanumeric characters/);
+    expect(secretNameProblem('1KEY')).toBe('secret names must not start with a number');
+    expect(secretNameProblem('GITHUB_PAT')).toBe('secret names must not start with the GITHUB_ prefix');
+    expect(() => checkSecretNames(['OK', 'deploy-key'])).toThrow(
+      '--secret deploy-key: GitHub cannot store a secret of this name'
+    );
   });
 });
