@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isMapping, isSequence, isString } from '@actions/workflow-parser';
+import { isBoolean, isMapping, isSequence, isString } from '@actions/workflow-parser';
 import type { Job, ReusableWorkflowJob, Step } from '@actions/workflow-parser/model/workflow-template';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
@@ -250,6 +250,16 @@ async function checkWorkflow(wf: LoadedWorkflow, ctx: StaticContext): Promise<vo
       }
     }
     checkRunsOn(mapGet(raw, 'runs-on'), at);
+    const environment = mapGet(raw, 'environment');
+    const noDeployment =
+      literalBoolean(
+        environment && isMapping(environment) ? mapGet(environment, 'deployment') : undefined
+      ) === false;
+    if (environment && !noDeployment && ctx.state.options.apiUrl && !ctx.state.github.token) {
+      throw new WorkflowError(
+        `${at}: \`environment:\` makes GitHub create a deployment for this job; to create it through --api-url ${ctx.state.options.apiUrl} the executor needs --token (or set \`deployment: false\`)`
+      );
+    }
     const raws = rawSteps(wf, jobId);
     (job as Job).steps.forEach((step, index) => {
       const rawStep = raws[index];
@@ -322,6 +332,10 @@ function checkCalleePermissions(
     }
   }
   return root ?? callerPermissions;
+}
+
+function literalBoolean(token: TemplateToken | undefined): boolean | undefined {
+  return token && isBoolean(token) ? token.value : undefined;
 }
 
 function checkRunsOn(token: TemplateToken | undefined, at: string): void {

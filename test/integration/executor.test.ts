@@ -3,8 +3,8 @@
  * bash steps, file commands, outputs across jobs, matrices, reusable workflows, failures, timeouts, and one
  * `uses: ./actions/plan` step running the real bundle in dist/ on a checkout of the example monorepo.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -149,23 +149,30 @@ test('failure path: if: failure()/always(), continue-on-error, dependent jobs, t
 
 test('reusable workflow: inputs, mapped and inherited secrets, outputs back to the caller', async () => {
   const key = 'key-' + Math.random().toString(36).slice(2, 9);
-  const { result, out } = await run('reusable-caller', {
-    secrets: { DEPLOY_KEY: key, 'deploy-key': 'inherited-key' }
-  });
+  const { result, out } = await run('reusable-caller', { secrets: { DEPLOY_KEY: key } });
   expect(result.conclusion).toBe('success');
   expect(job(result, 'call').outputs).toEqual({
     message: 'HELLO WORLD X2',
     'key-length': String(key.length)
   });
-  expect(job(result, 'call-inherit').outputs).toEqual({ message: 'hello inherited x2', 'key-length': '13' });
+  expect(job(result, 'call-inherit').outputs).toEqual({
+    message: 'hello inherited x2',
+    'key-length': String(key.length)
+  });
   expect(job(result, 'call / greet').result).toBe('success');
   expect(job(result, 'use').outputs).toEqual({ both: `HELLO WORLD X2 | hello inherited x2 | ${key.length}` });
   expect(out).not.toContain(key);
-  expect(out).not.toContain('inherited-key');
 });
 
 test('a reusable workflow of another repository (mapped to a checkout), called per matrix leg', async () => {
-  const mapped = { 'acme/shared': path.join(REPO_ROOT, 'test/fixtures/workflows') };
+  const dir = path.join(REPO_ROOT, 'test/fixtures/workflows');
+  // the pinned SHA is no commit of this repository: only owner/name@ref=dir lets the checkout stand for it
+  await expect(
+    run('reusable-remote', { secrets: { K: 'kk' }, actionRepos: { 'acme/shared': dir } })
+  ).rejects.toThrow(
+    /job 'call': error parsing called workflow "acme\/shared\/\.github\/workflows\/reusable-callee\.yml@0123456789abcdef0123456789abcdef01234567": failed to fetch workflow: reference to workflow should be either a valid branch, tag, or commit/
+  );
+  const mapped = { 'acme/shared@0123456789abcdef0123456789abcdef01234567': dir };
   const { result } = await run('reusable-remote', { secrets: { K: 'kk' }, actionRepos: mapped });
   expect(result.conclusion).toBe('success');
   const call = job(result, 'call');
@@ -180,7 +187,7 @@ test('a reusable workflow of another repository (mapped to a checkout), called p
 test('a missing required secret of a called workflow is an error before anything runs', async () => {
   const runDir = mkdtempSync(path.join(RUNS, 'missing-'));
   await expect(run('missing-secret', { runDir })).rejects.toThrow(
-    /job 'call': .*reusable-callee\.yml requires secret 'deploy-key', but it is not provided: map it under `secrets:`/
+    /job 'call': .*reusable-callee\.yml requires secret 'DEPLOY_KEY', but it is not provided: map it under `secrets:`/
   );
   expect(existsSync(path.join(runDir, 'jobs'))).toBe(false);
 });
@@ -201,7 +208,7 @@ test('unsupported features stop the run before the first step, naming workflow, 
 test('checkOnly validates everything static and runs nothing', async () => {
   const { result, out } = await run('reusable-caller', {
     checkOnly: true,
-    secrets: { DEPLOY_KEY: 'abcd', 'deploy-key': 'efgh' }
+    secrets: { DEPLOY_KEY: 'abcd' }
   });
   expect(result.jobs).toEqual([]);
   expect(existsSync(path.join(result.runDir, 'jobs'))).toBe(false);
@@ -209,7 +216,7 @@ test('checkOnly validates everything static and runs nothing', async () => {
   await expect(run('unsupported-action', { checkOnly: true })).rejects.toBeInstanceOf(
     UnsupportedFeatureError
   );
-  await expect(run('missing-secret', { checkOnly: true })).rejects.toThrow(/requires secret 'deploy-key'/);
+  await expect(run('missing-secret', { checkOnly: true })).rejects.toThrow(/requires secret 'DEPLOY_KEY'/);
 });
 
 test('workflow_dispatch: inputs with defaults and types; an invalid choice; an event that is not a trigger', async () => {
@@ -313,7 +320,9 @@ test('stand-ins: setup-buildx, login-action without a password, upload-sarif to 
     expect(existsSync(path.join(result.artifactsDir, 'reports', 'skip.log'))).toBe(false);
     const dup = step(job(result, 'again'), 'dup');
     expect(dup).toMatchObject({ outcome: 'failure', conclusion: 'success' });
-    expect(dup.error).toMatch(/an artifact named 'reports' already exists in this run/);
+    expect(dup.error).toMatch(
+      /Failed request: \(409\) Conflict: an artifact with this name already exists on the workflow run \('reports'/
+    );
     expect(out).not.toContain('ghs_fixture');
     fake.assertNoViolations();
   } finally {
@@ -329,7 +338,8 @@ test('a consumer-style build workflow: plan → tags → build of the example mo
   const { result, out } = await run('build-pipeline', {
     repo: repo.dir,
     repository: `${owner}/monorepo`,
-    actionRepos: { 'slipway/slipway': REPO_ROOT },
+    // the fixture pins @v1, no tag of this checkout: the working tree stands for it
+    actionRepos: { 'slipway/slipway@v1': REPO_ROOT },
     vars: { REGISTRY: 'localhost:5000' }
   });
   if (result.conclusion !== 'success') throw new Error(out);
@@ -344,4 +354,174 @@ test('a consumer-style build workflow: plan → tags → build of the example mo
   expect(
     job(result, legs[0]?.name as string).steps.find((s) => s.id === '__docker_login-action')?.conclusion
   ).toBe('skipped');
+});
+
+describe('the executor refuses what GitHub refuses', () => {
+  test('nested permissions: a called job may not ask for more than the call grants, whatever its if:', async () => {
+    const runDir = mkdtempSync(path.join(RUNS, 'perm-denied-'));
+    const denied = run('permissions-nested-denied', { runDir });
+    await expect(denied).rejects.toBeInstanceOf(WorkflowError);
+    await expect(denied).rejects.toThrow(
+      "permissions-nested-denied.yml, job 'call': Error calling workflow './.github/workflows/permissions-callee.yml'. The nested job 'release-assets' is requesting 'contents: write', but is only allowed 'contents: read'."
+    );
+    expect(existsSync(path.join(runDir, 'jobs'))).toBe(false);
+    await expect(run('permissions-nested-denied', { checkOnly: true })).rejects.toThrow(
+      "The nested job 'release-assets' is requesting 'contents: write'"
+    );
+
+    const { result, out } = await run('permissions-nested');
+    expect(result.conclusion).toBe('success');
+    // the token each job gets: workflow level, the nested job's own, the caller's for a nested job without any
+    expect(job(result, 'plain').permissions).toEqual({ contents: 'read' });
+    expect(job(result, 'call / release-assets').permissions).toEqual({ contents: 'write' });
+    expect(job(result, 'call / inherits').permissions).toEqual({ contents: 'write', packages: 'read' });
+    expect(out).toContain('GITHUB_TOKEN permissions: contents: write, packages: read');
+    expect(out).not.toContain('not enforced locally');
+  });
+
+  test('without permissions anywhere the repository default applies: restricted refuses, permissive runs', async () => {
+    await expect(run('permissions-default')).rejects.toThrow(
+      "The nested job 'release-assets' is requesting 'contents: write', but is only allowed 'contents: read'. (the calling job sets no permissions, so the repository default (restricted) applies"
+    );
+    const { result, out } = await run('permissions-default', { defaultPermissions: 'permissive' });
+    expect(result.conclusion).toBe('success');
+    expect(job(result, 'plain').permissions).toMatchObject({ contents: 'write', packages: 'write' });
+    expect(job(result, 'call / release-assets').permissions).toEqual({ contents: 'write' });
+    expect(out).toContain('(repository default: permissive)');
+  });
+
+  test('secret names: inherit cannot fill a name GitHub cannot store; a mapping can; --secret names are checked', async () => {
+    await expect(run('secret-inherit-denied', { secrets: { COSIGN_PRIVATE_KEY: 'k' } })).rejects.toThrow(
+      "secret-inherit-denied.yml, job 'call': test/fixtures/workflows/.github/workflows/secret-callee.yml declares secret 'cosign-private-key', which `secrets: inherit` can never fill: secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_)"
+    );
+    const { result } = await run('secret-mapped', { secrets: { COSIGN_PRIVATE_KEY: 'sekrit' } });
+    expect(job(result, 'call').outputs).toEqual({});
+    expect(job(result, 'call / sign').outputs).toEqual({ length: '6' });
+    await expect(run('secret-mapped', { secrets: { 'cosign-private-key': 'sekrit' } })).rejects.toThrow(
+      '--secret cosign-private-key: GitHub cannot store a secret of this name'
+    );
+    await expect(run('secret-mapped', { secrets: { GITHUB_PAT: 'x' } })).rejects.toThrow(
+      'secret names must not start with the GITHUB_ prefix'
+    );
+  });
+
+  test('job status is transitive: success() needs every ancestor to have succeeded', async () => {
+    const { result } = await run('transitive');
+    expect(result.conclusion).toBe('failure');
+    expect(job(result, 'bridge').result).toBe('success');
+    expect(job(result, 'implicit').result).toBe('skipped');
+    expect(job(result, 'explicit-success').result).toBe('skipped');
+    expect(job(result, 'direct-result').result).toBe('success');
+    expect(job(result, 'after-unrelated').result).toBe('success');
+  });
+
+  test('re-runs: run_attempt, artifacts of earlier attempts conflict (409), re-run of failed jobs keeps the rest', async () => {
+    const runDir = mkdtempSync(path.join(RUNS, 'rerun-'));
+    const first = await run('rerun', { runDir });
+    expect(first.result.conclusion).toBe('failure');
+    expect(job(first.result, 'after').result).toBe('skipped');
+    await expect(run('rerun', { runDir })).rejects.toThrow(
+      /already holds a run \(attempt 1\): re-run it with --run-attempt 2/
+    );
+    await expect(run('rerun', { runDir, runAttempt: 3 })).rejects.toThrow(/the re-run is attempt 2/);
+    await expect(run('rerun', { runDir, runAttempt: 2, sha: 'f'.repeat(40) })).rejects.toThrow(
+      /a re-run keeps the GITHUB_SHA of attempt 1/
+    );
+
+    const second = await run('rerun', { runDir, runAttempt: 2, rerunFailed: true });
+    expect(second.result.conclusion).toBe('success');
+    expect(job(second.result, 'stable')).toMatchObject({ result: 'success', keptFromPreviousAttempt: true });
+    const flaky = job(second.result, 'flaky');
+    expect(step(flaky, 'fixed')).toMatchObject({ outcome: 'failure', conclusion: 'success' });
+    expect(step(flaky, 'fixed').error).toContain(
+      "Failed request: (409) Conflict: an artifact with this name already exists on the workflow run ('flaky-report', run attempt 2"
+    );
+    expect(step(flaky, 'per-attempt').conclusion).toBe('success');
+    expect(step(flaky, 'overwrite').conclusion).toBe('success');
+    expect(job(second.result, 'after').outputs.seen).toBe('stable from attempt 1, this is attempt 2');
+    expect(existsSync(path.join(runDir, 'artifacts', 'flaky-report-1'))).toBe(true);
+    expect(existsSync(path.join(runDir, 'artifacts', 'flaky-report-2'))).toBe(true);
+    expect(existsSync(path.join(runDir, 'attempt-2', 'jobs'))).toBe(true);
+
+    // re-run of all jobs: the stable job meets its own artifact of attempt 1
+    const third = await run('rerun', { runDir, runAttempt: 3 });
+    expect(third.result.conclusion).toBe('failure');
+    expect(job(third.result, 'stable').result).toBe('failure');
+    expect(step(job(third.result, 'stable'), '__actions_upload-artifact').error).toContain('(409) Conflict');
+  });
+
+  test('environment: GitHub creates a deployment for the job, with statuses, unless deployment: false', async () => {
+    const fake = await startGitHubFake({ token: 'ghs_env' });
+    try {
+      addRepo(fake.state, 'acme', 'monorepo');
+      const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+      fake.state.refs['acme/monorepo'] = { 'refs/heads/main': sha };
+      await expect(
+        run('environment', { apiUrl: fake.url, repository: 'acme/monorepo', ref: 'refs/heads/main' })
+      ).rejects.toThrow(
+        "environment.yml, job 'deploy': `environment:` makes GitHub create a deployment for this job; to create it through --api-url"
+      );
+      const { result } = await run('environment', {
+        apiUrl: fake.url,
+        token: 'ghs_env',
+        repository: 'acme/monorepo',
+        ref: 'refs/heads/main',
+        sha
+      });
+      expect(result.conclusion).toBe('failure');
+      const deployments = fake.state.deployments;
+      expect(deployments.map((d) => [d.environment, d.ref, d.sha, d.task])).toEqual([
+        ['staging', 'main', sha, 'deploy'],
+        ['production', 'main', sha, 'deploy']
+      ]);
+      const statuses = (id: number) =>
+        fake.state.deploymentStatuses
+          .filter((s) => s.deployment_id === id)
+          .map((s) => [s.state, s.environment_url]);
+      expect(statuses(deployments[0]!.id)).toEqual([
+        ['queued', ''],
+        ['in_progress', ''],
+        ['success', 'https://staging.example.test']
+      ]);
+      expect(statuses(deployments[1]!.id).map(([state]) => state)).toEqual([
+        'queued',
+        'in_progress',
+        'failure'
+      ]);
+      expect(job(result, 'no-deployment').result).toBe('success');
+      fake.assertNoViolations();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  test('uses: owner/repo/path@ref resolves only refs that exist in the mapped repository', async () => {
+    const tools = mkdtempSync(path.join(RUNS, 'tools-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: tools });
+    mkdirSync(path.join(tools, 'hello'));
+    writeFileSync(
+      path.join(tools, 'hello/action.yml'),
+      'name: hello\nruns:\n  using: node20\n  main: index.js\n'
+    );
+    const action = (word: string) =>
+      `require('fs').appendFileSync(process.env.GITHUB_OUTPUT, 'said=${word}\\n');\n`;
+    writeFileSync(path.join(tools, 'hello/index.js'), action('tagged'));
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'v1');
+    git('tag', 'v1');
+    writeFileSync(path.join(tools, 'hello/index.js'), action('head'));
+    git('commit', '-q', '-am', 'after v1');
+    writeFileSync(path.join(tools, 'hello/index.js'), action('working-tree'));
+
+    const { result } = await run('action-ref', { actionRepos: { 'acme/tools': tools } });
+    expect(job(result, 'hello').outputs.said).toBe('tagged');
+    const missing = run('action-ref-missing', { actionRepos: { 'acme/tools': tools }, checkOnly: true });
+    await expect(missing).rejects.toThrow(
+      "action-ref-missing.yml, job 'hello', step 1 ('Run acme/tools/hello@v9'): Unable to resolve action `acme/tools/hello@v9`, unable to find version `v9`"
+    );
+    const pinned = await run('action-ref-missing', { actionRepos: { 'acme/tools@v9': tools } });
+    expect(pinned.result.conclusion).toBe('success');
+  });
 });
