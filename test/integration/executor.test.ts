@@ -71,7 +71,12 @@ function step(j: JobResult, id: string) {
 
 test('run: steps, env levels, file commands, outputs across jobs, skipped chain, masked secrets', async () => {
   const secret = 'tok-' + Math.random().toString(36).slice(2);
-  const { result, out } = await run('basic', { secrets: { API_TOKEN: secret }, vars: { COLOR: 'blue' } });
+  // ref given: the fixture filters on main, and this checkout may be on another branch (a worktree)
+  const { result, out } = await run('basic', {
+    secrets: { API_TOKEN: secret },
+    vars: { COLOR: 'blue' },
+    ref: 'refs/heads/main'
+  });
   expect(result.conclusion).toBe('success');
   const produce = job(result, 'produce');
   expect(step(produce, 'say').log).toContain('levels step from-workflow');
