@@ -59,6 +59,7 @@ import { parseFileCommands, runProcess } from './process.js';
 import { mappedRoot } from './refs.js';
 import { Logger, MARK, seconds, summaryTable } from './report.js';
 import {
+  callMaximum,
   defaultPermissions,
   granted,
   parsePermissions,
@@ -233,6 +234,7 @@ async function checkWorkflow(wf: LoadedWorkflow, ctx: StaticContext): Promise<vo
         job.ref.value,
         callerPermissions,
         ctx.state.defaultPermissions,
+        isTrusted(job.ref.value, String(ctx.state.github.repository_owner)),
         at
       );
       await checkWorkflow(callee, {
@@ -295,6 +297,12 @@ async function checkWorkflow(wf: LoadedWorkflow, ctx: StaticContext): Promise<vo
   }
 }
 
+/** Whether a called workflow is in the run's trust boundary: the same repository, or the same owner. */
+function isTrusted(ref: string, owner: string): boolean {
+  if (ref.startsWith('./')) return true;
+  return parseRemoteUses(ref)?.owner.toLowerCase() === owner.toLowerCase();
+}
+
 /**
  * GitHub's check of a called workflow's permissions against the calling job (see permissions.ts for the sources):
  * its top-level `permissions:` and every job's own `permissions:` may not exceed what the caller grants — the
@@ -306,9 +314,10 @@ function checkCalleePermissions(
   ref: string,
   callerPermissions: Permissions | undefined,
   policy: DefaultPermissions,
+  trusted: boolean,
   at: string
 ): Permissions | undefined {
-  const max = callerPermissions ?? defaultPermissions(policy);
+  const max = callerPermissions ?? callMaximum(policy, trusted);
   const allowedBy = callerPermissions
     ? 'the calling job grants'
     : `the calling job sets no permissions, so the repository default (${policy}) applies`;

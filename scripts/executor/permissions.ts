@@ -13,8 +13,8 @@
  *  - https://github.com/actions/runner/blob/main/src/Sdk/WorkflowParser/Permissions.cs (scope order of messages)
  * Docs: https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#permissions ("If you
  * specify the access for any of these permissions, all of those that are not specified are set to none") and the
- * default table in https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication
- * (restricted: contents and packages read, everything else none; permissive: read/write).
+ * default table in https://docs.github.com/en/actions/reference/github_token-reference (restricted: contents and
+ * packages read, everything else none; permissive: read/write, id-token none).
  * Known failure on GitHub: https://github.com/actions/runner/issues/4151 (the check ignores `if:`).
  */
 import { isMapping, isString } from '@actions/workflow-parser';
@@ -57,10 +57,25 @@ function all(level: PermissionLevel): Permissions {
   return p;
 }
 
-/** The token a job gets when no `permissions:` applies (the repository/organization setting). */
+/**
+ * The token a job gets when no `permissions:` applies (the repository/organization setting), per the table in
+ * https://docs.github.com/en/actions/reference/github_token-reference: permissive — read/write, but `id-token`
+ * none and `models` read; restricted — `contents` and `packages` read, everything else none.
+ */
 export function defaultPermissions(policy: DefaultPermissions): Permissions {
-  if (policy === 'permissive') return all('write');
+  if (policy === 'permissive') return { ...all('write'), 'id-token': 'none', 'vulnerability-alerts': 'none' };
   return { ...all('none'), contents: 'read', packages: 'read' };
+}
+
+/**
+ * The most a called workflow may ask for when its caller sets no permissions (PermissionsHelper
+ * CreatePermissionsFromPolicy): restricted — `contents`/`packages` read; permissive — write everywhere, `id-token`
+ * only when the called workflow is in the caller's trust boundary (same organization/enterprise; locally: a `./`
+ * workflow or the same owner as github.repository).
+ */
+export function callMaximum(policy: DefaultPermissions, trusted: boolean): Permissions {
+  if (policy === 'restricted') return defaultPermissions('restricted');
+  return trusted ? all('write') : { ...all('write'), 'id-token': 'none' };
 }
 
 /** A `permissions:` token (literal only: the schema allows no expressions) → every scope's level. */

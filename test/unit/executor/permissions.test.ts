@@ -2,6 +2,7 @@ import { parseWorkflow, NoOperationTraceWriter } from '@actions/workflow-parser'
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 import { mapGet } from '../../../scripts/executor/load.js';
 import {
+  callMaximum,
   defaultPermissions,
   granted,
   parsePermissions,
@@ -21,14 +22,21 @@ describe('GITHUB_TOKEN permissions', () => {
   test('the two repository defaults', () => {
     expect(granted(defaultPermissions('restricted'))).toEqual({ contents: 'read', packages: 'read' });
     const permissive = granted(defaultPermissions('permissive'));
+    // the docs' table: read/write, but id-token none and models read
     expect(permissive).toMatchObject({
       contents: 'write',
       packages: 'write',
       deployments: 'write',
-      'id-token': 'write'
+      models: 'read'
     });
-    // models and vulnerability-alerts have no write level (ConvertToPermissions caps them at read)
-    expect(permissive.models).toBe('read');
+    expect(permissive['id-token']).toBeUndefined();
+  });
+
+  test('what a call may ask for without caller permissions: id-token only within the trust boundary', () => {
+    expect(granted(callMaximum('restricted', true))).toEqual({ contents: 'read', packages: 'read' });
+    expect(callMaximum('permissive', true)['id-token']).toBe('write');
+    expect(callMaximum('permissive', false)['id-token']).toBe('none');
+    expect(callMaximum('permissive', false).contents).toBe('write');
   });
 
   test('a mapping sets every unnamed scope to none; read-all / write-all set all', () => {
