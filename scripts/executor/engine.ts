@@ -459,6 +459,9 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const attempt = options.runAttempt ?? 1;
   const previous = previousAttempt(options, attempt, wf);
   const payloadIn = options.eventPayload ?? previous?.payload;
+  // a re-run runs with the inputs of attempt 1
+  const requestedInputs =
+    options.inputs && Object.keys(options.inputs).length ? options.inputs : (previous?.inputs ?? {});
   const pr = payloadIn?.pull_request as
     { number?: number; head?: { sha?: string; ref?: string }; base?: { ref?: string } } | undefined;
   const sha =
@@ -498,7 +501,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   if (event === 'workflow_dispatch') {
     const resolved = resolveDispatchInputs(
       triggerInputs(wf, 'workflow_dispatch'),
-      options.inputs ?? {},
+      requestedInputs,
       wf.display
     );
     inputs = resolved.context;
@@ -507,13 +510,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     const callConfig = triggerInputs(wf, 'workflow_call');
     const defs = callConfig?.inputs ?? {};
     const given: Record<string, Value> = {};
-    for (const [k, v] of Object.entries(options.inputs ?? {})) {
+    for (const [k, v] of Object.entries(requestedInputs)) {
       const type = String(defs[k]?.type ?? 'string');
       given[k] = type === 'boolean' ? /^true$/i.test(v) : type === 'number' ? Number(v) : v;
     }
     callInputs = { config: callConfig, given };
     resolveCallSecrets(callConfig, secrets, true, wf.display);
-  } else if (Object.keys(options.inputs ?? {}).length) {
+  } else if (Object.keys(requestedInputs).length) {
     throw new WorkflowError(
       `${wf.display}: --input is only for workflow_dispatch (or workflow_call) runs, not '${event}'`
     );
@@ -648,6 +651,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
         runId,
         attempt,
         payload,
+        inputs: requestedInputs,
         jobs: records
       } satisfies AttemptRecord,
       null,
@@ -697,6 +701,7 @@ interface AttemptRecord {
   runId: number;
   attempt: number;
   payload: Record<string, unknown>;
+  inputs: Record<string, string>;
   jobs: Record<string, JobRecord>;
 }
 

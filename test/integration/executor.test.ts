@@ -448,6 +448,16 @@ describe('the executor refuses what GitHub refuses', () => {
     expect(existsSync(path.join(runDir, 'artifacts', 'flaky-report-2'))).toBe(true);
     expect(existsSync(path.join(runDir, 'attempt-2', 'jobs'))).toBe(true);
 
+    // a re-run keeps the workflow_dispatch inputs of attempt 1
+    const dispatchDir = mkdtempSync(path.join(RUNS, 'rerun-dispatch-'));
+    await run('dispatch', {
+      runDir: dispatchDir,
+      event: 'workflow_dispatch',
+      inputs: { environment: 'production' }
+    });
+    const again = await run('dispatch', { runDir: dispatchDir, event: 'workflow_dispatch', runAttempt: 2 });
+    expect(job(again.result, 'show').outputs.summary).toBe('production dry=true n=2 note=[] event=true');
+
     // re-run of all jobs: the stable job meets its own artifact of attempt 1
     const third = await run('rerun', { runDir, runAttempt: 3 });
     expect(third.result.conclusion).toBe('failure');
