@@ -291,6 +291,11 @@ test('cli: exit codes and messages', async () => {
   );
   expect(failed.code).toBe(1);
   expect(failed.stdout).toMatch(/job\s+result/);
+  const denied = await cli('--workflow', fixture('permissions-nested-denied'), '--check');
+  expect(denied.code).toBe(2);
+  expect(denied.stderr).toContain(
+    "The nested job 'release-assets' is requesting 'contents: write', but is only allowed 'contents: read'."
+  );
   const usage = await cli('--nope');
   expect(usage.code).toBe(2);
   expect(usage.stderr).toContain('usage: npx tsx scripts/executor/cli.ts --workflow <file>');
