@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       SLIPWAY_BUILD_NETWORK: 'host',
       SLIPWAY_TRIVY_DB: fx.dbRepository
     },
-    secrets: { GITHUB_TOKEN: TOKEN, 'cosign-private-key': keys.key, 'cosign-password': keys.password }
+    secrets: { GITHUB_TOKEN: TOKEN, COSIGN_PRIVATE_KEY: keys.key, COSIGN_PASSWORD: keys.password }
   };
 
   log(`push to main ${before.slice(0, 7)}..${after.slice(0, 7)} → .github/workflows/images.yml`);

@@ -2,7 +2,8 @@
  * Reusable build workflow: plan → per changed service (matrix): tags → build (pushed under a candidate tag only)
  * → Trivy gate → promote (the real tags, written to the scanned digest) → image record; in
  * parallel the gitleaks gate and the repository's own tests; then one signing job signs, attests and uploads SBOMs
- * for every record that passed its gate.
+ * for every record that passed its gate. Nothing here writes `contents`: a release's SBOM assets are attached by
+ * release.yml, so a push/PR caller grants no more than this workflow's jobs ask.
  */
 import { SLIPWAY_REPO, expr, slipway, stepOutput, thirdParty } from './lib/actions.js';
 import {
@@ -20,6 +21,26 @@ import type { Job, Step, StepsJob, Workflow } from './lib/types.js';
  * release build), so every artifact carries the call's key.
  */
 const RUN_KEY = "inputs.release-tag || inputs.version || 'build'";
+
+/**
+ * A code-scanning upload of a gate's SARIF: after the gate whatever its verdict (`always()`), and a failed upload
+ * is a warning, never a failed job. A repository without code scanning answers 403 — private repositories without
+ * GitHub Code Security/Advanced Security ("Advanced Security must be enabled for this repository to use code
+ * scanning", https://github.com/github/codeql-action/issues/943, "Code Security must be enabled…",
+ * https://github.com/GSA-TTS/agentic-coding-playbook/issues/31) and pull requests from forks, whose GITHUB_TOKEN is
+ * read-only ("Resource not accessible by integration", https://github.com/github/codeql-action/issues/2117). With
+ * `continue-on-error: true` a failing step leaves the job's result alone
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstepscontinue-on-error),
+ * so the gate's verdict decides what is promoted and signed, not the upload.
+ */
+function sarifUpload(name: string, sarifPathOutput: string, category: string): Step {
+  return thirdParty('github/codeql-action/upload-sarif', {
+    name,
+    if: expr(`always() && inputs.upload-sarif && ${sarifPathOutput} != ''`),
+    'continue-on-error': true,
+    with: { sarif_file: expr(sarifPathOutput), category }
+  });
+}
 
 const planJob: StepsJob = {
   name: 'Plan the changed services',
@@ -50,16 +71,11 @@ const gitleaksJob: StepsJob = {
   steps: [
     checkout(0),
     slipway('gitleaks-gate', { id: 'gitleaks', name: 'gitleaks gate' }),
-    thirdParty('github/codeql-action/upload-sarif', {
-      name: 'Upload the gitleaks SARIF',
-      if: expr(
-        `always() && inputs.upload-sarif && ${stepOutput('gitleaks-gate', 'gitleaks', 'sarif-path')} != ''`
-      ),
-      with: {
-        sarif_file: expr(stepOutput('gitleaks-gate', 'gitleaks', 'sarif-path')),
-        category: 'gitleaks'
-      }
-    })
+    sarifUpload(
+      'Upload the gitleaks SARIF',
+      stepOutput('gitleaks-gate', 'gitleaks', 'sarif-path'),
+      'gitleaks'
+    )
   ]
 };
 
@@ -109,7 +125,8 @@ const imageSteps: Step[] = [
       annotations: expr(stepOutput('tags', 'tags', 'annotations')),
       network: expr('inputs.build-network'),
       // what the image reports about itself (e.g. the version in a health endpoint) comes from the tags step
-      'build-args': `VERSION=${expr(stepOutput('tags', 'tags', 'version'))}\nREVISION=${expr('github.sha')}`,
+      // the caller's extra arguments first: VERSION and REVISION are the workflow's and win over them
+      'build-args': `${expr('inputs.build-args')}\nVERSION=${expr(stepOutput('tags', 'tags', 'version'))}\nREVISION=${expr('github.sha')}`,
       push: true
     }
   }),
@@ -120,7 +137,7 @@ const imageSteps: Step[] = [
       'image-record': expr(stepOutput('build', 'build', 'image-record')),
       severity: expr('inputs.severity'),
       'db-repository': expr('inputs.trivy-db-repository'),
-      'upload-sarif': expr('inputs.upload-sarif'),
+      // the upload is a separate step below (sarifUpload), so a 403 from code scanning cannot fail the gate
       'sarif-category': expr("format('trivy-{0}', matrix.service)"),
       'github-token': expr('github.token')
     }
@@ -142,7 +159,12 @@ const imageSteps: Step[] = [
       'if-no-files-found': 'error',
       'retention-days': 7
     }
-  })
+  }),
+  sarifUpload(
+    'Upload the Trivy SARIF',
+    stepOutput('trivy-gate', 'trivy', 'sarif-path'),
+    expr("format('trivy-{0}', matrix.service)")
+  )
 ];
 
 const imageJob: StepsJob = {
@@ -199,8 +221,8 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
     'transparency-log': expr('inputs.transparency-log'),
     ...(mode === 'key'
       ? {
-          'private-key': expr('secrets.cosign-private-key'),
-          'private-key-password': expr('secrets.cosign-password')
+          'private-key': expr('secrets.COSIGN_PRIVATE_KEY'),
+          'private-key-password': expr('secrets.COSIGN_PASSWORD')
         }
       : {
           // a reusable workflow signs as itself: Fulcio puts this workflow's ref in the certificate
@@ -210,7 +232,14 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
   return {
     name: `Sign and attest (${mode})`,
     needs: ['collect'],
-    if: expr(`needs.collect.outputs.image-records != '[]' && inputs.sign-mode == '${mode}'`),
+    // With no status function an `if:` means success() over every job upstream, and "a failure or skip applies to
+    // all jobs in the dependency chain" (docs quoted in https://github.com/github/docs/issues/28762, from
+    // https://docs.github.com/en/actions/using-workflows/workflow-syntax-for-github-actions#jobsjob_idneeds): one
+    // image leg failing its gate would skip signing of every image that passed and was promoted. !cancelled() lets
+    // it run; collect's own result and its records (only legs that uploaded one, i.e. passed) decide what is signed.
+    if: expr(
+      `!cancelled() && needs.collect.result == 'success' && needs.collect.outputs.image-records != '' && needs.collect.outputs.image-records != '[]' && inputs.sign-mode == '${mode}'`
+    ),
     'runs-on': RUNNER,
     'timeout-minutes': 20,
     permissions: { packages: 'write', ...(mode === 'keyless' ? { 'id-token': 'write' as const } : {}) },
@@ -247,32 +276,6 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
   };
 }
 
-/** Release builds: the attested SBOMs become release assets, in a job that holds contents: write and nothing else. */
-const releaseAssetsJob: StepsJob = {
-  name: 'SBOMs as release assets',
-  needs: ['sign-keyless', 'sign-key'],
-  if: expr(
-    "!cancelled() && inputs.release-tag != '' && (needs.sign-keyless.result == 'success' || needs.sign-key.result == 'success')"
-  ),
-  'runs-on': RUNNER,
-  'timeout-minutes': 10,
-  permissions: { contents: 'write' },
-  steps: [
-    thirdParty('actions/download-artifact', {
-      name: 'Download the SBOMs',
-      with: { name: expr(`format('sbom-{0}', ${RUN_KEY})`), path: expr("format('{0}/sbom', runner.temp)") }
-    }),
-    slipway('sbom', {
-      name: 'Attach to the release',
-      with: {
-        'release-files': expr("format('{0}/sbom', runner.temp)"),
-        'release-tag': expr('inputs.release-tag'),
-        'github-token': expr('github.token')
-      }
-    })
-  ]
-};
-
 export const buildWorkflow: Workflow = {
   name: 'Slipway build',
   on: {
@@ -291,7 +294,8 @@ export const buildWorkflow: Workflow = {
           default: ''
         },
         'release-tag': {
-          description: 'Release whose assets get the SBOMs (the release workflow sets it)',
+          description:
+            'Release being built (the release workflow sets it; it names the SBOM artifact the release workflow attaches)',
           type: 'string',
           default: ''
         },
@@ -338,7 +342,6 @@ export const buildWorkflow: Workflow = {
     image: imageJob,
     collect: collectJob,
     'sign-keyless': signJob('keyless'),
-    'sign-key': signJob('key'),
-    'release-assets': releaseAssetsJob
+    'sign-key': signJob('key')
   } satisfies Record<string, Job>
 };
