@@ -31,7 +31,9 @@ interface WorkflowDoc {
 export function normalise(perms: JobDoc['permissions']): Grants {
   if (perms === undefined) return {};
   if (typeof perms === 'string') {
-    throw new Error(`permissions '${perms}' (a shorthand) cannot be compared scope by scope; spell the scopes out`);
+    throw new Error(
+      `permissions '${perms}' (a shorthand) cannot be compared scope by scope; spell the scopes out`
+    );
   }
   const out: Grants = {};
   for (const [scope, level] of Object.entries(perms)) {
@@ -118,7 +120,10 @@ export function checkCalls(doc: WorkflowDoc, secretNameRe: RegExp): CallFinding[
         }
         for (const m of String(value).matchAll(/\bsecrets\.([A-Za-z0-9_-]+)/g)) {
           if (!secretNameRe.test(m[1]!)) {
-            found.push({ job: id, message: `reads secrets.${m[1]}: not a name a repository secret can have` });
+            found.push({
+              job: id,
+              message: `reads secrets.${m[1]}: not a name a repository secret can have`
+            });
           }
         }
       }

@@ -10,12 +10,7 @@ import { parse } from 'yaml';
 import { describe, expect, test } from '@jest/globals';
 import { WORKFLOWS } from '../../../workflows-src/index.js';
 import { REPO_ROOT } from '../../../workflows-src/lib/actions.js';
-import {
-  calleeFile,
-  calleeNeeds,
-  checkCalls,
-  readWorkflow
-} from '../../../workflows-src/lib/callers.js';
+import { calleeFile, calleeNeeds, checkCalls, readWorkflow } from '../../../workflows-src/lib/callers.js';
 import { SECRET_NAME_RE } from '../../../workflows-src/lib/common.js';
 
 const read = (rel: string): string => readFileSync(path.join(REPO_ROOT, rel), 'utf8');
@@ -99,10 +94,14 @@ describe('the check finds what is wrong', () => {
   });
 
   test('a caller granting more than the callee needs', () => {
-    expect(checkCalls(call({ ...granted, contents: 'write', deployments: 'write' }), SECRET_NAME_RE)).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/grants contents: write but .* needs contents: read/) }),
-      expect.objectContaining({ message: expect.stringMatching(/grants deployments: write/) })
-    ]);
+    expect(checkCalls(call({ ...granted, contents: 'write', deployments: 'write' }), SECRET_NAME_RE)).toEqual(
+      [
+        expect.objectContaining({
+          message: expect.stringMatching(/grants contents: write but .* needs contents: read/)
+        }),
+        expect.objectContaining({ message: expect.stringMatching(/grants deployments: write/) })
+      ]
+    );
   });
 
   test('an undeclared secret and a secret name GitHub cannot store', () => {
@@ -119,7 +118,8 @@ describe('the check finds what is wrong', () => {
 
 describe('secret names', () => {
   test('GitHub rules: [A-Za-z0-9_], not starting with a digit or GITHUB_ (any case)', () => {
-    for (const ok of ['COSIGN_PRIVATE_KEY', 'WEBHOOK_URL', '_X', 'a1']) expect(SECRET_NAME_RE.test(ok)).toBe(true);
+    for (const ok of ['COSIGN_PRIVATE_KEY', 'WEBHOOK_URL', '_X', 'a1'])
+      expect(SECRET_NAME_RE.test(ok)).toBe(true);
     for (const bad of ['cosign-password', '1KEY', 'GITHUB_TOKEN_X', 'github_x', 'A B', ''])
       expect(SECRET_NAME_RE.test(bad)).toBe(false);
   });
