@@ -212,6 +212,24 @@ const collectJob: StepsJob = {
 };
 
 /**
+ * Keyless signing writes the Fulcio certificate — repository name, workflow, ref, commit — into public Rekor ("A
+ * Rekor entry exposes the Fulcio cert (SAN = owner/repo/.github/workflows/…@ref)", https://github.com/TomHennen/wrangle/issues/600;
+ * "for folks that don't want to leak image names to the tlog", https://github.com/chainguard-dev/terraform-provider-cosign/issues/9):
+ * on a private repository that publishes what it keeps private, so there it needs the caller's explicit
+ * `keyless-on-private-repo: true` (or sign-mode key). `github.event.repository.private` tells
+ * (https://github.com/Homebrew/.github/pull/201); a scheduled run's payload has no repository
+ * (https://github.com/smorinlabs/py-launch-blueprint/pull/503), and build.yml is called on push/PR/tag.
+ */
+const privateRepoGuard: Step = {
+  name: 'Keyless signing of a private repository needs an opt-in',
+  if: expr('github.event.repository.private && !inputs.keyless-on-private-repo'),
+  run: [
+    'echo "::error title=Keyless signing would publish a private repository::Keyless signatures record the repository name, workflow, ref and commit in the public Rekor transparency log. Set keyless-on-private-repo: true on the call to accept that, or sign-mode: key with the COSIGN_PRIVATE_KEY and COSIGN_PASSWORD secrets."',
+    'exit 1'
+  ].join('\n')
+};
+
+/**
  * Signing and SBOM attestation of every gated record, in its own job so only it holds the signing permissions:
  * one variant per mode, because `id-token: write` belongs only where keyless signing happens.
  */
@@ -248,6 +266,7 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
       'verify-command': expr(stepOutput('sign', 'sign', 'verify-command'))
     },
     steps: [
+      ...(mode === 'keyless' ? [privateRepoGuard] : []),
       registryLogin(),
       slipway('sign', {
         id: 'sign',

@@ -32945,6 +32945,10 @@ function pinnedAsset(tool, version, platform, sha256) {
     if (!/^\d+\.\d+\.\d+$/.test(v)) {
         throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`);
     }
+    const refusal = tool.refused?.(v);
+    if (refusal) {
+        throw new errors/* ConfigurationError */.j1(`${tool.name} ${v} is refused: ${refusal}. Set '${tool.name}-version' to ${tool.defaultVersion} (the pinned release) or leave it empty`);
+    }
     const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();
     if (!expected) {
         throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
@@ -33146,7 +33150,13 @@ function keylessSigning(inputs, env = process.env) {
         identity,
         identityRegexp: inputs.certificateIdentityRegexp,
         issuer: inputs.certificateOidcIssuer || GITHUB_OIDC_ISSUER,
-        transparencyLog: true
+        transparencyLog: true,
+        claims: {
+            repository: env.GITHUB_REPOSITORY || undefined,
+            ref: env.GITHUB_REF || undefined,
+            trigger: env.GITHUB_EVENT_NAME || undefined,
+            sha: env.GITHUB_SHA || undefined
+        }
     };
 }
 /** Registry flags: a loopback registry is plain HTTP (docker's rule), so cosign must be allowed to use it. */
@@ -33155,7 +33165,21 @@ function registryFlags(ref) {
         ? ['--allow-insecure-registry', '--allow-http-registry']
         : [];
 }
-function verifierFlags(s) {
+/**
+ * Keyless verification pins the calling repository, ref and trigger (a PR build of a fork calling build.yml carries
+ * the same identity as a main build of ours), and right after signing also the commit: what this run just signed.
+ * The command handed to users leaves the commit out, so it verifies any build of that repository, ref and trigger.
+ */
+function claimFlags(claims, withSha) {
+    const flags = [
+        ['--certificate-github-workflow-repository', claims.repository],
+        ['--certificate-github-workflow-ref', claims.ref],
+        ['--certificate-github-workflow-trigger', claims.trigger],
+        ['--certificate-github-workflow-sha', withSha ? claims.sha : undefined]
+    ];
+    return flags.flatMap(([flag, value]) => (value ? [flag, value] : []));
+}
+function verifierFlags(s, withSha = true) {
     if (s.mode === 'key') {
         return ['--key', s.publicKeyFile, ...(s.transparencyLog ? [] : ['--insecure-ignore-tlog=true'])];
     }
@@ -33164,7 +33188,8 @@ function verifierFlags(s) {
             ? ['--certificate-identity', s.identity]
             : ['--certificate-identity-regexp', s.identityRegexp ?? '']),
         '--certificate-oidc-issuer',
-        s.issuer
+        s.issuer,
+        ...claimFlags(s.claims, withSha)
     ];
 }
 function signerFlags(s) {
@@ -33232,7 +33257,7 @@ function copyableVerifyCommand(refs, s, attestationType) {
     const verifier = s.mode === 'key' ? { ...s, publicKeyFile: 'cosign.pub' } : s;
     const head = attestationType ? ['verify-attestation', '--type', attestationType] : ['verify'];
     const flags = [...new Set(refs.flatMap((r) => registryFlags(r)))];
-    return ['cosign', ...head, ...verifierFlags(verifier), ...flags, ...refs].map(shellQuote).join(' ');
+    return ['cosign', ...head, ...verifierFlags(verifier, false), ...flags, ...refs].map(shellQuote).join(' ');
 }
 /** Where cosign stores the signature of a digest (the legacy tag scheme): image:sha256-<hex>.sig */
 function signatureRef(ref, suffix = 'sig') {

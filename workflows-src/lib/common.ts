@@ -52,6 +52,12 @@ export const IMAGE_INPUTS: Record<string, CallInput> = {
     type: 'string',
     default: 'keyless'
   },
+  'keyless-on-private-repo': {
+    description:
+      'Allow keyless signing in a private repository: its name, workflow, ref and commit are published in the public Rekor log',
+    type: 'boolean',
+    default: false
+  },
   'transparency-log': {
     description: 'Record signatures and attestations in Rekor (keyless needs it)',
     type: 'boolean',
