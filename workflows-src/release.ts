@@ -4,7 +4,7 @@
  * semver tags by calling the build workflow directly — a tag pushed with the default GITHUB_TOKEN triggers no other
  * workflow, so waiting for the tag-push event would need an App or PAT token.
  */
-import { expr, reusable, slipway, stepOutput, thirdParty } from './lib/actions.js';
+import { expr, sibling, slipway, stepOutput, thirdParty } from './lib/actions.js';
 import {
   IMAGE_INPUTS,
   IMAGE_SECRETS,
@@ -145,7 +145,7 @@ export const releaseWorkflow: Workflow = {
       if: expr(HAS_BUILDS),
       permissions: { contents: 'read', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
       strategy: { matrix: { include: expr('fromJSON(needs.release.outputs.builds)') }, 'fail-fast': false },
-      uses: reusable('build.yml'),
+      uses: sibling('build.yml'),
       with: {
         services: expr('matrix.services'),
         version: expr('matrix.version'),

@@ -10,9 +10,26 @@ import type { Step, Value } from './types.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
-/** Slipway's own repository and the release line its reusable workflows use. */
+/** Slipway's own repository. */
 export const SLIPWAY_REPO = 'slipway/slipway';
-export const SLIPWAY_REF = 'v1';
+
+/**
+ * The commit of Slipway's own actions (and, for the example callers, reusable workflows) that generated workflows
+ * use, by full SHA: a caller pinning build.yml by SHA then runs exactly the actions of that commit, not whatever a
+ * moving `@v1` points to later — the way SLSA's generator pins its builders. GitHub resolves `owner/repo/path@<sha>`
+ * to that commit ("Using the commit SHA is the safest option for stability and security",
+ * https://docs.github.com/en/actions/how-tos/reuse-automations/reuse-workflows, quoted in
+ * https://github.com/NVIDIA-AI-Blueprints/nemotron-voice-agent/pull/123). The file is moved forward by the release
+ * job of ci.yml (`scripts/pin-self.ts`: the tested main commit, then regenerate, commit, and semantic-release tags
+ * that commit), so a release's workflows pin the actions of the release itself. Reusable workflows calling each
+ * other use `./.github/workflows/…`, which GitHub takes "from the same commit as the caller workflow" (same source).
+ */
+export const SLIPWAY_PIN: { sha: string; version: string } = JSON.parse(
+  readFileSync(path.join(REPO_ROOT, 'workflows-src/slipway-pin.json'), 'utf8')
+) as { sha: string; version: string };
+if (!/^[0-9a-f]{40}$/.test(SLIPWAY_PIN.sha)) {
+  throw new Error(`workflows-src/slipway-pin.json: sha '${SLIPWAY_PIN.sha}' is not a full commit SHA`);
+}
 
 export interface Pin {
   sha: string;
@@ -51,6 +68,8 @@ export function thirdParty(name: ThirdParty, step: Omit<Step, 'uses' | 'run'> = 
 export function pinComment(uses: string): string | undefined {
   const at = uses.lastIndexOf('@');
   const name = uses.slice(0, at) as ThirdParty;
+  if (uses.startsWith(`${SLIPWAY_REPO}/`) && uses.slice(at + 1) === SLIPWAY_PIN.sha)
+    return SLIPWAY_PIN.version;
   const pin: Pin | undefined = PINS[name];
   return pin && pin.sha === uses.slice(at + 1) ? pin.version : undefined;
 }
@@ -103,7 +122,7 @@ export function slipway(
       );
     }
   }
-  return { ...step, uses: `${SLIPWAY_REPO}/actions/${name}@${SLIPWAY_REF}` };
+  return { ...step, uses: `${SLIPWAY_REPO}/actions/${name}@${SLIPWAY_PIN.sha}` };
 }
 
 /** `steps.<id>.outputs.<name>` checked against the action's declared outputs. */
@@ -114,9 +133,22 @@ export function stepOutput(action: string, stepId: string, output: string): stri
   return `steps.${stepId}.outputs.${output}`;
 }
 
-/** A reusable workflow of Slipway's, called from a consumer (or from another reusable workflow). */
+/** A reusable workflow of Slipway's called from a consumer (the example callers): by the pinned commit. */
 export function reusable(file: string): string {
-  return `${SLIPWAY_REPO}/.github/workflows/${file}@${SLIPWAY_REF}`;
+  return `${SLIPWAY_REPO}/.github/workflows/${file}@${SLIPWAY_PIN.sha}`;
+}
+
+/**
+ * A reusable workflow of Slipway's called from another of Slipway's reusable workflows: `./`, which GitHub resolves
+ * in the repository and commit of the calling workflow file ("When you reference a reusable workflow in the same
+ * repository using … ./ …, the called workflow is from the same commit as the caller workflow",
+ * https://docs.github.com/en/actions/how-tos/reuse-automations/reuse-workflows, quoted in
+ * https://github.com/rodri-oliveira-dev/.github/pull/48; nested calls resolve in the reusable workflow's own
+ * repository, https://github.com/nektos/act/pull/5888). So a caller pinning release.yml by SHA gets build.yml of
+ * that same commit — no SHA can name the commit that contains it.
+ */
+export function sibling(file: string): string {
+  return `./.github/workflows/${file}`;
 }
 
 export const expr = (inner: string): string => `\${{ ${inner} }}`;

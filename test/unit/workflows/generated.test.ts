@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, test } from '@jest/globals';
 import { WORKFLOWS } from '../../../workflows-src/index.js';
-import { REPO_ROOT, slipway, thirdParty } from '../../../workflows-src/lib/actions.js';
+import { REPO_ROOT, SLIPWAY_PIN, slipway, thirdParty } from '../../../workflows-src/lib/actions.js';
 import { checkWorkflowPolicy } from '../../../workflows-src/lib/policy.js';
 import { renderWorkflow } from '../../../workflows-src/lib/render.js';
 import { actionlintFindings, parserFindings } from '../../../workflows-src/lib/validate.js';
@@ -84,7 +84,7 @@ describe('the checkers find what is wrong', () => {
   test('keyless signing justifies id-token: write; key signing does not', () => {
     const keyless = {
       ...thirdParty('actions/checkout'),
-      uses: 'slipway/slipway/actions/sign@v1',
+      uses: `slipway/slipway/actions/sign@${SLIPWAY_PIN.sha}`,
       with: { mode: 'keyless' }
     };
     const key = { ...keyless, with: { mode: 'key' } };
