@@ -178,7 +178,12 @@ const imageJob: StepsJob = {
   steps: imageSteps
 };
 
-/** Gathers the records of the legs that passed (a failed leg uploads none), so signing sees only gated images. */
+/**
+ * Gathers the records of the legs that passed (a failed leg uploads none), so signing sees only gated images. Not
+ * from the image job's outputs: a matrix job's output is the value of whichever leg finished last
+ * (https://github.com/actions/runner/issues/1835), and empty outputs are dropped
+ * (https://github.com/metalbear-co/mirrord/pull/4920) — one value, not one per passed leg; artifacts carry them all.
+ */
 const collectJob: StepsJob = {
   name: 'Collect the image records',
   needs: ['plan', 'image'],
