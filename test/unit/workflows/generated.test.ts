@@ -213,3 +213,27 @@ describe('build.yml publishes only gated images', () => {
     expect(build.jobs.collect!.if).toMatch(/!cancelled\(\)/);
   });
 });
+
+describe('keyless signing and the example deploy', () => {
+  const load = (rel: string) =>
+    parseDocument(readFileSync(path.join(REPO_ROOT, rel), 'utf8')).toJS() as {
+      jobs: Record<string, { steps?: Array<{ if?: string; run?: string }>; with?: Record<string, unknown> }>;
+    };
+
+  test('keyless signing in a private repository stops unless the call opts in (Rekor is public)', () => {
+    const build = load('.github/workflows/build.yml');
+    const guard = build.jobs['sign-keyless']!.steps![0]!;
+    expect(guard.if).toBe('${{ github.event.repository.private && !inputs.keyless-on-private-repo }}');
+    expect(guard.run).toMatch(/exit 1$/);
+    expect(build.jobs['sign-key']!.steps!.some((s) => s.if?.includes('repository.private'))).toBe(false);
+  });
+
+  test("the example deploy's skip_tests skips something: a test-command is passed; rollback skips it", () => {
+    const deploy = load('examples/monorepo/.github/workflows/deploy.yml').jobs.deploy!.with!;
+    expect(deploy.skip_tests).toBe('${{ inputs.skip_tests }}');
+    expect(String(deploy['test-command'])).toMatch(/vars\.SLIPWAY_DEPLOY_TEST_COMMAND \|\| format\('jq -e/);
+    expect(load('examples/monorepo/.github/workflows/rollback.yml').jobs.rollback!.with!.skip_tests).toBe(
+      true
+    );
+  });
+});
