@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { BASE_IMAGE } from '../test/support/images.js';
 import { REPO_ROOT, runAction } from '../test/support/run-action.js';
 
 const REGISTRY = '127.0.0.1:5000';
@@ -93,6 +94,8 @@ async function exampleImages(): Promise<Image[]> {
       'build',
       '--network',
       'host',
+      '--build-arg',
+      `BASE=${BASE_IMAGE}`,
       '-q',
       '-f',
       path.join(root, s.dockerfile),

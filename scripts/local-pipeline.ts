@@ -31,6 +31,7 @@ import type { ImageRecord } from '../actions/lib/image-record.js';
 import { pushEvent } from '../test/support/events.js';
 import { TestRepo } from '../test/support/git-repo.js';
 import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
+import { BASE_IMAGE } from '../test/support/images.js';
 import { REPO_ROOT } from '../test/support/run-action.js';
 import { trivyFixtures } from '../test/support/trivy-db.js';
 import { runWorkflow, type RunOptions, type RunResult } from './executor/index.js';
@@ -117,9 +118,12 @@ async function main(): Promise<void> {
       SLIPWAY_UPLOAD_SARIF: 'false',
       // this machine's dockerd runs without a bridge network
       SLIPWAY_BUILD_NETWORK: 'host',
-      SLIPWAY_TRIVY_DB: fx.dbRepository
+      SLIPWAY_TRIVY_DB: fx.dbRepository,
+      // the example Dockerfiles default to Docker Hub's busybox (what works on GitHub); here the offline base
+      // image scripts/base-image.sh put in the local registry
+      SLIPWAY_BUILD_ARGS: `BASE=${BASE_IMAGE}`
     },
-    secrets: { GITHUB_TOKEN: TOKEN, 'cosign-private-key': keys.key, 'cosign-password': keys.password }
+    secrets: { GITHUB_TOKEN: TOKEN, COSIGN_PRIVATE_KEY: keys.key, COSIGN_PASSWORD: keys.password }
   };
 
   log(`push to main ${before.slice(0, 7)}..${after.slice(0, 7)} → .github/workflows/images.yml`);

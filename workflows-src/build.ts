@@ -2,7 +2,8 @@
  * Reusable build workflow: plan → per changed service (matrix): tags → build (pushed under a candidate tag only)
  * → Trivy gate → promote (the real tags, written to the scanned digest) → image record; in
  * parallel the gitleaks gate and the repository's own tests; then one signing job signs, attests and uploads SBOMs
- * for every record that passed its gate.
+ * for every record that passed its gate. Nothing here writes `contents`: a release's SBOM assets are attached by
+ * release.yml, so a push/PR caller grants no more than this workflow's jobs ask.
  */
 import { SLIPWAY_REPO, expr, slipway, stepOutput, thirdParty } from './lib/actions.js';
 import {
@@ -20,6 +21,26 @@ import type { Job, Step, StepsJob, Workflow } from './lib/types.js';
  * release build), so every artifact carries the call's key.
  */
 const RUN_KEY = "inputs.release-tag || inputs.version || 'build'";
+
+/**
+ * A code-scanning upload of a gate's SARIF: after the gate whatever its verdict (`always()`), and a failed upload
+ * is a warning, never a failed job. A repository without code scanning answers 403 — private repositories without
+ * GitHub Code Security/Advanced Security ("Advanced Security must be enabled for this repository to use code
+ * scanning", https://github.com/github/codeql-action/issues/943, "Code Security must be enabled…",
+ * https://github.com/GSA-TTS/agentic-coding-playbook/issues/31) and pull requests from forks, whose GITHUB_TOKEN is
+ * read-only ("Resource not accessible by integration", https://github.com/github/codeql-action/issues/2117). With
+ * `continue-on-error: true` a failing step leaves the job's result alone
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstepscontinue-on-error),
+ * so the gate's verdict decides what is promoted and signed, not the upload.
+ */
+function sarifUpload(name: string, sarifPathOutput: string, category: string): Step {
+  return thirdParty('github/codeql-action/upload-sarif', {
+    name,
+    if: expr(`always() && inputs.upload-sarif && ${sarifPathOutput} != ''`),
+    'continue-on-error': true,
+    with: { sarif_file: expr(sarifPathOutput), category }
+  });
+}
 
 const planJob: StepsJob = {
   name: 'Plan the changed services',
@@ -50,16 +71,11 @@ const gitleaksJob: StepsJob = {
   steps: [
     checkout(0),
     slipway('gitleaks-gate', { id: 'gitleaks', name: 'gitleaks gate' }),
-    thirdParty('github/codeql-action/upload-sarif', {
-      name: 'Upload the gitleaks SARIF',
-      if: expr(
-        `always() && inputs.upload-sarif && ${stepOutput('gitleaks-gate', 'gitleaks', 'sarif-path')} != ''`
-      ),
-      with: {
-        sarif_file: expr(stepOutput('gitleaks-gate', 'gitleaks', 'sarif-path')),
-        category: 'gitleaks'
-      }
-    })
+    sarifUpload(
+      'Upload the gitleaks SARIF',
+      stepOutput('gitleaks-gate', 'gitleaks', 'sarif-path'),
+      'gitleaks'
+    )
   ]
 };
 
@@ -109,7 +125,8 @@ const imageSteps: Step[] = [
       annotations: expr(stepOutput('tags', 'tags', 'annotations')),
       network: expr('inputs.build-network'),
       // what the image reports about itself (e.g. the version in a health endpoint) comes from the tags step
-      'build-args': `VERSION=${expr(stepOutput('tags', 'tags', 'version'))}\nREVISION=${expr('github.sha')}`,
+      // the caller's extra arguments first: VERSION and REVISION are the workflow's and win over them
+      'build-args': `${expr('inputs.build-args')}\nVERSION=${expr(stepOutput('tags', 'tags', 'version'))}\nREVISION=${expr('github.sha')}`,
       push: true
     }
   }),
@@ -120,7 +137,7 @@ const imageSteps: Step[] = [
       'image-record': expr(stepOutput('build', 'build', 'image-record')),
       severity: expr('inputs.severity'),
       'db-repository': expr('inputs.trivy-db-repository'),
-      'upload-sarif': expr('inputs.upload-sarif'),
+      // the upload is a separate step below (sarifUpload), so a 403 from code scanning cannot fail the gate
       'sarif-category': expr("format('trivy-{0}', matrix.service)"),
       'github-token': expr('github.token')
     }
@@ -142,7 +159,12 @@ const imageSteps: Step[] = [
       'if-no-files-found': 'error',
       'retention-days': 7
     }
-  })
+  }),
+  sarifUpload(
+    'Upload the Trivy SARIF',
+    stepOutput('trivy-gate', 'trivy', 'sarif-path'),
+    expr("format('trivy-{0}', matrix.service)")
+  )
 ];
 
 const imageJob: StepsJob = {
@@ -156,7 +178,12 @@ const imageJob: StepsJob = {
   steps: imageSteps
 };
 
-/** Gathers the records of the legs that passed (a failed leg uploads none), so signing sees only gated images. */
+/**
+ * Gathers the records of the legs that passed (a failed leg uploads none), so signing sees only gated images. Not
+ * from the image job's outputs: a matrix job's output is the value of whichever leg finished last
+ * (https://github.com/actions/runner/issues/1835), and empty outputs are dropped
+ * (https://github.com/metalbear-co/mirrord/pull/4920) — one value, not one per passed leg; artifacts carry them all.
+ */
 const collectJob: StepsJob = {
   name: 'Collect the image records',
   needs: ['plan', 'image'],
@@ -190,6 +217,24 @@ const collectJob: StepsJob = {
 };
 
 /**
+ * Keyless signing writes the Fulcio certificate — repository name, workflow, ref, commit — into public Rekor ("A
+ * Rekor entry exposes the Fulcio cert (SAN = owner/repo/.github/workflows/…@ref)", https://github.com/TomHennen/wrangle/issues/600;
+ * "for folks that don't want to leak image names to the tlog", https://github.com/chainguard-dev/terraform-provider-cosign/issues/9):
+ * on a private repository that publishes what it keeps private, so there it needs the caller's explicit
+ * `keyless-on-private-repo: true` (or sign-mode key). `github.event.repository.private` tells
+ * (https://github.com/Homebrew/.github/pull/201); a scheduled run's payload has no repository
+ * (https://github.com/smorinlabs/py-launch-blueprint/pull/503), and build.yml is called on push/PR/tag.
+ */
+const privateRepoGuard: Step = {
+  name: 'Keyless signing of a private repository needs an opt-in',
+  if: expr('github.event.repository.private && !inputs.keyless-on-private-repo'),
+  run: [
+    'echo "::error title=Keyless signing would publish a private repository::Keyless signatures record the repository name, workflow, ref and commit in the public Rekor transparency log. Set keyless-on-private-repo: true on the call to accept that, or sign-mode: key with the COSIGN_PRIVATE_KEY and COSIGN_PASSWORD secrets."',
+    'exit 1'
+  ].join('\n')
+};
+
+/**
  * Signing and SBOM attestation of every gated record, in its own job so only it holds the signing permissions:
  * one variant per mode, because `id-token: write` belongs only where keyless signing happens.
  */
@@ -199,8 +244,8 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
     'transparency-log': expr('inputs.transparency-log'),
     ...(mode === 'key'
       ? {
-          'private-key': expr('secrets.cosign-private-key'),
-          'private-key-password': expr('secrets.cosign-password')
+          'private-key': expr('secrets.COSIGN_PRIVATE_KEY'),
+          'private-key-password': expr('secrets.COSIGN_PASSWORD')
         }
       : {
           // a reusable workflow signs as itself: Fulcio puts this workflow's ref in the certificate
@@ -210,7 +255,14 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
   return {
     name: `Sign and attest (${mode})`,
     needs: ['collect'],
-    if: expr(`needs.collect.outputs.image-records != '[]' && inputs.sign-mode == '${mode}'`),
+    // With no status function an `if:` means success() over every job upstream, and "a failure or skip applies to
+    // all jobs in the dependency chain" (docs quoted in https://github.com/github/docs/issues/28762, from
+    // https://docs.github.com/en/actions/using-workflows/workflow-syntax-for-github-actions#jobsjob_idneeds): one
+    // image leg failing its gate would skip signing of every image that passed and was promoted. !cancelled() lets
+    // it run; collect's own result and its records (only legs that uploaded one, i.e. passed) decide what is signed.
+    if: expr(
+      `!cancelled() && needs.collect.result == 'success' && needs.collect.outputs.image-records != '' && needs.collect.outputs.image-records != '[]' && inputs.sign-mode == '${mode}'`
+    ),
     'runs-on': RUNNER,
     'timeout-minutes': 20,
     permissions: { packages: 'write', ...(mode === 'keyless' ? { 'id-token': 'write' as const } : {}) },
@@ -219,6 +271,7 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
       'verify-command': expr(stepOutput('sign', 'sign', 'verify-command'))
     },
     steps: [
+      ...(mode === 'keyless' ? [privateRepoGuard] : []),
       registryLogin(),
       slipway('sign', {
         id: 'sign',
@@ -247,32 +300,6 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
   };
 }
 
-/** Release builds: the attested SBOMs become release assets, in a job that holds contents: write and nothing else. */
-const releaseAssetsJob: StepsJob = {
-  name: 'SBOMs as release assets',
-  needs: ['sign-keyless', 'sign-key'],
-  if: expr(
-    "!cancelled() && inputs.release-tag != '' && (needs.sign-keyless.result == 'success' || needs.sign-key.result == 'success')"
-  ),
-  'runs-on': RUNNER,
-  'timeout-minutes': 10,
-  permissions: { contents: 'write' },
-  steps: [
-    thirdParty('actions/download-artifact', {
-      name: 'Download the SBOMs',
-      with: { name: expr(`format('sbom-{0}', ${RUN_KEY})`), path: expr("format('{0}/sbom', runner.temp)") }
-    }),
-    slipway('sbom', {
-      name: 'Attach to the release',
-      with: {
-        'release-files': expr("format('{0}/sbom', runner.temp)"),
-        'release-tag': expr('inputs.release-tag'),
-        'github-token': expr('github.token')
-      }
-    })
-  ]
-};
-
 export const buildWorkflow: Workflow = {
   name: 'Slipway build',
   on: {
@@ -291,7 +318,8 @@ export const buildWorkflow: Workflow = {
           default: ''
         },
         'release-tag': {
-          description: 'Release whose assets get the SBOMs (the release workflow sets it)',
+          description:
+            'Release being built (the release workflow sets it; it names the SBOM artifact the release workflow attaches)',
           type: 'string',
           default: ''
         },
@@ -338,7 +366,6 @@ export const buildWorkflow: Workflow = {
     image: imageJob,
     collect: collectJob,
     'sign-keyless': signJob('keyless'),
-    'sign-key': signJob('key'),
-    'release-assets': releaseAssetsJob
+    'sign-key': signJob('key')
   } satisfies Record<string, Job>
 };

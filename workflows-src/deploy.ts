@@ -51,7 +51,7 @@ const deployJob: StepsJob = {
         version: expr('inputs.version'),
         'config-dir': expr('inputs.config-dir'),
         'docker-host': expr('inputs.docker-host'),
-        'webhook-url': expr('secrets.webhook-url'),
+        'webhook-url': expr('secrets.WEBHOOK_URL'),
         'github-token': expr('github.token')
       }
     })
@@ -95,11 +95,11 @@ export const deployWorkflow: Workflow = {
         }
       },
       secrets: {
-        'registry-password': {
+        REGISTRY_PASSWORD: {
           description: 'Registry password (default: the job GITHUB_TOKEN)',
           required: false
         },
-        'webhook-url': {
+        WEBHOOK_URL: {
           description: 'Slack-compatible (or generic JSON) webhook for the result',
           required: false
         }

@@ -6,6 +6,7 @@ import { exampleBuildWorkflow } from './example/build.js';
 import { exampleCleanupWorkflow } from './example/cleanup.js';
 import { exampleDeployWorkflow, exampleRollbackWorkflow } from './example/deploy.js';
 import { deployWorkflow } from './deploy.js';
+import { pinsWorkflow } from './pins.js';
 import { releaseWorkflow } from './release.js';
 import type { Workflow } from './lib/types.js';
 
@@ -22,6 +23,7 @@ export const WORKFLOWS: GeneratedWorkflow[] = [
   { path: '.github/workflows/ci.yml', source: 'workflows-src/ci.ts', workflow: ciWorkflow },
   { path: '.github/workflows/release.yml', source: 'workflows-src/release.ts', workflow: releaseWorkflow },
   { path: '.github/workflows/cleanup.yml', source: 'workflows-src/cleanup.ts', workflow: cleanupWorkflow },
+  { path: '.github/workflows/pins.yml', source: 'workflows-src/pins.ts', workflow: pinsWorkflow },
   { path: '.github/workflows/deploy.yml', source: 'workflows-src/deploy.ts', workflow: deployWorkflow },
   {
     path: 'examples/monorepo/.github/workflows/deploy.yml',

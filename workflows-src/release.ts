@@ -4,7 +4,7 @@
  * semver tags by calling the build workflow directly — a tag pushed with the default GITHUB_TOKEN triggers no other
  * workflow, so waiting for the tag-push event would need an App or PAT token.
  */
-import { expr, reusable, slipway, stepOutput } from './lib/actions.js';
+import { expr, sibling, slipway, stepOutput, thirdParty } from './lib/actions.js';
 import {
   IMAGE_INPUTS,
   IMAGE_SECRETS,
@@ -14,6 +14,43 @@ import {
   passImageSecrets
 } from './lib/common.js';
 import type { StepsJob, Workflow } from './lib/types.js';
+
+/** The builds the release job published (an empty list when nothing was released). */
+const HAS_BUILDS = "needs.release.outputs.builds != '[]' && needs.release.outputs.builds != ''";
+
+/**
+ * Each release's attested SBOMs (the artifact build.yml's signing job kept, named by the release tag) become its
+ * release assets — here rather than in build.yml, so build.yml asks no `contents: write` and a push/PR caller of it
+ * grants none: a called workflow's job can only keep or lower what the calling job grants, else the run does not
+ * start ("The nested job '…' is requesting 'contents: write', but is only allowed 'contents: read'",
+ * https://github.com/canonical/authd/issues/1528; "GITHUB_TOKEN permissions can only be the same or more restrictive
+ * in nested workflows", https://docs.github.com/en/actions/reference/workflows-and-actions/reusing-workflow-configurations).
+ * `!cancelled()`: a release whose images partly failed still gets the SBOMs of those that were signed; a missing
+ * artifact fails this job, visibly.
+ */
+const assetsJob: StepsJob = {
+  name: expr("format('SBOMs of {0} as release assets', matrix.tag)"),
+  needs: ['release', 'images'],
+  if: expr(`!cancelled() && inputs.sign-mode != 'none' && ${HAS_BUILDS}`),
+  'runs-on': RUNNER,
+  'timeout-minutes': 10,
+  permissions: { contents: 'write' },
+  strategy: { matrix: { include: expr('fromJSON(needs.release.outputs.builds)') }, 'fail-fast': false },
+  steps: [
+    thirdParty('actions/download-artifact', {
+      name: 'Download the SBOMs',
+      with: { name: expr("format('sbom-{0}', matrix.tag)"), path: expr("format('{0}/sbom', runner.temp)") }
+    }),
+    slipway('sbom', {
+      name: 'Attach to the release',
+      with: {
+        'release-files': expr("format('{0}/sbom', runner.temp)"),
+        'release-tag': expr('matrix.tag'),
+        'github-token': expr('github.token')
+      }
+    })
+  ]
+};
 
 const releaseJob: StepsJob = {
   name: 'semantic-release',
@@ -105,10 +142,10 @@ export const releaseWorkflow: Workflow = {
     images: {
       name: expr("format('Images {0}', matrix.tag)"),
       needs: ['release'],
-      if: expr("needs.release.outputs.builds != '[]' && needs.release.outputs.builds != ''"),
-      permissions: { contents: 'write', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
+      if: expr(HAS_BUILDS),
+      permissions: { contents: 'read', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
       strategy: { matrix: { include: expr('fromJSON(needs.release.outputs.builds)') }, 'fail-fast': false },
-      uses: reusable('build.yml'),
+      uses: sibling('build.yml'),
       with: {
         services: expr('matrix.services'),
         version: expr('matrix.version'),
@@ -117,6 +154,7 @@ export const releaseWorkflow: Workflow = {
         gitleaks: false
       },
       secrets: passImageSecrets()
-    }
+    },
+    assets: assetsJob
   }
 };

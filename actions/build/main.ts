@@ -20,13 +20,14 @@ import { DEFAULT_MANIFEST_PATH, findService, loadServicesManifest } from '../lib
 import { writeTableSummary } from '../lib/summary.js';
 import { type CacheMode, cacheFlags, getBuildArgs } from './args.js';
 import { checkBudget, formatSize, parseSize } from './budget.js';
+import { checkNetworkEntitlement, networkHostHint } from './network.js';
 import { describeImage, makeImageRecord } from './record.js';
 
-async function builderDriver(builder: string | undefined): Promise<string> {
+async function inspectBuilder(builder: string | undefined): Promise<{ driver: string; inspect: string }> {
   const result = await execTool('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], {
     hint: () => 'is docker running and the buildx plugin installed? (docker/setup-buildx-action on GitHub)'
   });
-  return /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown';
+  return { driver: /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown', inspect: result.stdout };
 }
 
 export async function run(): Promise<void> {
@@ -54,7 +55,8 @@ export async function run(): Promise<void> {
   const budgetMode = enumInput('size-budget-mode', ['fail', 'warn'] as const, 'fail');
   const cacheMode = enumInput<CacheMode>('cache', ['auto', 'gha', 'registry', 'inline', 'none'], 'auto');
 
-  const driver = await builderDriver(builder);
+  const { driver, inspect } = await inspectBuilder(builder);
+  checkNetworkEntitlement(optionalString('network'), driver, inspect, builder);
   if (platforms.length > 1 && driver === 'docker') {
     throw new ConfigurationError(
       `Service '${service.name}' targets ${platforms.join(', ')}, but the buildx builder${builder ? ` '${builder}'` : ''} uses the docker driver, ` +
@@ -110,11 +112,12 @@ export async function run(): Promise<void> {
       cwd: root,
       echo: true,
       hint: (r) =>
-        /connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
+        networkHostHint(r.stderr) ??
+        (/connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
           ? `the registry for ${image} is unreachable; check the address and that you are logged in (docker/login-action)`
           : /denied|unauthorized|403/i.test(r.stderr)
             ? `the registry refused the push; the job needs 'packages: write' and a docker login to ${first.registry}`
-            : undefined
+            : undefined)
     });
   });
   if (!push) {

@@ -137,12 +137,29 @@ export interface KeySigning {
   transparencyLog: boolean;
 }
 
+/**
+ * The run a keyless certificate must come from, beyond its identity. Fulcio copies the OIDC token's claims into the
+ * certificate; for a reusable workflow the identity (job_workflow_ref) names the called workflow — any repository
+ * calling Slipway's build.yml gets the same identity — while `repository`, `ref`, `event_name` and `sha` are the
+ * calling run's (https://docs.github.com/en/actions/reference/security/oidc). cosign 2.5 checks them with
+ * --certificate-github-workflow-repository/-ref/-trigger/-sha (cmd/cosign/cli/options/certificate.go at v2.5.0,
+ * https://github.com/sigstore/cosign/blob/v2.5.0/doc/cosign_verify.md).
+ */
+export interface GithubClaims {
+  repository?: string;
+  ref?: string;
+  trigger?: string;
+  sha?: string;
+}
+
 export interface KeylessSigning {
   mode: 'keyless';
   identity?: string;
   identityRegexp?: string;
   issuer: string;
   transparencyLog: true;
+  /** the calling run's claims, from the runner's GITHUB_REPOSITORY/REF/EVENT_NAME/SHA */
+  claims: GithubClaims;
 }
 
 export type Signing = KeySigning | KeylessSigning;
@@ -203,7 +220,13 @@ export function keylessSigning(inputs: SigningInputs, env: NodeJS.ProcessEnv = p
     identity,
     identityRegexp: inputs.certificateIdentityRegexp,
     issuer: inputs.certificateOidcIssuer || GITHUB_OIDC_ISSUER,
-    transparencyLog: true
+    transparencyLog: true,
+    claims: {
+      repository: env.GITHUB_REPOSITORY || undefined,
+      ref: env.GITHUB_REF || undefined,
+      trigger: env.GITHUB_EVENT_NAME || undefined,
+      sha: env.GITHUB_SHA || undefined
+    }
   };
 }
 
@@ -214,7 +237,22 @@ export function registryFlags(ref: string): string[] {
     : [];
 }
 
-function verifierFlags(s: Signing): string[] {
+/**
+ * Keyless verification pins the calling repository, ref and trigger (a PR build of a fork calling build.yml carries
+ * the same identity as a main build of ours), and right after signing also the commit: what this run just signed.
+ * The command handed to users leaves the commit out, so it verifies any build of that repository, ref and trigger.
+ */
+function claimFlags(claims: GithubClaims, withSha: boolean): string[] {
+  const flags: Array<[string, string | undefined]> = [
+    ['--certificate-github-workflow-repository', claims.repository],
+    ['--certificate-github-workflow-ref', claims.ref],
+    ['--certificate-github-workflow-trigger', claims.trigger],
+    ['--certificate-github-workflow-sha', withSha ? claims.sha : undefined]
+  ];
+  return flags.flatMap(([flag, value]) => (value ? [flag, value] : []));
+}
+
+function verifierFlags(s: Signing, withSha = true): string[] {
   if (s.mode === 'key') {
     return ['--key', s.publicKeyFile, ...(s.transparencyLog ? [] : ['--insecure-ignore-tlog=true'])];
   }
@@ -223,7 +261,8 @@ function verifierFlags(s: Signing): string[] {
       ? ['--certificate-identity', s.identity]
       : ['--certificate-identity-regexp', s.identityRegexp ?? '']),
     '--certificate-oidc-issuer',
-    s.issuer
+    s.issuer,
+    ...claimFlags(s.claims, withSha)
   ];
 }
 
@@ -303,7 +342,7 @@ export function copyableVerifyCommand(refs: string[], s: Signing, attestationTyp
   const verifier = s.mode === 'key' ? { ...s, publicKeyFile: 'cosign.pub' } : s;
   const head = attestationType ? ['verify-attestation', '--type', attestationType] : ['verify'];
   const flags = [...new Set(refs.flatMap((r) => registryFlags(r)))];
-  return ['cosign', ...head, ...verifierFlags(verifier), ...flags, ...refs].map(shellQuote).join(' ');
+  return ['cosign', ...head, ...verifierFlags(verifier, false), ...flags, ...refs].map(shellQuote).join(' ');
 }
 
 /** Where cosign stores the signature of a digest (the legacy tag scheme): image:sha256-<hex>.sig */

@@ -57,6 +57,9 @@ export interface RegistryCredentials {
   password: string;
 }
 
+/** Methods that change the repository and so need a push token. */
+const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
+
 export class RegistryClient {
   private readonly base: string;
   private readonly tokens = new Map<string, string>();
@@ -165,7 +168,11 @@ export class RegistryClient {
     let res = await send();
     // no token yet, or one whose scope is too narrow (a pull token met a push): answer the challenge once
     if (res.status === 401) {
-      const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository);
+      const token = await this.fetchToken(
+        res.headers.get('www-authenticate') ?? '',
+        repository,
+        WRITE_METHODS.has(method)
+      );
       if (token === this.tokens.get(repository)) return res; // the same token again: the refusal stands
       await res.arrayBuffer().catch(() => undefined);
       this.tokens.set(repository, token);
@@ -174,7 +181,7 @@ export class RegistryClient {
     return res;
   }
 
-  private async fetchToken(challenge: string, repository: string): Promise<string> {
+  private async fetchToken(challenge: string, repository: string, write: boolean): Promise<string> {
     const params = Object.fromEntries(
       [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string])
     );
@@ -186,7 +193,15 @@ export class RegistryClient {
     }
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
-    url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
+    // A write asks pull,push itself: GHCR's challenge names a placeholder pull scope whatever the request
+    // ("ghcr.io returns a placeholder scope: … scope=\"repository:user/image:pull\"",
+    // https://github.com/cloudflare/serverless-registry/issues/148), so taking the challenge's scope for a PUT gets
+    // a pull token that the registry refuses; a pusher asks `repository:<name>:pull,push`
+    // (the distribution token scope grammar, as oras does, https://github.com/helm/helm/issues/6214).
+    url.searchParams.set(
+      'scope',
+      write ? `repository:${repository}:pull,push` : (params.scope ?? `repository:${repository}:pull`)
+    );
     const auth = this.credentials
       ? {
           authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`

@@ -19,6 +19,11 @@ export interface PinnedTool<P extends string> {
   url(version: string, platform: P): string;
   /** example version for error messages */
   example: string;
+  /**
+   * Versions that must never be installed (a malicious release, deleted assets), with the reason and its source:
+   * refused by name before any pin or explicit checksum is looked at.
+   */
+  refused?: (version: string) => string | undefined;
 }
 
 export interface ReleaseAsset<P extends string> {
@@ -45,6 +50,12 @@ export function pinnedAsset<P extends string>(
   if (!/^\d+\.\d+\.\d+$/.test(v)) {
     throw new ConfigurationError(
       `Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`
+    );
+  }
+  const refusal = tool.refused?.(v);
+  if (refusal) {
+    throw new ConfigurationError(
+      `${tool.name} ${v} is refused: ${refusal}. Set '${tool.name}-version' to ${tool.defaultVersion} (the pinned release) or leave it empty`
     );
   }
   const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();

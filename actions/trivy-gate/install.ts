@@ -12,25 +12,55 @@ export { findOnPath, sha256File } from '../lib/tool-install.js';
 export type TrivyPlatform = 'Linux-64bit' | 'Linux-ARM64' | 'macOS-64bit' | 'macOS-ARM64';
 
 /**
- * SHA-256 of the release archives of trivy 0.58.1 (DB schema 2, like the test build). Values as listed for these
- * release URLs by cashapp/hermit-packages trivy.hcl (sha256sums); compare with trivy_0.58.1_checksums.txt of the
- * release when bumping. Another version needs `trivy-sha256`.
+ * SHA-256 of the release archives of trivy 0.69.3, transcribed from trivy_0.69.3_checksums.txt of the release (as
+ * quoted verbatim by two public build files: a Python tool-download table citing
+ * https://github.com/aquasecurity/trivy/releases/download/v0.69.3/trivy_0.69.3_checksums.txt for all four, and a
+ * shell installer with the same Linux-64bit/Linux-ARM64 values). 0.69.3 because it exists: after the 2026-03-01
+ * incident Aqua deleted every GitHub release from v0.27.0 to v0.69.1 (https://github.com/aquasecurity/trivy/discussions/10265,
+ * as reported in https://github.com/goharbor/harbor/pull/22911 and https://github.com/stackhpc/stackhpc-kayobe-config/pull/2187),
+ * restored 0.69.2, and 0.69.3 followed; 0.69.4 was the malicious release (below). Another version needs
+ * `trivy-sha256`. `scripts/check-pins.ts` (scheduled in Slipway's CI) downloads each pinned URL and re-checks the hash.
  */
 export const TRIVY_RELEASES: Record<string, Partial<Record<TrivyPlatform, string>>> = {
-  '0.58.1': {
-    'Linux-64bit': '21a5eea31d072b34a6284855249f4074ff43c618d398f9ec328bef4ff7c2fa0d',
-    'Linux-ARM64': '29ec9c3af77a00234860f4a9c48e2dd7691e939924da5d76c259e46c614e2545',
-    'macOS-64bit': '4f939f363d23eeb4d6181b2c38c518db38d94987565a8fa5ec9e037972e4b811',
-    'macOS-ARM64': '499a64a911a1ac80fcc26d619cdc1bdb05528d8b1bd0490f01a8324aa6ec6e13'
+  '0.69.3': {
+    'Linux-64bit': '1816b632dfe529869c740c0913e36bd1629cb7688bd5634f4a858c1d57c88b75',
+    'Linux-ARM64': '7e3924a974e912e57b4a99f65ece7931f8079584dae12eb7845024f97087bdfd',
+    'macOS-64bit': 'fec4a9f7569b624dd9d044fca019e5da69e032700edbb1d7318972c448ec2f4e',
+    'macOS-ARM64': 'a2f2179afd4f8bb265ca3c7aefb56a666bc4a9a411663bc0f22c3549fbc643a5'
   }
 };
-export const DEFAULT_TRIVY_VERSION = '0.58.1';
+export const DEFAULT_TRIVY_VERSION = '0.69.3';
+
+/**
+ * Trivy versions refused by name. 0.69.4: the malicious release of the second compromise, 2026-03-19
+ * (GHSA-69fq-xp46-6x23 / CVE-2026-33634, https://github.com/aquasecurity/trivy/security/advisories/GHSA-69fq-xp46-6x23;
+ * https://github.com/microsoft/winget-pkgs/pull/350435 removed it). 0.69.5 and 0.69.6: reported compromised in the
+ * same 2026-03-19..23 window (https://github.com/iuliandita/digarr/pull/98; Aqua's advisory names only 0.69.4 —
+ * refusing two more costs nothing). 0.27.0–0.69.1: their release assets were deleted on 2026-03-01, so a download
+ * could only fail or come from somewhere else.
+ */
+export const TRIVY_REFUSED: Record<string, string> = {
+  '0.69.4': 'malicious release (GHSA-69fq-xp46-6x23, CVE-2026-33634)',
+  '0.69.5': 'reported compromised in the 2026-03-19..23 window of GHSA-69fq-xp46-6x23',
+  '0.69.6': 'reported compromised in the 2026-03-19..23 window of GHSA-69fq-xp46-6x23'
+};
+
+export function trivyRefused(version: string): string | undefined {
+  if (TRIVY_REFUSED[version]) return TRIVY_REFUSED[version];
+  const [major, minor, patch] = version.split('.').map(Number) as [number, number, number];
+  const n = major * 1_000_000 + minor * 1_000 + patch;
+  if (n >= 27_000 && n <= 69_001) {
+    return 'its GitHub release assets were deleted after the 2026-03-01 incident (aquasecurity/trivy discussion 10265)';
+  }
+  return undefined;
+}
 
 export const TRIVY: PinnedTool<TrivyPlatform> = {
   name: 'trivy',
   releases: TRIVY_RELEASES,
   defaultVersion: DEFAULT_TRIVY_VERSION,
-  example: '0.58.1',
+  example: DEFAULT_TRIVY_VERSION,
+  refused: trivyRefused,
   url: (v, platform) =>
     `https://github.com/aquasecurity/trivy/releases/download/v${v}/trivy_${v}_${platform}.tar.gz`
 };

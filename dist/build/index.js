@@ -44778,7 +44778,7 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3385);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(378);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -44788,7 +44788,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3385:
+/***/ 378:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45027,6 +45027,8 @@ class RegistryError extends Error {
         this.status = status;
     }
 }
+/** Methods that change the repository and so need a push token. */
+const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
 class RegistryClient {
     registry;
     credentials;
@@ -45112,7 +45114,7 @@ class RegistryClient {
         let res = await send();
         // no token yet, or one whose scope is too narrow (a pull token met a push): answer the challenge once
         if (res.status === 401) {
-            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository);
+            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository, WRITE_METHODS.has(method));
             if (token === this.tokens.get(repository))
                 return res; // the same token again: the refusal stands
             await res.arrayBuffer().catch(() => undefined);
@@ -45121,7 +45123,7 @@ class RegistryClient {
         }
         return res;
     }
-    async fetchToken(challenge, repository) {
+    async fetchToken(challenge, repository, write) {
         const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
         if (!/^Bearer/i.test(challenge) || !params.realm) {
             throw new RegistryError(`${this.registry} asked for authentication Slipway does not support: '${challenge}'`, 401);
@@ -45129,7 +45131,12 @@ class RegistryClient {
         const url = new URL(params.realm);
         if (params.service)
             url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
+        // A write asks pull,push itself: GHCR's challenge names a placeholder pull scope whatever the request
+        // ("ghcr.io returns a placeholder scope: … scope=\"repository:user/image:pull\"",
+        // https://github.com/cloudflare/serverless-registry/issues/148), so taking the challenge's scope for a PUT gets
+        // a pull token that the registry refuses; a pusher asks `repository:<name>:pull,push`
+        // (the distribution token scope grammar, as oras does, https://github.com/helm/helm/issues/6214).
+        url.searchParams.set('scope', write ? `repository:${repository}:pull,push` : (params.scope ?? `repository:${repository}:pull`));
         const auth = this.credentials
             ? {
                 authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
@@ -45449,6 +45456,37 @@ function checkBudget(service, size, budget) {
     };
 }
 
+;// CONCATENATED MODULE: ./.tmp/build/actions/build/network.js
+/**
+ * `network: host` needs the builder to grant BuildKit's `network.host` entitlement. buildx asks for it itself when
+ * the build runs with `--network host`, but the daemon must allow it, else the build fails late with "granting
+ * entitlement network.host is not allowed by build daemon configuration" (https://github.com/docker/buildx/issues/619).
+ * A docker-container/kubernetes/remote builder allows it only when created with `--allow-insecure-entitlement
+ * network.host` ("network=host is considered insecure, you need to pass --buildkitd-flags '--allow-insecure-entitlement
+ * network.host' on creating a builder", https://github.com/docker/buildx/issues/99; buildx ≥ 0.13 adds the flag to
+ * container builders by default, https://github.com/docker/buildx/issues/2255, and `docker buildx inspect` lists the
+ * daemon flags, https://github.com/docker/buildx/pull/2685). The docker driver is dockerd's own BuildKit, which builds
+ * with host networking as `docker build --network host` does (this machine's local pipeline runs that way).
+ */
+
+const NETWORK_HOST_FIX = 'create the builder with the entitlement allowed — docker/setup-buildx-action with `buildkitd-flags: --allow-insecure-entitlement network.host` ' +
+    "(or `docker buildx create --buildkitd-flags '--allow-insecure-entitlement network.host'`) — or leave input 'network' empty";
+/** Refuses `network: host` on a builder whose `docker buildx inspect` does not show the entitlement allowed. */
+function checkNetworkEntitlement(network, driver, inspect, builder) {
+    if (network !== 'host' || driver === 'docker')
+        return;
+    if (/network\.host/.test(inspect))
+        return;
+    throw new errors/* ConfigurationError */.j1(`Input 'network' is host, but the buildx builder${builder ? ` '${builder}'` : ''} (driver ${driver}) does not allow ` +
+        `the network.host entitlement (not in its buildkitd flags or config, per docker buildx inspect): ${NETWORK_HOST_FIX}`);
+}
+/** The fix for the daemon's own refusal, when it only shows at build time. */
+function networkHostHint(stderr) {
+    return /entitlement network\.host is not allowed|network\.host is not allowed/i.test(stderr)
+        ? `the builder refuses the network.host entitlement: ${NETWORK_HOST_FIX}`
+        : undefined;
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/image-record.js
 /**
  * The image record: what the build step produced, passed to every later step (scan, sign, SBOM, deploy) so they
@@ -45572,11 +45610,12 @@ function makeImageRecord(opts) {
 
 
 
-async function builderDriver(builder) {
+
+async function inspectBuilder(builder) {
     const result = await execTool('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], {
         hint: () => 'is docker running and the buildx plugin installed? (docker/setup-buildx-action on GitHub)'
     });
-    return /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown';
+    return { driver: /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown', inspect: result.stdout };
 }
 async function run() {
     const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
@@ -45600,7 +45639,8 @@ async function run() {
     const budget = parseSize(optionalString('size-budget'), 'size-budget');
     const budgetMode = enumInput('size-budget-mode', ['fail', 'warn'], 'fail');
     const cacheMode = enumInput('cache', ['auto', 'gha', 'registry', 'inline', 'none'], 'auto');
-    const driver = await builderDriver(builder);
+    const { driver, inspect } = await inspectBuilder(builder);
+    checkNetworkEntitlement(optionalString('network'), driver, inspect, builder);
     if (platforms.length > 1 && driver === 'docker') {
         throw new errors/* ConfigurationError */.j1(`Service '${service.name}' targets ${platforms.join(', ')}, but the buildx builder${builder ? ` '${builder}'` : ''} uses the docker driver, ` +
             `which builds one platform per image. Create a docker-container builder (docker/setup-buildx-action) or set 'platforms' to one platform.`);
@@ -45648,11 +45688,12 @@ async function run() {
         await execTool('docker', args, {
             cwd: root,
             echo: true,
-            hint: (r) => /connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
-                ? `the registry for ${image} is unreachable; check the address and that you are logged in (docker/login-action)`
-                : /denied|unauthorized|403/i.test(r.stderr)
-                    ? `the registry refused the push; the job needs 'packages: write' and a docker login to ${first.registry}`
-                    : undefined
+            hint: (r) => networkHostHint(r.stderr) ??
+                (/connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
+                    ? `the registry for ${image} is unreachable; check the address and that you are logged in (docker/login-action)`
+                    : /denied|unauthorized|403/i.test(r.stderr)
+                        ? `the registry refused the push; the job needs 'packages: write' and a docker login to ${first.registry}`
+                        : undefined)
         });
     });
     if (!push) {

@@ -45832,6 +45832,8 @@ class RegistryError extends Error {
         this.status = status;
     }
 }
+/** Methods that change the repository and so need a push token. */
+const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
 class RegistryClient {
     registry;
     credentials;
@@ -45917,7 +45919,7 @@ class RegistryClient {
         let res = await send();
         // no token yet, or one whose scope is too narrow (a pull token met a push): answer the challenge once
         if (res.status === 401) {
-            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository);
+            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository, WRITE_METHODS.has(method));
             if (token === this.tokens.get(repository))
                 return res; // the same token again: the refusal stands
             await res.arrayBuffer().catch(() => undefined);
@@ -45926,7 +45928,7 @@ class RegistryClient {
         }
         return res;
     }
-    async fetchToken(challenge, repository) {
+    async fetchToken(challenge, repository, write) {
         const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
         if (!/^Bearer/i.test(challenge) || !params.realm) {
             throw new RegistryError(`${this.registry} asked for authentication Slipway does not support: '${challenge}'`, 401);
@@ -45934,7 +45936,12 @@ class RegistryClient {
         const url = new URL(params.realm);
         if (params.service)
             url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
+        // A write asks pull,push itself: GHCR's challenge names a placeholder pull scope whatever the request
+        // ("ghcr.io returns a placeholder scope: … scope=\"repository:user/image:pull\"",
+        // https://github.com/cloudflare/serverless-registry/issues/148), so taking the challenge's scope for a PUT gets
+        // a pull token that the registry refuses; a pusher asks `repository:<name>:pull,push`
+        // (the distribution token scope grammar, as oras does, https://github.com/helm/helm/issues/6214).
+        url.searchParams.set('scope', write ? `repository:${repository}:pull,push` : (params.scope ?? `repository:${repository}:pull`));
         const auth = this.credentials
             ? {
                 authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`

@@ -33808,6 +33808,10 @@ function tool_install_pinnedAsset(tool, version, platform, sha256) {
     if (!/^\d+\.\d+\.\d+$/.test(v)) {
         throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`);
     }
+    const refusal = tool.refused?.(v);
+    if (refusal) {
+        throw new errors/* ConfigurationError */.j1(`${tool.name} ${v} is refused: ${refusal}. Set '${tool.name}-version' to ${tool.defaultVersion} (the pinned release) or leave it empty`);
+    }
     const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();
     if (!expected) {
         throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +

@@ -33786,6 +33786,10 @@ function tool_install_pinnedAsset(tool, version, platform, sha256) {
     if (!/^\d+\.\d+\.\d+$/.test(v)) {
         throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`);
     }
+    const refusal = tool.refused?.(v);
+    if (refusal) {
+        throw new errors/* ConfigurationError */.j1(`${tool.name} ${v} is refused: ${refusal}. Set '${tool.name}-version' to ${tool.defaultVersion} (the pinned release) or leave it empty`);
+    }
     const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();
     if (!expected) {
         throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
@@ -33987,7 +33991,13 @@ function keylessSigning(inputs, env = process.env) {
         identity,
         identityRegexp: inputs.certificateIdentityRegexp,
         issuer: inputs.certificateOidcIssuer || GITHUB_OIDC_ISSUER,
-        transparencyLog: true
+        transparencyLog: true,
+        claims: {
+            repository: env.GITHUB_REPOSITORY || undefined,
+            ref: env.GITHUB_REF || undefined,
+            trigger: env.GITHUB_EVENT_NAME || undefined,
+            sha: env.GITHUB_SHA || undefined
+        }
     };
 }
 /** Registry flags: a loopback registry is plain HTTP (docker's rule), so cosign must be allowed to use it. */
@@ -33996,7 +34006,21 @@ function registryFlags(ref) {
         ? ['--allow-insecure-registry', '--allow-http-registry']
         : [];
 }
-function verifierFlags(s) {
+/**
+ * Keyless verification pins the calling repository, ref and trigger (a PR build of a fork calling build.yml carries
+ * the same identity as a main build of ours), and right after signing also the commit: what this run just signed.
+ * The command handed to users leaves the commit out, so it verifies any build of that repository, ref and trigger.
+ */
+function claimFlags(claims, withSha) {
+    const flags = [
+        ['--certificate-github-workflow-repository', claims.repository],
+        ['--certificate-github-workflow-ref', claims.ref],
+        ['--certificate-github-workflow-trigger', claims.trigger],
+        ['--certificate-github-workflow-sha', withSha ? claims.sha : undefined]
+    ];
+    return flags.flatMap(([flag, value]) => (value ? [flag, value] : []));
+}
+function verifierFlags(s, withSha = true) {
     if (s.mode === 'key') {
         return ['--key', s.publicKeyFile, ...(s.transparencyLog ? [] : ['--insecure-ignore-tlog=true'])];
     }
@@ -34005,7 +34029,8 @@ function verifierFlags(s) {
             ? ['--certificate-identity', s.identity]
             : ['--certificate-identity-regexp', s.identityRegexp ?? '']),
         '--certificate-oidc-issuer',
-        s.issuer
+        s.issuer,
+        ...claimFlags(s.claims, withSha)
     ];
 }
 function signerFlags(s) {
@@ -34073,7 +34098,7 @@ function copyableVerifyCommand(refs, s, attestationType) {
     const verifier = s.mode === 'key' ? { ...s, publicKeyFile: 'cosign.pub' } : s;
     const head = attestationType ? ['verify-attestation', '--type', attestationType] : ['verify'];
     const flags = [...new Set(refs.flatMap((r) => registryFlags(r)))];
-    return ['cosign', ...head, ...verifierFlags(verifier), ...flags, ...refs].map(shellQuote).join(' ');
+    return ['cosign', ...head, ...verifierFlags(verifier, false), ...flags, ...refs].map(shellQuote).join(' ');
 }
 /** Where cosign stores the signature of a digest (the legacy tag scheme): image:sha256-<hex>.sig */
 function signatureRef(ref, suffix = 'sig') {
@@ -39292,6 +39317,8 @@ class RegistryError extends Error {
         this.status = status;
     }
 }
+/** Methods that change the repository and so need a push token. */
+const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
 class RegistryClient {
     registry;
     credentials;
@@ -39377,7 +39404,7 @@ class RegistryClient {
         let res = await send();
         // no token yet, or one whose scope is too narrow (a pull token met a push): answer the challenge once
         if (res.status === 401) {
-            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository);
+            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository, WRITE_METHODS.has(method));
             if (token === this.tokens.get(repository))
                 return res; // the same token again: the refusal stands
             await res.arrayBuffer().catch(() => undefined);
@@ -39386,7 +39413,7 @@ class RegistryClient {
         }
         return res;
     }
-    async fetchToken(challenge, repository) {
+    async fetchToken(challenge, repository, write) {
         const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
         if (!/^Bearer/i.test(challenge) || !params.realm) {
             throw new RegistryError(`${this.registry} asked for authentication Slipway does not support: '${challenge}'`, 401);
@@ -39394,7 +39421,12 @@ class RegistryClient {
         const url = new URL(params.realm);
         if (params.service)
             url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
+        // A write asks pull,push itself: GHCR's challenge names a placeholder pull scope whatever the request
+        // ("ghcr.io returns a placeholder scope: … scope=\"repository:user/image:pull\"",
+        // https://github.com/cloudflare/serverless-registry/issues/148), so taking the challenge's scope for a PUT gets
+        // a pull token that the registry refuses; a pusher asks `repository:<name>:pull,push`
+        // (the distribution token scope grammar, as oras does, https://github.com/helm/helm/issues/6214).
+        url.searchParams.set('scope', write ? `repository:${repository}:pull,push` : (params.scope ?? `repository:${repository}:pull`));
         const auth = this.credentials
             ? {
                 authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
@@ -39703,24 +39735,53 @@ function parseScanners(values) {
 
 
 /**
- * SHA-256 of the release archives of trivy 0.58.1 (DB schema 2, like the test build). Values as listed for these
- * release URLs by cashapp/hermit-packages trivy.hcl (sha256sums); compare with trivy_0.58.1_checksums.txt of the
- * release when bumping. Another version needs `trivy-sha256`.
+ * SHA-256 of the release archives of trivy 0.69.3, transcribed from trivy_0.69.3_checksums.txt of the release (as
+ * quoted verbatim by two public build files: a Python tool-download table citing
+ * https://github.com/aquasecurity/trivy/releases/download/v0.69.3/trivy_0.69.3_checksums.txt for all four, and a
+ * shell installer with the same Linux-64bit/Linux-ARM64 values). 0.69.3 because it exists: after the 2026-03-01
+ * incident Aqua deleted every GitHub release from v0.27.0 to v0.69.1 (https://github.com/aquasecurity/trivy/discussions/10265,
+ * as reported in https://github.com/goharbor/harbor/pull/22911 and https://github.com/stackhpc/stackhpc-kayobe-config/pull/2187),
+ * restored 0.69.2, and 0.69.3 followed; 0.69.4 was the malicious release (below). Another version needs
+ * `trivy-sha256`. `scripts/check-pins.ts` (scheduled in Slipway's CI) downloads each pinned URL and re-checks the hash.
  */
 const TRIVY_RELEASES = {
-    '0.58.1': {
-        'Linux-64bit': '21a5eea31d072b34a6284855249f4074ff43c618d398f9ec328bef4ff7c2fa0d',
-        'Linux-ARM64': '29ec9c3af77a00234860f4a9c48e2dd7691e939924da5d76c259e46c614e2545',
-        'macOS-64bit': '4f939f363d23eeb4d6181b2c38c518db38d94987565a8fa5ec9e037972e4b811',
-        'macOS-ARM64': '499a64a911a1ac80fcc26d619cdc1bdb05528d8b1bd0490f01a8324aa6ec6e13'
+    '0.69.3': {
+        'Linux-64bit': '1816b632dfe529869c740c0913e36bd1629cb7688bd5634f4a858c1d57c88b75',
+        'Linux-ARM64': '7e3924a974e912e57b4a99f65ece7931f8079584dae12eb7845024f97087bdfd',
+        'macOS-64bit': 'fec4a9f7569b624dd9d044fca019e5da69e032700edbb1d7318972c448ec2f4e',
+        'macOS-ARM64': 'a2f2179afd4f8bb265ca3c7aefb56a666bc4a9a411663bc0f22c3549fbc643a5'
     }
 };
-const DEFAULT_TRIVY_VERSION = '0.58.1';
+const DEFAULT_TRIVY_VERSION = '0.69.3';
+/**
+ * Trivy versions refused by name. 0.69.4: the malicious release of the second compromise, 2026-03-19
+ * (GHSA-69fq-xp46-6x23 / CVE-2026-33634, https://github.com/aquasecurity/trivy/security/advisories/GHSA-69fq-xp46-6x23;
+ * https://github.com/microsoft/winget-pkgs/pull/350435 removed it). 0.69.5 and 0.69.6: reported compromised in the
+ * same 2026-03-19..23 window (https://github.com/iuliandita/digarr/pull/98; Aqua's advisory names only 0.69.4 —
+ * refusing two more costs nothing). 0.27.0–0.69.1: their release assets were deleted on 2026-03-01, so a download
+ * could only fail or come from somewhere else.
+ */
+const TRIVY_REFUSED = {
+    '0.69.4': 'malicious release (GHSA-69fq-xp46-6x23, CVE-2026-33634)',
+    '0.69.5': 'reported compromised in the 2026-03-19..23 window of GHSA-69fq-xp46-6x23',
+    '0.69.6': 'reported compromised in the 2026-03-19..23 window of GHSA-69fq-xp46-6x23'
+};
+function trivyRefused(version) {
+    if (TRIVY_REFUSED[version])
+        return TRIVY_REFUSED[version];
+    const [major, minor, patch] = version.split('.').map(Number);
+    const n = major * 1_000_000 + minor * 1_000 + patch;
+    if (n >= 27_000 && n <= 69_001) {
+        return 'its GitHub release assets were deleted after the 2026-03-01 incident (aquasecurity/trivy discussion 10265)';
+    }
+    return undefined;
+}
 const TRIVY = {
     name: 'trivy',
     releases: TRIVY_RELEASES,
     defaultVersion: DEFAULT_TRIVY_VERSION,
-    example: '0.58.1',
+    example: DEFAULT_TRIVY_VERSION,
+    refused: trivyRefused,
     url: (v, platform) => `https://github.com/aquasecurity/trivy/releases/download/v${v}/trivy_${v}_${platform}.tar.gz`
 };
 function runnerPlatform(os = process.platform, arch = process.arch) {

@@ -32945,6 +32945,10 @@ function pinnedAsset(tool, version, platform, sha256) {
     if (!/^\d+\.\d+\.\d+$/.test(v)) {
         throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`);
     }
+    const refusal = tool.refused?.(v);
+    if (refusal) {
+        throw new errors/* ConfigurationError */.j1(`${tool.name} ${v} is refused: ${refusal}. Set '${tool.name}-version' to ${tool.defaultVersion} (the pinned release) or leave it empty`);
+    }
     const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();
     if (!expected) {
         throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
@@ -33146,7 +33150,13 @@ function keylessSigning(inputs, env = process.env) {
         identity,
         identityRegexp: inputs.certificateIdentityRegexp,
         issuer: inputs.certificateOidcIssuer || GITHUB_OIDC_ISSUER,
-        transparencyLog: true
+        transparencyLog: true,
+        claims: {
+            repository: env.GITHUB_REPOSITORY || undefined,
+            ref: env.GITHUB_REF || undefined,
+            trigger: env.GITHUB_EVENT_NAME || undefined,
+            sha: env.GITHUB_SHA || undefined
+        }
     };
 }
 /** Registry flags: a loopback registry is plain HTTP (docker's rule), so cosign must be allowed to use it. */
@@ -33155,7 +33165,21 @@ function registryFlags(ref) {
         ? ['--allow-insecure-registry', '--allow-http-registry']
         : [];
 }
-function verifierFlags(s) {
+/**
+ * Keyless verification pins the calling repository, ref and trigger (a PR build of a fork calling build.yml carries
+ * the same identity as a main build of ours), and right after signing also the commit: what this run just signed.
+ * The command handed to users leaves the commit out, so it verifies any build of that repository, ref and trigger.
+ */
+function claimFlags(claims, withSha) {
+    const flags = [
+        ['--certificate-github-workflow-repository', claims.repository],
+        ['--certificate-github-workflow-ref', claims.ref],
+        ['--certificate-github-workflow-trigger', claims.trigger],
+        ['--certificate-github-workflow-sha', withSha ? claims.sha : undefined]
+    ];
+    return flags.flatMap(([flag, value]) => (value ? [flag, value] : []));
+}
+function verifierFlags(s, withSha = true) {
     if (s.mode === 'key') {
         return ['--key', s.publicKeyFile, ...(s.transparencyLog ? [] : ['--insecure-ignore-tlog=true'])];
     }
@@ -33164,7 +33188,8 @@ function verifierFlags(s) {
             ? ['--certificate-identity', s.identity]
             : ['--certificate-identity-regexp', s.identityRegexp ?? '']),
         '--certificate-oidc-issuer',
-        s.issuer
+        s.issuer,
+        ...claimFlags(s.claims, withSha)
     ];
 }
 function signerFlags(s) {
@@ -33232,7 +33257,7 @@ function copyableVerifyCommand(refs, s, attestationType) {
     const verifier = s.mode === 'key' ? { ...s, publicKeyFile: 'cosign.pub' } : s;
     const head = attestationType ? ['verify-attestation', '--type', attestationType] : ['verify'];
     const flags = [...new Set(refs.flatMap((r) => registryFlags(r)))];
-    return ['cosign', ...head, ...verifierFlags(verifier), ...flags, ...refs].map(shellQuote).join(' ');
+    return ['cosign', ...head, ...verifierFlags(verifier, false), ...flags, ...refs].map(shellQuote).join(' ');
 }
 /** Where cosign stores the signature of a digest (the legacy tag scheme): image:sha256-<hex>.sig */
 function signatureRef(ref, suffix = 'sig') {
@@ -33419,6 +33444,8 @@ class RegistryError extends Error {
         this.status = status;
     }
 }
+/** Methods that change the repository and so need a push token. */
+const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH']);
 class RegistryClient {
     registry;
     credentials;
@@ -33504,7 +33531,7 @@ class RegistryClient {
         let res = await send();
         // no token yet, or one whose scope is too narrow (a pull token met a push): answer the challenge once
         if (res.status === 401) {
-            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository);
+            const token = await this.fetchToken(res.headers.get('www-authenticate') ?? '', repository, WRITE_METHODS.has(method));
             if (token === this.tokens.get(repository))
                 return res; // the same token again: the refusal stands
             await res.arrayBuffer().catch(() => undefined);
@@ -33513,7 +33540,7 @@ class RegistryClient {
         }
         return res;
     }
-    async fetchToken(challenge, repository) {
+    async fetchToken(challenge, repository, write) {
         const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
         if (!/^Bearer/i.test(challenge) || !params.realm) {
             throw new RegistryError(`${this.registry} asked for authentication Slipway does not support: '${challenge}'`, 401);
@@ -33521,7 +33548,12 @@ class RegistryClient {
         const url = new URL(params.realm);
         if (params.service)
             url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
+        // A write asks pull,push itself: GHCR's challenge names a placeholder pull scope whatever the request
+        // ("ghcr.io returns a placeholder scope: … scope=\"repository:user/image:pull\"",
+        // https://github.com/cloudflare/serverless-registry/issues/148), so taking the challenge's scope for a PUT gets
+        // a pull token that the registry refuses; a pusher asks `repository:<name>:pull,push`
+        // (the distribution token scope grammar, as oras does, https://github.com/helm/helm/issues/6214).
+        url.searchParams.set('scope', write ? `repository:${repository}:pull,push` : (params.scope ?? `repository:${repository}:pull`));
         const auth = this.credentials
             ? {
                 authorization: `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { runAction, failureMessage, type ActionRun } from '../support/run-action.js';
 import { pushEvent, pullRequestEvent, ZERO_SHA } from '../support/events.js';
 import { TestRepo } from '../support/git-repo.js';
+import { BASE_IMAGE } from '../support/images.js';
 import { RegistryClient } from '../../actions/lib/registry.js';
 import { parseImageRef } from '../../actions/lib/image-ref.js';
 import { parseImageRecord } from '../../actions/lib/image-record.js';
@@ -60,6 +61,7 @@ describe('plan → tags → build on the example monorepo', () => {
             tags: tags.outputs.tags!,
             labels: tags.outputs.labels!,
             network: 'host',
+            'build-args': `BASE=${BASE_IMAGE}`,
             'size-budget': '200MB'
           }
         })
@@ -200,7 +202,12 @@ describe('bad input: a clear error, a non-zero exit, no outputs', () => {
     const repo = TestRepo.fromExample();
     const run = await runAction('build', {
       ...ctx(repo, repo.head(), repo.head()),
-      inputs: { service: 'cli', tags: '127.0.0.1:5999/acme/cli:main', network: 'host' }
+      inputs: {
+        service: 'cli',
+        tags: '127.0.0.1:5999/acme/cli:main',
+        network: 'host',
+        'build-args': `BASE=${BASE_IMAGE}`
+      }
     });
     expectFailure(
       run,
@@ -219,7 +226,12 @@ describe('bad input: a clear error, a non-zero exit, no outputs', () => {
       const repo = TestRepo.fromExample();
       const run = await runAction('build', {
         ...ctx(repo, repo.head(), repo.head()),
-        inputs: { service: 'cli', tags: `127.0.0.1:${port}/acme/cli:main`, network: 'host' }
+        inputs: {
+          service: 'cli',
+          tags: `127.0.0.1:${port}/acme/cli:main`,
+          network: 'host',
+          'build-args': `BASE=${BASE_IMAGE}`
+        }
       });
       expectFailure(run, /docker buildx build .* failed with exit code 1[\s\S]*500/);
     } finally {
@@ -235,6 +247,7 @@ describe('bad input: a clear error, a non-zero exit, no outputs', () => {
         service: 'cli',
         tags: `${REGISTRY}/${owner}/cli:budget`,
         network: 'host',
+        'build-args': `BASE=${BASE_IMAGE}`,
         'size-budget': '10kB'
       }
     });

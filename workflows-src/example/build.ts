@@ -16,9 +16,21 @@ export const IMAGE_SETTINGS = {
   'transparency-log': expr("vars.SLIPWAY_TRANSPARENCY_LOG != 'false'"),
   'upload-sarif': expr("vars.SLIPWAY_UPLOAD_SARIF != 'false'"),
   'build-network': expr("vars.SLIPWAY_BUILD_NETWORK || ''"),
+  'build-args': expr("vars.SLIPWAY_BUILD_ARGS || ''"),
   'trivy-db-repository': expr(
     "vars.SLIPWAY_TRIVY_DB || 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db'"
   )
+};
+
+/**
+ * The secrets the reusable workflows take, mapped one by one from repository secrets of the same name (what a user
+ * creates: COSIGN_PRIVATE_KEY and COSIGN_PASSWORD for sign-mode key, REGISTRY_PASSWORD for a registry other than
+ * GHCR). An explicit map rather than `secrets: inherit`, so the caller hands on only what the callee declares.
+ */
+export const IMAGE_SECRET_MAP = {
+  REGISTRY_PASSWORD: expr('secrets.REGISTRY_PASSWORD'),
+  COSIGN_PRIVATE_KEY: expr('secrets.COSIGN_PRIVATE_KEY'),
+  COSIGN_PASSWORD: expr('secrets.COSIGN_PASSWORD')
 };
 
 export const exampleBuildWorkflow: Workflow = {
@@ -37,7 +49,7 @@ export const exampleBuildWorkflow: Workflow = {
       permissions: { contents: 'read', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
       uses: reusable('build.yml'),
       with: IMAGE_SETTINGS,
-      secrets: 'inherit'
+      secrets: IMAGE_SECRET_MAP
     },
     release: {
       needs: ['build'],
@@ -45,7 +57,7 @@ export const exampleBuildWorkflow: Workflow = {
       permissions: { contents: 'write', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
       uses: reusable('release.yml'),
       with: IMAGE_SETTINGS,
-      secrets: 'inherit'
+      secrets: IMAGE_SECRET_MAP
     }
   }
 };

@@ -10,6 +10,21 @@ const DEPLOY_SETTINGS = {
   'runs-on': expr("vars.SLIPWAY_DEPLOY_RUNNER || 'ubuntu-24.04'")
 };
 
+/** Repository secrets of the same names: REGISTRY_PASSWORD (a registry other than GHCR), WEBHOOK_URL (notifications). */
+const DEPLOY_SECRETS = {
+  REGISTRY_PASSWORD: expr('secrets.REGISTRY_PASSWORD'),
+  WEBHOOK_URL: expr('secrets.WEBHOOK_URL')
+};
+
+/**
+ * What `skip_tests` skips: the pre-deploy check of the environment about to be deployed (its deploy/<env>.json
+ * names at least one service), or the repository's own command in the SLIPWAY_DEPLOY_TEST_COMMAND variable. The
+ * environment is a choice input, so it cannot carry shell syntax into the command.
+ */
+const DEPLOY_TEST_COMMAND = expr(
+  "vars.SLIPWAY_DEPLOY_TEST_COMMAND || format('jq -e ''.services | length > 0'' deploy/{0}.json', inputs.environment)"
+);
+
 export const exampleDeployWorkflow: Workflow = {
   name: 'Deploy',
   'run-name': expr("format('Deploy {0} to {1}', inputs.version, inputs.environment)"),
@@ -36,9 +51,10 @@ export const exampleDeployWorkflow: Workflow = {
         environment: expr('inputs.environment'),
         version: expr('inputs.version'),
         skip_tests: expr('inputs.skip_tests'),
+        'test-command': DEPLOY_TEST_COMMAND,
         ...DEPLOY_SETTINGS
       },
-      secrets: 'inherit'
+      secrets: DEPLOY_SECRETS
     }
   }
 };
@@ -75,7 +91,7 @@ export const exampleRollbackWorkflow: Workflow = {
         skip_tests: true,
         ...DEPLOY_SETTINGS
       },
-      secrets: 'inherit'
+      secrets: DEPLOY_SECRETS
     }
   }
 };

@@ -10,24 +10,50 @@ import type { Step, Value } from './types.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
-/** Slipway's own repository and the release line its reusable workflows use. */
+/** Slipway's own repository. */
 export const SLIPWAY_REPO = 'slipway/slipway';
-export const SLIPWAY_REF = 'v1';
+
+/**
+ * The commit of Slipway's own actions (and, for the example callers, reusable workflows) that generated workflows
+ * use, by full SHA: a caller pinning build.yml by SHA then runs exactly the actions of that commit, not whatever a
+ * moving `@v1` points to later — the way SLSA's generator pins its builders. GitHub resolves `owner/repo/path@<sha>`
+ * to that commit ("Using the commit SHA is the safest option for stability and security",
+ * https://docs.github.com/en/actions/how-tos/reuse-automations/reuse-workflows, quoted in
+ * https://github.com/NVIDIA-AI-Blueprints/nemotron-voice-agent/pull/123). The file is moved forward by the release
+ * job of ci.yml (`scripts/pin-self.ts`: the tested main commit, then regenerate, commit, and semantic-release tags
+ * that commit), so a release's workflows pin the actions of the release itself. Reusable workflows calling each
+ * other use `./.github/workflows/…`, which GitHub takes "from the same commit as the caller workflow" (same source).
+ */
+export const SLIPWAY_PIN: { sha: string; version: string } = JSON.parse(
+  readFileSync(path.join(REPO_ROOT, 'workflows-src/slipway-pin.json'), 'utf8')
+) as { sha: string; version: string };
+if (!/^[0-9a-f]{40}$/.test(SLIPWAY_PIN.sha)) {
+  throw new Error(`workflows-src/slipway-pin.json: sha '${SLIPWAY_PIN.sha}' is not a full commit SHA`);
+}
 
 export interface Pin {
   sha: string;
   version: string;
 }
 
-/** owner/repo[/path] → pinned commit. Update a pin by changing both fields together. */
+/**
+ * owner/repo[/path] → pinned commit. Update a pin by changing both fields together.
+ *
+ * Every pin is a release whose action.yml runs on `node24`: the runner moves JavaScript actions from Node 20 to
+ * Node 24 in phases, the last with "All actions use Node 24, no opt-out" (https://github.com/actions/runner/pull/3948);
+ * Node 24 default from 2026-06-02, Node 20 removed 2026-09-16 (https://blog.algo-su.com/en/adr/sprints/78/).
+ * Each SHA is the commit its tag points to (`git rev-parse <tag>^{commit}` in a mirror of the action's repository,
+ * with `using: node24` read from action.yml at that commit — for codeql-action from upload-sarif/action.yml), checked
+ * 2026-11-30; `scripts/check-pins.ts` re-checks the tags on GitHub.
+ */
 export const PINS = {
-  'actions/checkout': { sha: '11bd71901bbe5b1630ceea73d27597364c9af683', version: 'v4.2.2' },
-  'actions/setup-node': { sha: '49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
-  'actions/upload-artifact': { sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
-  'actions/download-artifact': { sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093', version: 'v4.3.0' },
-  'docker/login-action': { sha: '74a5d142397b4f367a81961eba4e8cd7edddf772', version: 'v3.4.0' },
-  'docker/setup-buildx-action': { sha: 'b5ca514318bd6ebac0fb2aedd5d36ec1b5c232a2', version: 'v3.10.0' },
-  'github/codeql-action/upload-sarif': { sha: '5d4e8d1aca955e8d8589aabd499c5cae939e33c7', version: 'v4.31.9' }
+  'actions/checkout': { sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
+  'actions/setup-node': { sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0' },
+  'actions/upload-artifact': { sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', version: 'v7.0.0' },
+  'actions/download-artifact': { sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', version: 'v8.0.1' },
+  'docker/login-action': { sha: '4907a6ddec9925e35a0a9e82d7399ccc52663121', version: 'v4.1.0' },
+  'docker/setup-buildx-action': { sha: '37fe631027851001ddb9b187196cc803df7f5f0e', version: 'v4.3.0' },
+  'github/codeql-action/upload-sarif': { sha: '8aad20d150bbac5944a9f9d289da16a4b0d87c1e', version: 'v4.36.2' }
 } as const satisfies Record<string, Pin>;
 
 export type ThirdParty = keyof typeof PINS;
@@ -42,6 +68,8 @@ export function thirdParty(name: ThirdParty, step: Omit<Step, 'uses' | 'run'> = 
 export function pinComment(uses: string): string | undefined {
   const at = uses.lastIndexOf('@');
   const name = uses.slice(0, at) as ThirdParty;
+  if (uses.startsWith(`${SLIPWAY_REPO}/`) && uses.slice(at + 1) === SLIPWAY_PIN.sha)
+    return SLIPWAY_PIN.version;
   const pin: Pin | undefined = PINS[name];
   return pin && pin.sha === uses.slice(at + 1) ? pin.version : undefined;
 }
@@ -94,7 +122,7 @@ export function slipway(
       );
     }
   }
-  return { ...step, uses: `${SLIPWAY_REPO}/actions/${name}@${SLIPWAY_REF}` };
+  return { ...step, uses: `${SLIPWAY_REPO}/actions/${name}@${SLIPWAY_PIN.sha}` };
 }
 
 /** `steps.<id>.outputs.<name>` checked against the action's declared outputs. */
@@ -105,9 +133,22 @@ export function stepOutput(action: string, stepId: string, output: string): stri
   return `steps.${stepId}.outputs.${output}`;
 }
 
-/** A reusable workflow of Slipway's, called from a consumer (or from another reusable workflow). */
+/** A reusable workflow of Slipway's called from a consumer (the example callers): by the pinned commit. */
 export function reusable(file: string): string {
-  return `${SLIPWAY_REPO}/.github/workflows/${file}@${SLIPWAY_REF}`;
+  return `${SLIPWAY_REPO}/.github/workflows/${file}@${SLIPWAY_PIN.sha}`;
+}
+
+/**
+ * A reusable workflow of Slipway's called from another of Slipway's reusable workflows: `./`, which GitHub resolves
+ * in the repository and commit of the calling workflow file ("When you reference a reusable workflow in the same
+ * repository using … ./ …, the called workflow is from the same commit as the caller workflow",
+ * https://docs.github.com/en/actions/how-tos/reuse-automations/reuse-workflows, quoted in
+ * https://github.com/rodri-oliveira-dev/.github/pull/48; nested calls resolve in the reusable workflow's own
+ * repository, https://github.com/nektos/act/pull/5888). So a caller pinning release.yml by SHA gets build.yml of
+ * that same commit — no SHA can name the commit that contains it.
+ */
+export function sibling(file: string): string {
+  return `./.github/workflows/${file}`;
 }
 
 export const expr = (inner: string): string => `\${{ ${inner} }}`;

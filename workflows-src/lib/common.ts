@@ -23,7 +23,7 @@ export function testCommandStep(): Step {
 }
 
 /**
- * Log in to the image registry with the job's GITHUB_TOKEN (or the registry-password secret). Skipped when the
+ * Log in to the image registry with the job's GITHUB_TOKEN (or the REGISTRY_PASSWORD secret). Skipped when the
  * caller turns registry-login off (a local registry without authentication).
  */
 export function registryLogin(): Step {
@@ -33,7 +33,7 @@ export function registryLogin(): Step {
     with: {
       registry: expr('inputs.registry'),
       username: expr('github.actor'),
-      password: expr('secrets.registry-password || github.token')
+      password: expr('secrets.REGISTRY_PASSWORD || github.token')
     }
   });
 }
@@ -52,6 +52,12 @@ export const IMAGE_INPUTS: Record<string, CallInput> = {
     type: 'string',
     default: 'keyless'
   },
+  'keyless-on-private-repo': {
+    description:
+      'Allow keyless signing in a private repository: its name, workflow, ref and commit are published in the public Rekor log',
+    type: 'boolean',
+    default: false
+  },
   'transparency-log': {
     description: 'Record signatures and attestations in Rekor (keyless needs it)',
     type: 'boolean',
@@ -64,6 +70,12 @@ export const IMAGE_INPUTS: Record<string, CallInput> = {
     type: 'string',
     default: ''
   },
+  'build-args': {
+    description:
+      'Extra build arguments for every service, KEY=value per line (e.g. BASE=<registry>/<image> to build from a mirror)',
+    type: 'string',
+    default: ''
+  },
   'trivy-db-repository': {
     description: 'Trivy DB mirrors, comma separated (tried in order)',
     type: 'string',
@@ -71,10 +83,23 @@ export const IMAGE_INPUTS: Record<string, CallInput> = {
   }
 };
 
+/**
+ * Secret names: a repository secret's name may hold only [A-Za-z0-9_], must not start with a digit or with GITHUB_
+ * ("Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_)… Must start with
+ * a letter ([a-z], [A-Z]) or underscores (_)" — GitHub's own error, https://www.Github.com/orgs/community/discussions/113375;
+ * the same rules as documented in "Naming your secrets", mirrored at https://docs.gitea.com/usage/secrets). The
+ * reusable workflows declare the names a caller can create as they are, so `secrets: inherit` and an explicit
+ * mapping both work. SECRET_NAME_RE is checked by test/unit/workflows/secrets.test.ts.
+ */
+export const SECRET_NAME_RE = /^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i;
+
 export const IMAGE_SECRETS: Record<string, CallSecret> = {
-  'registry-password': { description: 'Registry password (default: the job GITHUB_TOKEN)', required: false },
-  'cosign-private-key': { description: 'cosign.key content (sign-mode key)', required: false },
-  'cosign-password': { description: 'Password of cosign.key (sign-mode key)', required: false }
+  REGISTRY_PASSWORD: {
+    description: 'Registry password (default: the job GITHUB_TOKEN; needed for registries other than GHCR)',
+    required: false
+  },
+  COSIGN_PRIVATE_KEY: { description: 'cosign.key content (sign-mode key)', required: false },
+  COSIGN_PASSWORD: { description: 'Password of cosign.key (sign-mode key)', required: false }
 };
 
 /** `with:` / `secrets:` of a call that hands the caller's image settings on unchanged. */

@@ -1,7 +1,7 @@
 /**
  * The security properties every generated workflow must have, checked on the YAML text (what GitHub runs):
  * - third-party actions pinned by a full commit SHA with the release as a comment; Slipway's own actions and
- *   workflows only at the release line (SLIPWAY_REF); local `./` references allowed;
+ *   workflows only at the pinned commit (SLIPWAY_PIN, workflows-src/slipway-pin.json); local `./` references allowed;
  * - `permissions: {}` at the top and explicit, minimal permissions on every job: `packages: write` only where a
  *   step pushes or deletes images, `id-token: write` only where a step signs keyless, `security-events: write` only
  *   where a step uploads SARIF, `contents: write` only where a step creates releases/tags/assets, `deployments:
@@ -10,7 +10,7 @@
  * - no `pull_request_target`; checkout never persists credentials.
  */
 import { parseDocument } from 'yaml';
-import { SLIPWAY_REF, SLIPWAY_REPO } from './actions.js';
+import { SLIPWAY_PIN, SLIPWAY_REPO } from './actions.js';
 
 export interface Violation {
   job?: string;
@@ -71,11 +71,11 @@ export function checkWorkflowPolicy(text: string): Violation[] {
   const checkUses = (uses: string, where: { job: string; step?: string }): void => {
     if (uses.startsWith('./')) return;
     if (uses.startsWith(`${SLIPWAY_REPO}/`)) {
-      if (!uses.endsWith(`@${SLIPWAY_REF}`))
+      if (!uses.endsWith(`@${SLIPWAY_PIN.sha}`))
         violations.push({
           ...where,
           rule: 'slipway-ref',
-          message: `${uses}: Slipway's own references use @${SLIPWAY_REF}`
+          message: `${uses}: Slipway's own references use the pinned commit @${SLIPWAY_PIN.sha} (workflows-src/slipway-pin.json)`
         });
       return;
     }

@@ -12,6 +12,7 @@ let server: http.Server;
 let host: string;
 const tokenRequests: string[] = [];
 let pushAllowed = true;
+let ghcrLike = false;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -25,7 +26,10 @@ beforeAll(async () => {
     }
     const auth = req.headers.authorization ?? '';
     const write = req.method === 'PUT';
-    const scope = `repository:acme/api:${write ? 'pull,push' : 'pull'}`;
+    // like GHCR: the challenge names a pull scope even for a write
+    const scope = ghcrLike
+      ? 'repository:acme/api:pull'
+      : `repository:acme/api:${write ? 'pull,push' : 'pull'}`;
     const ok = write ? auth === 'Bearer push-token' : /^Bearer (pull|push)-token$/.test(auth);
     if (!ok) {
       res
@@ -59,6 +63,24 @@ describe('RegistryClient bearer challenge', () => {
       'sha256:written'
     );
     expect(tokenRequests).toEqual(['repository:acme/api:pull', 'repository:acme/api:pull,push']);
+  });
+
+  test("a write asks pull,push itself when the challenge names only pull (GHCR's placeholder scope)", async () => {
+    tokenRequests.length = 0;
+    pushAllowed = true;
+    ghcrLike = true;
+    try {
+      const client = new RegistryClient(host);
+      expect(await client.putManifest('acme/api', 'main', manifest, 'application/json')).toBe(
+        'sha256:written'
+      );
+      expect(tokenRequests).toEqual(['repository:acme/api:pull,push']);
+      // a read after it keeps using the push token (no new token request)
+      await client.getManifestBytes('acme/api', 'latest');
+      expect(tokenRequests).toHaveLength(1);
+    } finally {
+      ghcrLike = false;
+    }
   });
 
   test('a refused write whose token does not change fails with the 401, after one token request', async () => {

@@ -37,8 +37,20 @@ const GITHUB_ENV = {
   ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/token',
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x',
   GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_WORKFLOW_REF: 'acme/monorepo/.github/workflows/ci.yml@refs/tags/v1.2.3'
+  GITHUB_WORKFLOW_REF: 'acme/monorepo/.github/workflows/ci.yml@refs/tags/v1.2.3',
+  GITHUB_REPOSITORY: 'acme/monorepo',
+  GITHUB_REF: 'refs/tags/v1.2.3',
+  GITHUB_EVENT_NAME: 'push',
+  GITHUB_SHA: 'b'.repeat(40)
 };
+const CLAIMS = [
+  '--certificate-github-workflow-repository',
+  'acme/monorepo',
+  '--certificate-github-workflow-ref',
+  'refs/tags/v1.2.3',
+  '--certificate-github-workflow-trigger',
+  'push'
+];
 const keylessInputs: SigningInputs = { mode: 'keyless', transparencyLog: true };
 
 describe('key mode', () => {
@@ -142,7 +154,8 @@ describe('keyless mode (GitHub only)', () => {
       identity: 'https://github.com/acme/monorepo/.github/workflows/ci.yml@refs/tags/v1.2.3',
       identityRegexp: undefined,
       issuer: GITHUB_OIDC_ISSUER,
-      transparencyLog: true
+      transparencyLog: true,
+      claims: { repository: 'acme/monorepo', ref: 'refs/tags/v1.2.3', trigger: 'push', sha: 'b'.repeat(40) }
     });
     expect(GITHUB_OIDC_ISSUER).toBe('https://token.actions.githubusercontent.com');
     expect(signArgs(GHCR, s)).toEqual(['sign', '--yes', '--oidc-provider', 'github-actions', GHCR]);
@@ -152,6 +165,10 @@ describe('keyless mode (GitHub only)', () => {
       'https://github.com/acme/monorepo/.github/workflows/ci.yml@refs/tags/v1.2.3',
       '--certificate-oidc-issuer',
       'https://token.actions.githubusercontent.com',
+      // the calling run: repository, ref, trigger and, right after signing, the commit
+      ...CLAIMS,
+      '--certificate-github-workflow-sha',
+      'b'.repeat(40),
       '--output',
       'json',
       GHCR
@@ -171,8 +188,37 @@ describe('keyless mode (GitHub only)', () => {
     // no password; the OIDC token comes from the runner's ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN (inherited)
     expect(cosignEnv(s)).toEqual({ COSIGN_YES: 'true' });
     expect(copyableVerifyCommand([GHCR], s)).toBe(
-      `cosign verify --certificate-identity https://github.com/acme/monorepo/.github/workflows/ci.yml@refs/tags/v1.2.3 --certificate-oidc-issuer https://token.actions.githubusercontent.com ${GHCR}`
+      `cosign verify --certificate-identity https://github.com/acme/monorepo/.github/workflows/ci.yml@refs/tags/v1.2.3 --certificate-oidc-issuer https://token.actions.githubusercontent.com ${CLAIMS.join(' ')} ${GHCR}`
     );
+  });
+
+  it('a reusable workflow signs with the caller repository, ref and trigger pinned: a fork PR or another repo calling build.yml does not verify', () => {
+    const s = keylessSigning(
+      {
+        ...keylessInputs,
+        certificateIdentityRegexp: '^https://github\\.com/slipway/slipway/\\.github/workflows/build\\.yml@'
+      },
+      { ...GITHUB_ENV, GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' }
+    );
+    const args = verifyArgs(GHCR, s);
+    expect(args).toEqual(
+      expect.arrayContaining(['--certificate-github-workflow-repository', 'acme/monorepo'])
+    );
+    expect(args[args.indexOf('--certificate-github-workflow-ref') + 1]).toBe('refs/pull/7/merge');
+    expect(args[args.indexOf('--certificate-github-workflow-trigger') + 1]).toBe('pull_request');
+    expect(verifyAttestationArgs(GHCR, 'cyclonedx', s)).toEqual(
+      expect.arrayContaining(['--certificate-github-workflow-sha', 'b'.repeat(40)])
+    );
+    // the command handed to users names the repository, ref and trigger, not the one commit
+    const command = copyableVerifyCommand([GHCR], s);
+    expect(command).toContain('--certificate-github-workflow-repository acme/monorepo');
+    expect(command).toContain('--certificate-github-workflow-trigger pull_request');
+    expect(command).not.toContain('--certificate-github-workflow-sha');
+  });
+
+  it('off GitHub (no GITHUB_REPOSITORY…) no claim flags are invented', () => {
+    const s = keylessSigning({ ...keylessInputs, certificateIdentity: 'https://x/y' }, {});
+    expect(verifyArgs(GHCR, s).join(' ')).not.toContain('github-workflow');
   });
 
   it('a reusable workflow verifies with an identity regexp (quoted in the copyable command); a GHES issuer is kept', () => {

@@ -93,18 +93,32 @@ describe('downloadDb', () => {
 });
 
 describe('install', () => {
-  it('pins 0.58.1 with a checksum per platform, and refuses an unknown version without one', () => {
+  it('pins 0.69.3 with a checksum per platform, and refuses an unknown version without one', () => {
     expect(runnerPlatform('linux', 'x64')).toBe('Linux-64bit');
     expect(runnerPlatform('darwin', 'arm64')).toBe('macOS-ARM64');
     expect(() => runnerPlatform('win32', 'x64')).toThrow("set input 'trivy-path'");
-    const asset = releaseAsset('0.58.1', 'Linux-64bit');
+    const asset = releaseAsset('0.69.3', 'Linux-64bit');
     expect(asset.url).toBe(
-      'https://github.com/aquasecurity/trivy/releases/download/v0.58.1/trivy_0.58.1_Linux-64bit.tar.gz'
+      'https://github.com/aquasecurity/trivy/releases/download/v0.69.3/trivy_0.69.3_Linux-64bit.tar.gz'
     );
-    expect(asset.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(asset.sha256).toBe('1816b632dfe529869c740c0913e36bd1629cb7688bd5634f4a858c1d57c88b75');
     expect(() => releaseAsset('0.99.0', 'Linux-64bit')).toThrow("set input 'trivy-sha256'");
     expect(releaseAsset('v0.99.0', 'Linux-64bit', 'A'.repeat(64)).sha256).toBe('a'.repeat(64));
     expect(() => releaseAsset('latest', 'Linux-64bit')).toThrow("Input 'trivy-version' must be a release");
+  });
+
+  it('refuses the malicious and the deleted releases by name, even with an explicit checksum', () => {
+    const sha = 'a'.repeat(64);
+    expect(() => releaseAsset('0.69.4', 'Linux-64bit', sha)).toThrow(
+      /trivy 0\.69\.4 is refused: malicious release \(GHSA-69fq-xp46-6x23, CVE-2026-33634\)\. Set 'trivy-version' to 0\.69\.3/
+    );
+    expect(() => releaseAsset('v0.69.6', 'Linux-64bit', sha)).toThrow(/trivy 0\.69\.6 is refused/);
+    expect(() => releaseAsset('0.58.1', 'Linux-64bit', sha)).toThrow(/release assets were deleted/);
+    expect(() => releaseAsset('0.27.0', 'Linux-64bit', sha)).toThrow(/release assets were deleted/);
+    expect(() => releaseAsset('0.69.1', 'Linux-64bit', sha)).toThrow(/release assets were deleted/);
+    // the edges of the deleted range stay installable with their checksum
+    expect(releaseAsset('0.26.0', 'Linux-64bit', sha).version).toBe('0.26.0');
+    expect(releaseAsset('0.69.2', 'Linux-64bit', sha).version).toBe('0.69.2');
   });
 });
 

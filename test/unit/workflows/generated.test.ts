@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, test } from '@jest/globals';
 import { WORKFLOWS } from '../../../workflows-src/index.js';
-import { REPO_ROOT, slipway, thirdParty } from '../../../workflows-src/lib/actions.js';
+import { REPO_ROOT, SLIPWAY_PIN, slipway, thirdParty } from '../../../workflows-src/lib/actions.js';
 import { checkWorkflowPolicy } from '../../../workflows-src/lib/policy.js';
 import { renderWorkflow } from '../../../workflows-src/lib/render.js';
 import { actionlintFindings, parserFindings } from '../../../workflows-src/lib/validate.js';
@@ -84,7 +84,7 @@ describe('the checkers find what is wrong', () => {
   test('keyless signing justifies id-token: write; key signing does not', () => {
     const keyless = {
       ...thirdParty('actions/checkout'),
-      uses: 'slipway/slipway/actions/sign@v1',
+      uses: `slipway/slipway/actions/sign@${SLIPWAY_PIN.sha}`,
       with: { mode: 'keyless' }
     };
     const key = { ...keyless, with: { mode: 'key' } };
@@ -160,7 +160,16 @@ describe('build.yml publishes only gated images', () => {
   ).toJS() as {
     jobs: Record<
       string,
-      { steps: Array<{ id?: string; uses?: string; if?: string; with?: Record<string, string> }> }
+      {
+        if?: string;
+        steps: Array<{
+          id?: string;
+          uses?: string;
+          if?: string;
+          with?: Record<string, string>;
+          'continue-on-error'?: boolean;
+        }>;
+      }
     >;
   };
   const steps = build.jobs.image!.steps;
@@ -171,7 +180,60 @@ describe('build.yml publishes only gated images', () => {
     expect(at('trivy-gate')).toBeGreaterThan(at('build'));
     expect(at('promote')).toBeGreaterThan(at('trivy-gate'));
     expect(steps[at('promote')]!.with!.tags).toBe('${{ steps.tags.outputs.tags }}');
-    // a failed gate fails the job: nothing after it may run regardless
-    expect(steps.slice(at('trivy-gate') + 1).every((s) => s.if === undefined)).toBe(true);
+    // a failed gate fails the job: nothing after it may run regardless, except the SARIF upload below
+    const after = steps.slice(at('trivy-gate') + 1).filter((s) => !s.uses?.includes('/upload-sarif@'));
+    expect(after.every((s) => s.if === undefined)).toBe(true);
+  });
+
+  test('a SARIF upload that fails (403: no code scanning, fork PR) is a warning, not a failed gate', () => {
+    const uploads = Object.values(build.jobs).flatMap((j) =>
+      j.steps.filter((s) => s.uses?.includes('github/codeql-action/upload-sarif@'))
+    );
+    expect(uploads).toHaveLength(2);
+    for (const s of uploads) {
+      expect(s['continue-on-error']).toBe(true);
+      expect(s.if).toMatch(/^\$\{\{ always\(\) && inputs\.upload-sarif && /);
+    }
+    // the Trivy upload runs after promote and the record: an upload can never stand between the gate and them
+    const trivyUpload = steps.findIndex((s) => s.uses?.includes('/upload-sarif@'));
+    expect(trivyUpload).toBe(steps.length - 1);
+    // the gate itself no longer uploads
+    expect(steps[at('trivy-gate')]!.with!['upload-sarif']).toBeUndefined();
+  });
+
+  test('every image that passed is signed whatever happened to the other legs', () => {
+    for (const mode of ['keyless', 'key']) {
+      const cond = build.jobs[`sign-${mode}`]!.if!;
+      // a status function, so a failed leg upstream does not skip signing (implicit success() would)
+      expect(cond).toMatch(/^\$\{\{ !cancelled\(\) && /);
+      expect(cond).toContain("needs.collect.result == 'success'");
+      expect(cond).toContain("needs.collect.outputs.image-records != '[]'");
+    }
+    // collect itself runs after failed legs and gathers only the records of legs that passed
+    expect(build.jobs.collect!.if).toMatch(/!cancelled\(\)/);
+  });
+});
+
+describe('keyless signing and the example deploy', () => {
+  const load = (rel: string) =>
+    parseDocument(readFileSync(path.join(REPO_ROOT, rel), 'utf8')).toJS() as {
+      jobs: Record<string, { steps?: Array<{ if?: string; run?: string }>; with?: Record<string, unknown> }>;
+    };
+
+  test('keyless signing in a private repository stops unless the call opts in (Rekor is public)', () => {
+    const build = load('.github/workflows/build.yml');
+    const guard = build.jobs['sign-keyless']!.steps![0]!;
+    expect(guard.if).toBe('${{ github.event.repository.private && !inputs.keyless-on-private-repo }}');
+    expect(guard.run).toMatch(/exit 1$/);
+    expect(build.jobs['sign-key']!.steps!.some((s) => s.if?.includes('repository.private'))).toBe(false);
+  });
+
+  test("the example deploy's skip_tests skips something: a test-command is passed; rollback skips it", () => {
+    const deploy = load('examples/monorepo/.github/workflows/deploy.yml').jobs.deploy!.with!;
+    expect(deploy.skip_tests).toBe('${{ inputs.skip_tests }}');
+    expect(String(deploy['test-command'])).toMatch(/vars\.SLIPWAY_DEPLOY_TEST_COMMAND \|\| format\('jq -e/);
+    expect(load('examples/monorepo/.github/workflows/rollback.yml').jobs.rollback!.with!.skip_tests).toBe(
+      true
+    );
   });
 });
