@@ -39,4 +39,34 @@ if [ ${#need[@]} -gt 0 ] || [ ${#trixie[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
   fi
 fi
+# --- multi-arch (issue 18; owned by the build action, kept apart from the rest of this script) ---------------
+# The multi-arch base image (scripts/base-image.sh) needs an arm64 static busybox. It is only COPIED into a
+# linux/arm64 image, never run here: the example services cross-build (a --platform=$BUILDPLATFORM build stage,
+# the $TARGETPLATFORM runtime stage copies target-arch files), so no qemu-user-static/binfmt is installed.
+# The .deb comes from the Debian archive through apt (hash-checked against the signed Release), pinned to the
+# version of the installed amd64 busybox-static so both platforms ship the same busybox.
+SLIPWAY_ARM64_BUSYBOX=${SLIPWAY_ARM64_BUSYBOX:-/usr/local/lib/slipway/linux-arm64/busybox}
+install_arm64_busybox() {
+  local version work deb
+  version=$(dpkg-query -W -f='${Version}' busybox-static)
+  if [ -x "$SLIPWAY_ARM64_BUSYBOX" ] && [ "$(cat "$SLIPWAY_ARM64_BUSYBOX.version" 2>/dev/null)" = "$version" ]; then
+    return 0
+  fi
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    dpkg --add-architecture arm64
+  fi
+  if ! apt-cache show "busybox-static:arm64=$version" >/dev/null 2>&1; then
+    apt-get update -qq
+  fi
+  work=$(mktemp -d)
+  (cd "$work" && apt-get download -qq "busybox-static:arm64=$version" 2>/dev/null)
+  deb=$(echo "$work"/busybox-static_*_arm64.deb)
+  [ -f "$deb" ] || { echo "install-tools: apt-get download busybox-static:arm64=$version produced no .deb" >&2; exit 1; }
+  dpkg-deb -x "$deb" "$work/root"
+  install -D -m 0755 "$work/root/bin/busybox" "$SLIPWAY_ARM64_BUSYBOX"
+  printf '%s\n' "$version" >"$SLIPWAY_ARM64_BUSYBOX.version"
+  rm -rf "$work"
+}
+install_arm64_busybox
+# --- end multi-arch ---------------------------------------------------------------------------------------------
 echo "tools: $(dockerd --version | head -1); cosign $(cosign version 2>&1 | awk '/GitVersion/{print $2}'); gitleaks $(gitleaks version 2>&1); oras $(oras version 2>&1 | awk '/Version/{print $2; exit}')"
