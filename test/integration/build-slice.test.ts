@@ -100,7 +100,9 @@ describe('plan → tags → build on the example monorepo', () => {
         expect(config.config.User).toBe('1001:1001');
       }
     }
-  });
+    // five services, four of them cross-built for two platforms: nine docker-driver builds (one per platform) on a
+    // shared 2-core machine
+  }, 900_000);
 
   it('a pull request builds what the PR changed relative to its merge-base, tagged pr-N', async () => {
     const repo = TestRepo.fromExample();

@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { parseImageRecord, type ImageRecord } from '../../actions/lib/image-record.js';
 import { RegistryClient } from '../../actions/lib/registry.js';
 import { pushEvent } from '../support/events.js';
@@ -30,6 +30,9 @@ const DAY = 86_400_000;
 const registry = new RegistryClient(REGISTRY);
 const repoInfo = { owner: OWNER, name: 'monorepo', defaultBranch: 'main' };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-multiarch-it-'));
+// a step here builds two platforms one after the other, or runs trivy/cosign once per platform, on a shared 2-core
+// machine (measured alone: up to 120 s; the default 180 s left too little room)
+jest.setTimeout(600_000);
 
 let repo: TestRepo;
 let fx: TrivyFixtures;

@@ -27,6 +27,8 @@ export const PINS = {
   'actions/download-artifact': { sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093', version: 'v4.3.0' },
   'docker/login-action': { sha: '74a5d142397b4f367a81961eba4e8cd7edddf772', version: 'v3.4.0' },
   'docker/setup-buildx-action': { sha: 'b5ca514318bd6ebac0fb2aedd5d36ec1b5c232a2', version: 'v3.10.0' },
+  // v4.2.0 runs on node24 (its action.yml `using: 'node24'`); the SHA is the tag's commit in docker/setup-qemu-action
+  'docker/setup-qemu-action': { sha: '96fe6ef7f33517b61c61be40b68a1882f3264fb8', version: 'v4.2.0' },
   'github/codeql-action/upload-sarif': { sha: '5d4e8d1aca955e8d8589aabd499c5cae939e33c7', version: 'v4.31.9' }
 } as const satisfies Record<string, Pin>;
 
