@@ -113,4 +113,45 @@ for d in "${downloads[@]}"; do
     oras) fetch_verified oras "$ORAS_URL" "$ORAS_SHA256" ;;
   esac
 done
+# --- multi-arch (issue 18; owned by the build action, kept apart from the rest of this script) ---------------
+# The multi-arch base image (scripts/base-image.sh) needs an arm64 static busybox. It is only COPIED into a
+# linux/arm64 image, never run here: the example services cross-build (a --platform=$BUILDPLATFORM build stage,
+# the $TARGETPLATFORM runtime stage copies target-arch files), so no qemu-user-static/binfmt is installed.
+# The .deb comes from the Debian archive through apt (hash-checked against the signed Release), pinned to the
+# version of the installed amd64 busybox-static so both platforms ship the same busybox.
+SLIPWAY_ARM64_BUSYBOX=${SLIPWAY_ARM64_BUSYBOX:-/usr/local/lib/slipway/linux-arm64/busybox}
+install_arm64_busybox() {
+  local version work deb uri keyring suites components
+  version=$(dpkg-query -W -f='${Version}' busybox-static)
+  if [ -x "$SLIPWAY_ARM64_BUSYBOX" ] && [ "$(cat "$SLIPWAY_ARM64_BUSYBOX.version" 2>/dev/null)" = "$version" ]; then
+    return 0
+  fi
+  # A private apt state (its own sources list and lists dir, architecture arm64 only): the system's apt
+  # configuration and dpkg architectures stay untouched. Ubuntu publishes arm64 on ports.ubuntu.com, not on the
+  # amd64 archive, so each distribution names its own arm64 source.
+  case $distro in
+    debian:*)
+      uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+      keyring=/usr/share/keyrings/debian-archive-keyring.gpg suites=bookworm components=main ;;
+    ubuntu:*)
+      uri=http://ports.ubuntu.com/ubuntu-ports
+      keyring=/usr/share/keyrings/ubuntu-archive-keyring.gpg suites="noble noble-updates" components="main universe" ;;
+  esac
+  work=$(mktemp -d)
+  mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
+  for s in $suites; do echo "deb [arch=arm64 signed-by=$keyring] $uri $s $components"; done >"$work/sources.list"
+  local -a apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o APT::Architecture=arm64
+    -o APT::Architectures::=arm64 -o APT::Sandbox::User=root -qq)
+  apt-get "${apt_opts[@]}" update
+  (cd "$work" && apt-get "${apt_opts[@]}" download "busybox-static:arm64=$version" 2>/dev/null)
+  deb=$(echo "$work"/busybox-static_*_arm64.deb)
+  [ -f "$deb" ] || { echo "install-tools: apt-get download busybox-static:arm64=$version ($uri) produced no .deb" >&2; exit 1; }
+  dpkg-deb -x "$deb" "$work/root"
+  install -D -m 0755 "$work/root/bin/busybox" "$SLIPWAY_ARM64_BUSYBOX"
+  printf '%s\n' "$version" >"$SLIPWAY_ARM64_BUSYBOX.version"
+  rm -rf "$work"
+}
+install_arm64_busybox
+# --- end multi-arch ---------------------------------------------------------------------------------------------
 echo "tools: $(dockerd --version | head -1); cosign $(cosign version 2>&1 | awk '/GitVersion/{print $2}'); gitleaks $(gitleaks version 2>&1); oras $(oras version 2>&1 | awk '/Version/{print $2; exit}')"

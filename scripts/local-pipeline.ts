@@ -6,7 +6,8 @@
  *      images.yml: plan → per changed service tags → build → Trivy gate → sign (cosign key pair, no Rekor) →
  *      SBOM attestation; then the release job: semantic-release tags v1.0.0 and creates the GitHub release, and
  *      every service is built with semver tags;
- *   2. checks from outside: every tag resolves, every image record's digest verifies with cosign;
+ *   2. checks from outside: every tag resolves, every image record's digest verifies with cosign, and the
+ *      cross-built services (runner, daemon, proxy, cli) are indexes of linux/amd64 + linux/arm64;
  *   3. workflow_dispatch of the deploy workflow to `dev` (when it exists): blue-green behind nginx, health checked;
  *      prints the URL.
  *
@@ -155,6 +156,18 @@ async function main(): Promise<void> {
     const digest = await client.resolve(name, tag.slice(tag.lastIndexOf(':') + 1));
     if (digest !== record.digest) throw new Error(`${tag} resolves to ${digest}, not ${record.digest}`);
   }
+  // the cross-built services (runner, daemon, proxy, cli) are one index of linux/amd64 + linux/arm64 in the registry
+  const multiArch = records.filter((r) => r.platforms.length > 1);
+  if (multiArch.length === 0) throw new Error('no image was built for linux/amd64 + linux/arm64');
+  for (const record of multiArch) {
+    const index = await client.getManifest(record.image.slice(registry.length + 1), record.digest);
+    const held = (index.manifest.manifests ?? []).flatMap((m) =>
+      m.platform ? [`${m.platform.os}/${m.platform.architecture}`] : []
+    );
+    for (const platform of ['linux/amd64', 'linux/arm64'])
+      if (!held.includes(platform))
+        throw new Error(`${record.ref} has no ${platform} manifest (it has ${held.join(', ')})`);
+  }
   const rows: [string, string, string][] = [];
   for (const record of records) {
     const verify = spawnSync(
@@ -165,14 +178,14 @@ async function main(): Promise<void> {
     if (verify.status !== 0) throw new Error(`cosign verify ${record.ref} failed:\n${verify.stderr}`);
     const current = record.tags.filter((t) => lastPush.get(t) === record);
     rows.push([
-      record.service,
+      `${record.service}${record.platforms.length > 1 ? ` (${record.platforms.map((p) => p.platform.split('/')[1]).join('+')})` : ''}`,
       record.digest.slice(0, 19),
       current.map((t) => t.slice(t.lastIndexOf(':') + 1)).join(' ')
     ]);
   }
   const release = fake.state.releases;
   console.log(`\n${rows.length} images signed and verified by digest:`);
-  for (const [service, digest, tags] of rows) console.log(`  ${service.padEnd(10)} ${digest}…  ${tags}`);
+  for (const [service, digest, tags] of rows) console.log(`  ${service.padEnd(22)} ${digest}…  ${tags}`);
   console.log(`GitHub releases: ${release.map((r) => r.tag_name).join(', ') || '(none)'}`);
   console.log(
     `tags on origin: ${repo

@@ -95,9 +95,59 @@ const testJob: StepsJob = {
   ]
 };
 
+/**
+ * QEMU only when the service needs it: a platform the runner's CPU cannot run (RUNNER_ARCH, "X86, X64, ARM, or
+ * ARM64": https://docs.github.com/en/actions/reference/workflows-and-actions/variables#default-environment-variables)
+ * AND a RUN step in a stage that is not built on $BUILDPLATFORM. A cross-built Dockerfile (build stages
+ * `FROM --platform=$BUILDPLATFORM`, the target stage only copies) runs no foreign code, so it needs no emulation
+ * (https://docs.docker.com/build/building/multi-platform/#cross-compilation).
+ */
+const emulationStep: Step = {
+  id: 'emulation',
+  name: 'Foreign RUN steps (QEMU needed?)',
+  env: {
+    PLATFORMS: expr('matrix.platforms'),
+    DOCKERFILE: expr('matrix.dockerfile')
+  },
+  run: [
+    'case "$RUNNER_ARCH" in',
+    "  X64) native=' linux/amd64 linux/386 ' ;;",
+    "  ARM64) native=' linux/arm64 linux/arm64/v8 ' ;;",
+    "  *) native=' ' ;;",
+    'esac',
+    'foreign=()',
+    'IFS=, read -ra wanted <<<"$PLATFORMS"',
+    'for p in "${wanted[@]}"; do',
+    '  p=${p// /}',
+    '  case "$native" in *" $p "*) ;; *) a=${p#*/}; foreign+=("${a%%/*}") ;; esac',
+    'done',
+    '# a RUN in a stage not built on $BUILDPLATFORM executes code of the target platform',
+    `runs=$(awk 'toupper($1)=="FROM" { host = ($0 ~ /--platform=[$][{]?BUILDPLATFORM[}]?/) }` +
+      ` toupper($1)=="RUN" && !host { print "yes"; exit }' "$DOCKERFILE")`,
+    'if [ ${#foreign[@]} -gt 0 ] && [ "$runs" = yes ]; then',
+    '  (IFS=,; echo "platforms=${foreign[*]}") >> "$GITHUB_OUTPUT"',
+    '  echo "qemu=true" >> "$GITHUB_OUTPUT"',
+    '  echo "$DOCKERFILE runs RUN steps for ${foreign[*]} on a $RUNNER_ARCH runner: setting up QEMU"',
+    'else',
+    '  echo "qemu=false" >> "$GITHUB_OUTPUT"',
+    '  echo "no emulation needed for $PLATFORMS on $RUNNER_ARCH (native, or cross-built: every RUN in a BUILDPLATFORM stage)"',
+    'fi'
+  ].join('\n')
+};
+
 const imageSteps: Step[] = [
   checkout(),
-  thirdParty('docker/setup-buildx-action', { name: 'Set up buildx' }),
+  emulationStep,
+  // https://docs.docker.com/build/ci/github-actions/multi-platform/ ("Set up QEMU" before "Set up Docker Buildx")
+  thirdParty('docker/setup-qemu-action', {
+    name: 'Set up QEMU',
+    if: expr("steps.emulation.outputs.qemu == 'true'"),
+    with: { platforms: expr('steps.emulation.outputs.platforms') }
+  }),
+  // the docker-container driver builds and pushes every platform in one call, which the docker driver cannot
+  // (https://github.com/docker/setup-buildx-action#about: "By default, the docker-container driver will be used
+  // to be able to build multi-platform images"); said explicitly so the build never falls back to per-platform
+  thirdParty('docker/setup-buildx-action', { name: 'Set up buildx', with: { driver: 'docker-container' } }),
   registryLogin(),
   slipway('tags', {
     id: 'tags',

@@ -21,6 +21,7 @@ import { writeTableSummary } from '../lib/summary.js';
 import { type CacheMode, cacheFlags, getBuildArgs } from './args.js';
 import { checkBudget, formatSize, parseSize } from './budget.js';
 import { checkNetworkEntitlement, networkHostHint } from './network.js';
+import { buildStrategy, platformMismatch, platformTag, validatePlatforms } from './platforms.js';
 import { describeImage, makeImageRecord } from './record.js';
 
 async function inspectBuilder(builder: string | undefined): Promise<{ driver: string; inspect: string }> {
@@ -49,7 +50,21 @@ export async function run(): Promise<void> {
   }
   const first = refs[0]!;
   const image = optionalString('image') ?? `${first.registry}/${first.repository}`;
-  const platforms = listInput('platforms').length ? listInput('platforms') : service.platforms;
+  const platformsInput = listInput('platforms');
+  const platforms = validatePlatforms(
+    platformsInput.length ? platformsInput : service.platforms,
+    platformsInput.length
+      ? "Input 'platforms'"
+      : `Service '${service.name}' in ${stringInput('manifest', DEFAULT_MANIFEST_PATH)}, platforms`
+  );
+  if (load && platforms.length > 1) {
+    // the docker image store keeps one platform per tag: buildx refuses to load a multi-platform result
+    // (https://docs.docker.com/build/ci/github-actions/multi-platform/#build-and-load-multi-platform-images)
+    throw new ConfigurationError(
+      `Input 'load' is true but ${service.name} targets ${platforms.join(', ')}: only one platform can be loaded ` +
+        `into the docker image store. Set 'platforms' to one platform, or load: false (the pushed index is pulled by platform).`
+    );
+  }
   const builder = optionalString('builder');
   const budget = parseSize(optionalString('size-budget'), 'size-budget');
   const budgetMode = enumInput('size-budget-mode', ['fail', 'warn'] as const, 'fail');
@@ -57,12 +72,12 @@ export async function run(): Promise<void> {
 
   const { driver, inspect } = await inspectBuilder(builder);
   checkNetworkEntitlement(optionalString('network'), driver, inspect, builder);
-  if (platforms.length > 1 && driver === 'docker') {
-    throw new ConfigurationError(
-      `Service '${service.name}' targets ${platforms.join(', ')}, but the buildx builder${builder ? ` '${builder}'` : ''} uses the docker driver, ` +
-        `which builds one platform per image. Create a docker-container builder (docker/setup-buildx-action) or set 'platforms' to one platform.`
-    );
-  }
+  const strategy = buildStrategy(platforms, driver);
+  // where each platform goes before the merge (per-platform builds on the docker driver only); checked up front
+  const firstRepository = tags[0]!.slice(0, tags[0]!.lastIndexOf(':'));
+  const platformTags = new Map(
+    strategy === 'per-platform' ? platforms.map((p) => [p, platformTag(firstRepository, first.tag!, p)]) : []
+  );
   const cache = cacheFlags(cacheMode, {
     service: service.name,
     cacheRef: push ? `${image}:buildcache` : undefined,
@@ -73,21 +88,18 @@ export async function run(): Promise<void> {
   });
   const tmp = path.join(process.env.RUNNER_TEMP || root, 'slipway');
   mkdirSync(tmp, { recursive: true });
-  const metadataFile = path.join(tmp, `${service.name}.buildx-metadata.json`);
   const annotations = listInput('annotations', { comma: false });
   if (annotations.length && driver === 'docker') {
     core.warning(
       'The docker buildx driver does not write OCI annotations; they are left out (the labels carry the same metadata).'
     );
   }
-  const args = getBuildArgs({
+  const common = {
     repoRoot: root,
     service,
-    tags,
     labels: keyValueInput('labels'),
     annotations,
     buildArgs: { ...service.buildArgs, ...keyValueInput('build-args') },
-    platforms,
     push,
     load,
     cacheFrom: listInput('cache-from', { comma: false }).length
@@ -100,37 +112,82 @@ export async function run(): Promise<void> {
     builder,
     provenance: optionalString('provenance'),
     sbom: optionalString('sbom'),
-    metadataFile,
     supportsAnnotations: driver !== 'docker',
     noCache: boolInput('no-cache', false),
     pull: boolInput('pull', false)
-  });
-
-  await core.group(`docker ${args.slice(0, 2).join(' ')} ${service.name}`, async () => {
-    core.info(`docker ${args.join(' ')}`);
-    await execTool('docker', args, {
-      cwd: root,
-      echo: true,
-      hint: (r) =>
-        networkHostHint(r.stderr) ??
-        (/connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
-          ? `the registry for ${image} is unreachable; check the address and that you are logged in (docker/login-action)`
-          : /denied|unauthorized|403/i.test(r.stderr)
-            ? `the registry refused the push; the job needs 'packages: write' and a docker login to ${first.registry}`
-            : undefined)
+  };
+  const buildx = (
+    callTags: string[],
+    callPlatforms: string[],
+    file: string,
+    title: string
+  ): Promise<void> => {
+    const args = getBuildArgs({ ...common, tags: callTags, platforms: callPlatforms, metadataFile: file });
+    return core.group(`docker buildx build ${title}`, async () => {
+      core.info(`docker ${args.join(' ')}`);
+      await execTool('docker', args, {
+        cwd: root,
+        echo: true,
+        hint: (r) =>
+          networkHostHint(r.stderr) ??
+          (/connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
+            ? `the registry for ${image} is unreachable; check the address and that you are logged in (docker/login-action)`
+            : /denied|unauthorized|403/i.test(r.stderr)
+              ? `the registry refused the push; the job needs 'packages: write' and a docker login to ${first.registry}`
+              : /exec format error/i.test(r.stderr)
+                ? 'a RUN step executed a binary of another platform: build that stage FROM --platform=$BUILDPLATFORM ' +
+                  '(cross-build), or register QEMU (docker/setup-qemu-action)'
+                : undefined)
+      });
     });
-  });
+  };
+
+  const metadataFile = path.join(tmp, `${service.name}.buildx-metadata.json`);
+  const platformDigests: string[] = [];
+  const platformMetadata: Record<string, unknown> = {};
+  if (strategy === 'one-call') {
+    await buildx(tags, platforms, metadataFile, service.name);
+  } else {
+    core.info(
+      `The ${driver} driver builds one platform per call: building ${platforms.join(', ')} one by one` +
+        (push ? ', then merging them into one index with docker buildx imagetools create' : '')
+    );
+    for (const platform of platforms) {
+      const file = path.join(tmp, `${service.name}.${platform.replace(/\//g, '-')}.buildx-metadata.json`);
+      await buildx([platformTags.get(platform)!], [platform], file, `${service.name} (${platform})`);
+      if (!push) continue;
+      const meta = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const platformDigest = String(meta['containerimage.digest'] ?? '');
+      if (!/^sha256:[a-f0-9]{64}$/.test(platformDigest)) {
+        throw new Error(
+          `buildx reported no image digest for ${platform} in ${file}; nothing was merged or tagged`
+        );
+      }
+      platformDigests.push(platformDigest);
+      platformMetadata[platform] = meta;
+    }
+    if (push) {
+      // every tag is written only now, when every platform is in the registry: a failed platform moves no tag
+      const createArgs = [
+        'buildx',
+        'imagetools',
+        'create',
+        ...(builder ? ['--builder', builder] : []),
+        ...tags.flatMap((t) => ['--tag', t]),
+        ...platformDigests.map((d) => `${firstRepository}@${d}`)
+      ];
+      await core.group(`docker buildx imagetools create ${service.name}`, async () => {
+        core.info(`docker ${createArgs.join(' ')}`);
+        await execTool('docker', createArgs, { echo: true });
+      });
+    }
+  }
   if (!push) {
     setOutputs({ image, tags: tags.join('\n'), pushed: false });
     core.info('push is false: built only, no image record (records describe pushed images)');
     return;
   }
 
-  const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
-  const digest = String(metadata['containerimage.digest'] ?? '');
-  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
-    throw new Error(`buildx reported no image digest in ${metadataFile}; cannot produce an image record`);
-  }
   const imageRef = parseImageRef(image);
   const credentials =
     dockerConfigCredentials(imageRef.registry) ??
@@ -143,6 +200,24 @@ export async function run(): Promise<void> {
       clients.set(registry, new RegistryClient(registry, dockerConfigCredentials(registry) ?? credentials));
     return clients.get(registry)!;
   };
+  let metadata: Record<string, unknown>;
+  let digest: string;
+  if (strategy === 'one-call') {
+    metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
+    digest = String(metadata['containerimage.digest'] ?? '');
+    if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
+      throw new Error(`buildx reported no image digest in ${metadataFile}; cannot produce an image record`);
+    }
+  } else {
+    // imagetools create prints no machine-readable digest: the first tag names the index, which is checked
+    // below to hold exactly the platform digests built here
+    digest = (await clientFor(first.registry).resolve(first.repository, first.tag!)) ?? '';
+    if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
+      throw new Error(`${tags[0]} does not resolve in the registry after docker buildx imagetools create`);
+    }
+    metadata = { 'containerimage.digest': digest, platforms: platformMetadata };
+    writeFileSync(metadataFile, JSON.stringify(metadata, null, 2));
+  }
   // Every pushed tag must now resolve to the digest buildx reported: catches a racing push to the same tag.
   for (const ref of refs) {
     const resolved = await clientFor(ref.registry).resolve(ref.repository, ref.tag);
@@ -158,6 +233,23 @@ export async function run(): Promise<void> {
     digest,
     platforms[0] ?? 'linux/amd64'
   );
+  const pushedPlatforms = described.platforms.map((p) => p.platform);
+  const { missing, unexpected } = platformMismatch(platforms, pushedPlatforms);
+  if (missing.length || unexpected.length) {
+    throw new Error(
+      `${image}@${digest} holds ${pushedPlatforms.join(', ') || 'no platform'}, but ${platforms.join(', ')} ` +
+        `were built${missing.length ? ` (missing ${missing.join(', ')})` : ''}` +
+        `${unexpected.length ? ` (not requested: ${unexpected.join(', ')})` : ''}: another push raced this one`
+    );
+  }
+  const foreign = described.platforms.filter(
+    (p) => strategy === 'per-platform' && !platformDigests.includes(p.digest)
+  );
+  if (foreign.length) {
+    throw new Error(
+      `${tags[0]} resolves to an index whose ${foreign.map((p) => p.platform).join(', ')} manifest was not built here: another push raced this one`
+    );
+  }
   const record = makeImageRecord({
     service: service.name,
     image,

@@ -6,6 +6,7 @@
 import { ConfigurationError } from '../lib/errors.js';
 import type { ImageRecord } from '../lib/image-record.js';
 import { parseImageRef } from '../lib/image-ref.js';
+import { INDEX_MEDIA_TYPES } from '../lib/registry.js';
 
 export interface PromotionTarget {
   /** full reference as given */
@@ -56,6 +57,20 @@ export async function promote(
     throw new Error(
       `the registry served ${record.image}@${record.digest} with content hashing to ${manifest.digest}; not promoting`
     );
+  }
+  if (INDEX_MEDIA_TYPES.includes(manifest.mediaType)) {
+    // a multi-platform index: every platform manifest it lists must be in this repository before any tag points at
+    // it, or the tag would pull for some platforms and fail for others
+    const children = (JSON.parse(manifest.body.toString('utf8')) as { manifests?: Array<{ digest: string }> })
+      .manifests;
+    for (const child of children ?? []) {
+      const found = await store.resolve(repository, child.digest);
+      if (found !== child.digest) {
+        throw new Error(
+          `${record.image}@${record.digest} lists ${child.digest}, which is not in ${record.image}; not promoting (no tag written)`
+        );
+      }
+    }
   }
   const promoted: string[] = [];
   for (const target of targets) {

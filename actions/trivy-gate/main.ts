@@ -12,6 +12,7 @@ import { ConfigurationError, errorMessage, ToolError } from '../lib/errors.js';
 import { lastLines } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
 import { parseImageRecord } from '../lib/image-record.js';
+import { isIndexRecord } from '../lib/sign-targets.js';
 import { requireDigestRef } from '../lib/image-ref.js';
 import { boolInput, enumInput, intInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
@@ -28,7 +29,7 @@ import {
 import { dbCacheKey, dbDir, downloadDb, isDbFresh, isDbUsable, readDbMetadata } from './db.js';
 import { type IgnoreEntry, parseIgnoreFile, partitionIgnores } from './ignore.js';
 import { resolveTrivy } from './install.js';
-import { evaluateGate, parseSeverities, parseTrivyReport, summaryMarkdown } from './report.js';
+import { evaluateGate, type Finding, parseSeverities, parseTrivyReport, summaryMarkdown } from './report.js';
 import { toSarif } from './sarif.js';
 import { deadlineMs, runWithDeadline } from './spawn.js';
 
@@ -39,6 +40,8 @@ interface Target {
   ref: string;
   /** short name for files and the SARIF category */
   name: string;
+  /** a multi-platform image: every platform manifest is scanned on its own (image@platform-digest) */
+  platforms?: Array<{ platform: string; ref: string }>;
 }
 
 function resolveTarget(workspace: string): Target {
@@ -60,7 +63,20 @@ function resolveTarget(workspace: string): Target {
   }
   if (recordRaw) {
     const record = parseImageRecord(recordRaw);
-    return { scanType, ref: record.ref, name: record.service };
+    if (!isIndexRecord(record)) return { scanType, ref: record.ref, name: record.service };
+    // trivy scans one platform of an index (the host's, or --platform): each platform manifest is scanned by its
+    // own digest, so a vulnerability in any platform fails the image
+    const only = optionalString('platform');
+    const platforms = record.platforms
+      .filter((p) => !only || p.platform === only)
+      .map((p) => ({ platform: p.platform, ref: `${record.image}@${p.digest}` }));
+    if (platforms.length === 0) {
+      throw new ConfigurationError(
+        `Input 'platform': ${only} is not a platform of ${record.ref} (it has ${record.platforms.map((p) => p.platform).join(', ')}); ` +
+          `leave 'platform' empty to scan every platform`
+      );
+    }
+    return { scanType, ref: record.ref, name: record.service, platforms };
   }
   if (!image) {
     throw new ConfigurationError(
@@ -193,46 +209,80 @@ async function gate(): Promise<void> {
   });
   if (target.scanType !== 'config') await ensureDb(trivy, cacheDir, timeout, timeoutMs);
 
-  const args = scanArgs({
-    scanType: target.scanType,
-    target: target.ref,
-    cacheDir,
-    jsonPath,
-    timeout,
-    scanners: listInput('scanners').length
-      ? parseScanners(listInput('scanners'))
-      : target.scanType === 'config'
-        ? []
-        : ['vuln'],
-    platform: optionalString('platform')
-  });
+  const scanners = listInput('scanners').length
+    ? parseScanners(listInput('scanners'))
+    : target.scanType === 'config'
+      ? []
+      : ['vuln'];
+  const scans = target.platforms?.length
+    ? target.platforms.map((p) => ({
+        ref: p.ref,
+        platform: p.platform as string | undefined,
+        jsonPath: path.join(outDir, `trivy-${target.name}-${p.platform.replace(/\//g, '-')}.json`)
+      }))
+    : [{ ref: target.ref, platform: optionalString('platform'), jsonPath }];
   // a report left by an earlier run must never be read as this run's
   rmSync(jsonPath, { force: true });
   rmSync(sarifPath, { force: true });
-  const result = await core.group(`trivy ${target.scanType} ${target.ref}`, async () => {
-    core.info(`${trivy} ${args.join(' ')}`);
-    const r = await runWithDeadline(trivy, args, deadlineMs(timeoutMs));
-    if (r.stderr) core.info(r.stderr.trimEnd());
-    return r;
-  });
-  if (result.timedOut) {
-    throw new ToolError(
-      `trivy ${target.scanType} ${target.ref}`,
-      result.exitCode,
-      `killed: no result within the ${timeout} timeout`,
-      `raise 'timeout'; a scan that did not finish is result error, not clean`
+  const findings: Finding[] = [];
+  const results: unknown[] = [];
+  for (const scan of scans) {
+    rmSync(scan.jsonPath, { force: true });
+    const perPlatform = target.platforms?.length ? scan.platform : undefined;
+    const args = scanArgs({
+      scanType: target.scanType,
+      target: scan.ref,
+      cacheDir,
+      jsonPath: scan.jsonPath,
+      timeout,
+      scanners,
+      // a platform manifest is one image: no --platform selection
+      platform: perPlatform ? undefined : scan.platform
+    });
+    const label = `trivy ${target.scanType} ${scan.ref}${perPlatform ? ` (${perPlatform})` : ''}`;
+    const result = await core.group(label, async () => {
+      core.info(`${trivy} ${args.join(' ')}`);
+      const r = await runWithDeadline(trivy, args, deadlineMs(timeoutMs));
+      if (r.stderr) core.info(r.stderr.trimEnd());
+      return r;
+    });
+    if (result.timedOut) {
+      throw new ToolError(
+        label,
+        result.exitCode,
+        `killed: no result within the ${timeout} timeout`,
+        `raise 'timeout'; a scan that did not finish is result error, not clean`
+      );
+    }
+    if (!scanCompleted(result.exitCode) || !existsSync(scan.jsonPath)) {
+      throw new ToolError(
+        label,
+        result.exitCode,
+        lastLines(result.stderr || result.stdout),
+        `the scan did not complete, so the result is error, not clean. This trivy build exits 1 without a message on ` +
+          `any fatal error: a corrupt or wrong-schema DB in ${dbDir(cacheDir)}, an unreachable image, or the ${timeout} timeout`
+      );
+    }
+    const text = readFileSync(scan.jsonPath, 'utf8');
+    const parsed = parseTrivyReport(text, scan.jsonPath);
+    findings.push(...parsed.findings.map((f) => (perPlatform ? { ...f, platform: perPlatform } : f)));
+    if (perPlatform) {
+      const data = JSON.parse(text) as { Results?: unknown[] | null };
+      results.push(...(data.Results ?? []));
+    }
+  }
+  if (target.platforms?.length) {
+    // one trivy-shaped report of every platform at json-path (each platform's own report stays beside it)
+    writeFileSync(
+      jsonPath,
+      JSON.stringify(
+        { SchemaVersion: 2, ArtifactName: target.ref, ArtifactType: 'container_image', Results: results },
+        null,
+        2
+      )
     );
   }
-  if (!scanCompleted(result.exitCode) || !existsSync(jsonPath)) {
-    throw new ToolError(
-      `trivy ${target.scanType} ${target.ref}`,
-      result.exitCode,
-      lastLines(result.stderr || result.stdout),
-      `the scan did not complete, so the result is error, not clean. This trivy build exits 1 without a message on ` +
-        `any fatal error: a corrupt or wrong-schema DB in ${dbDir(cacheDir)}, an unreachable image, or the ${timeout} timeout`
-    );
-  }
-  const report = parseTrivyReport(readFileSync(jsonPath, 'utf8'), jsonPath);
+  const report = { findings };
   const { active, expired } = partitionIgnores(ignores.entries, new Date());
   for (const entry of expired) {
     core.warning(
@@ -276,7 +326,11 @@ async function gate(): Promise<void> {
   if (verdict.verdict === 'vulnerable') {
     const list = verdict.blocking
       .slice(0, 10)
-      .map((e) => `${e.finding.id} ${e.finding.severity} ${e.finding.pkgName ?? e.finding.target}`);
+      .map(
+        (e) =>
+          `${e.finding.id} ${e.finding.severity} ${e.finding.pkgName ?? e.finding.target}` +
+          (e.finding.platform ? ` (${e.finding.platform})` : '')
+      );
     const message =
       `${verdict.blocking.length} blocking finding(s) at ${severities.join(', ')} in ${target.ref}: ${list.join('; ')}` +
       `${verdict.blocking.length > 10 ? '; …' : ''}`;

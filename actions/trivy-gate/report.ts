@@ -51,6 +51,8 @@ export interface Finding {
   cvss?: number;
   /** a line in a file (misconfigurations, secrets) */
   startLine?: number;
+  /** os/arch of the platform manifest it was found in, when a multi-platform image was scanned */
+  platform?: string;
 }
 
 interface TrivyVuln {

@@ -44778,7 +44778,7 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(378);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(555);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -44788,7 +44788,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 378:
+/***/ 555:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45487,6 +45487,112 @@ function networkHostHint(stderr) {
         : undefined;
 }
 
+;// CONCATENATED MODULE: ./.tmp/build/actions/build/platforms.js
+/**
+ * Target platforms of a build: validated against the known os/arch/variant values before anything is built or
+ * pushed, and the plan for building several of them on the builder at hand.
+ */
+
+/*
+ * An index's platform uses GOOS / GOARCH values, and the variants of the image-index spec's table:
+ * https://github.com/opencontainers/image-spec/blob/v1.1.0/image-index.md#image-index-property-descriptions
+ * (platform.os / platform.architecture "SHOULD use ... values listed in the Go Language document for GOOS/GOARCH",
+ * https://go.dev/doc/install/source#environment) and the "Platform variants" table (arm v6/v7/v8, arm64 v8).
+ * amd64 micro-architecture levels v2–v4 are what buildx/containerd accept as amd64 variants
+ * (https://docs.docker.com/build/building/multi-platform/).
+ */
+const LINUX_ARCHITECTURES = {
+    amd64: ['v1', 'v2', 'v3', 'v4'],
+    arm64: ['v8'],
+    arm: ['v5', 'v6', 'v7', 'v8'],
+    '386': [],
+    ppc64le: [],
+    s390x: [],
+    riscv64: [],
+    mips64le: [],
+    mips64: [],
+    loong64: []
+};
+/** The valid platforms, spelled out for error messages: linux with variants, windows and freebsd on amd64/arm64. */
+const KNOWN_PLATFORMS = [
+    ...Object.entries(LINUX_ARCHITECTURES).flatMap(([arch, variants]) => [
+        `linux/${arch}`,
+        ...variants.map((v) => `linux/${arch}/${v}`)
+    ]),
+    ...['windows', 'freebsd'].flatMap((os) => [`${os}/amd64`, `${os}/arm64`])
+];
+const COMMON = [
+    'linux/amd64',
+    'linux/arm64',
+    'linux/arm/v7',
+    'linux/arm/v6',
+    'linux/386',
+    'linux/ppc64le',
+    'linux/s390x',
+    'linux/riscv64'
+];
+/**
+ * The form buildx and registries write in an index: arm64/v8 and amd64/v1 carry no variant, plain arm is arm/v7
+ * (containerd's platform normalisation, which buildx uses).
+ */
+function normalizePlatform(platform) {
+    const [os, arch, variant] = platform.split('/');
+    if (arch === 'arm64' && variant === 'v8')
+        return `${os}/arm64`;
+    if (arch === 'amd64' && variant === 'v1')
+        return `${os}/amd64`;
+    if (arch === 'arm' && !variant)
+        return `${os}/arm/v7`;
+    return platform;
+}
+/**
+ * Checks every platform (trimmed, lower case as buildx takes them) and refuses unknown or repeated ones.
+ * `source` names where the list came from (the input or the manifest's service entry).
+ */
+function validatePlatforms(platforms, source) {
+    if (platforms.length === 0) {
+        throw new errors/* ConfigurationError */.j1(`${source}: no platform given; use e.g. linux/amd64 or linux/amd64,linux/arm64`);
+    }
+    const seen = new Map();
+    for (const raw of platforms) {
+        const platform = raw.trim();
+        if (!KNOWN_PLATFORMS.includes(platform)) {
+            throw new errors/* ConfigurationError */.j1(`${source}: '${raw}' is not a known platform (os/arch[/variant]). Common ones: ${COMMON.join(', ')}; ` +
+                `every valid value: ${KNOWN_PLATFORMS.join(', ')}`);
+        }
+        const normal = normalizePlatform(platform);
+        const earlier = seen.get(normal);
+        if (earlier !== undefined) {
+            throw new errors/* ConfigurationError */.j1(`${source}: '${earlier}' and '${platform}' are the same platform; list each platform once`);
+        }
+        seen.set(normal, platform);
+    }
+    return platforms.map((p) => p.trim());
+}
+function buildStrategy(platforms, driver) {
+    return platforms.length > 1 && driver === 'docker' ? 'per-platform' : 'one-call';
+}
+// tag grammar of the distribution spec: https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-manifests
+const platforms_TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** `<repo>:<tag>-<os>-<arch>[-<variant>]`: where one platform of a per-platform build is pushed before the merge. */
+function platformTag(repository, tag, platform) {
+    const platformTagName = `${tag}-${platform.replace(/\//g, '-')}`;
+    if (!platforms_TAG_RE.test(platformTagName)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'tags': the per-platform tag '${platformTagName}' (the first tag plus -${platform.replace(/\//g, '-')}) ` +
+            `is longer than the 128 characters a tag may have; make the first tag shorter`);
+    }
+    return `${repository}:${platformTagName}`;
+}
+/** The requested platforms that the pushed image lacks, and the pushed platforms nobody asked for. */
+function platformMismatch(requested, pushed) {
+    const want = new Set(requested.map(normalizePlatform));
+    const have = new Set(pushed.map(normalizePlatform));
+    return {
+        missing: [...want].filter((p) => !have.has(p)),
+        unexpected: [...have].filter((p) => !want.has(p))
+    };
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/image-record.js
 /**
  * The image record: what the build step produced, passed to every later step (scan, sign, SBOM, deploy) so they
@@ -45611,6 +45717,7 @@ function makeImageRecord(opts) {
 
 
 
+
 async function inspectBuilder(builder) {
     const result = await execTool('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], {
         hint: () => 'is docker running and the buildx plugin installed? (docker/setup-buildx-action on GitHub)'
@@ -45634,17 +45741,26 @@ async function run() {
     }
     const first = refs[0];
     const image = optionalString('image') ?? `${first.registry}/${first.repository}`;
-    const platforms = listInput('platforms').length ? listInput('platforms') : service.platforms;
+    const platformsInput = listInput('platforms');
+    const platforms = validatePlatforms(platformsInput.length ? platformsInput : service.platforms, platformsInput.length
+        ? "Input 'platforms'"
+        : `Service '${service.name}' in ${stringInput('manifest', DEFAULT_MANIFEST_PATH)}, platforms`);
+    if (load && platforms.length > 1) {
+        // the docker image store keeps one platform per tag: buildx refuses to load a multi-platform result
+        // (https://docs.docker.com/build/ci/github-actions/multi-platform/#build-and-load-multi-platform-images)
+        throw new errors/* ConfigurationError */.j1(`Input 'load' is true but ${service.name} targets ${platforms.join(', ')}: only one platform can be loaded ` +
+            `into the docker image store. Set 'platforms' to one platform, or load: false (the pushed index is pulled by platform).`);
+    }
     const builder = optionalString('builder');
     const budget = parseSize(optionalString('size-budget'), 'size-budget');
     const budgetMode = enumInput('size-budget-mode', ['fail', 'warn'], 'fail');
     const cacheMode = enumInput('cache', ['auto', 'gha', 'registry', 'inline', 'none'], 'auto');
     const { driver, inspect } = await inspectBuilder(builder);
     checkNetworkEntitlement(optionalString('network'), driver, inspect, builder);
-    if (platforms.length > 1 && driver === 'docker') {
-        throw new errors/* ConfigurationError */.j1(`Service '${service.name}' targets ${platforms.join(', ')}, but the buildx builder${builder ? ` '${builder}'` : ''} uses the docker driver, ` +
-            `which builds one platform per image. Create a docker-container builder (docker/setup-buildx-action) or set 'platforms' to one platform.`);
-    }
+    const strategy = buildStrategy(platforms, driver);
+    // where each platform goes before the merge (per-platform builds on the docker driver only); checked up front
+    const firstRepository = tags[0].slice(0, tags[0].lastIndexOf(':'));
+    const platformTags = new Map(strategy === 'per-platform' ? platforms.map((p) => [p, platformTag(firstRepository, first.tag, p)]) : []);
     const cache = cacheFlags(cacheMode, {
         service: service.name,
         cacheRef: push ? `${image}:buildcache` : undefined,
@@ -45653,19 +45769,16 @@ async function run() {
     });
     const tmp = external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || root, 'slipway');
     (0,external_node_fs_namespaceObject.mkdirSync)(tmp, { recursive: true });
-    const metadataFile = external_node_path_namespaceObject.join(tmp, `${service.name}.buildx-metadata.json`);
     const annotations = listInput('annotations', { comma: false });
     if (annotations.length && driver === 'docker') {
         lib_core/* warning */.$e('The docker buildx driver does not write OCI annotations; they are left out (the labels carry the same metadata).');
     }
-    const args = getBuildArgs({
+    const common = {
         repoRoot: root,
         service,
-        tags,
         labels: keyValueInput('labels'),
         annotations,
         buildArgs: { ...service.buildArgs, ...keyValueInput('build-args') },
-        platforms,
         push,
         load,
         cacheFrom: listInput('cache-from', { comma: false }).length
@@ -45678,33 +45791,71 @@ async function run() {
         builder,
         provenance: optionalString('provenance'),
         sbom: optionalString('sbom'),
-        metadataFile,
         supportsAnnotations: driver !== 'docker',
         noCache: boolInput('no-cache', false),
         pull: boolInput('pull', false)
-    });
-    await lib_core/* group */.Os(`docker ${args.slice(0, 2).join(' ')} ${service.name}`, async () => {
-        lib_core/* info */.pq(`docker ${args.join(' ')}`);
-        await execTool('docker', args, {
-            cwd: root,
-            echo: true,
-            hint: (r) => networkHostHint(r.stderr) ??
-                (/connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
-                    ? `the registry for ${image} is unreachable; check the address and that you are logged in (docker/login-action)`
-                    : /denied|unauthorized|403/i.test(r.stderr)
-                        ? `the registry refused the push; the job needs 'packages: write' and a docker login to ${first.registry}`
-                        : undefined)
+    };
+    const buildx = (callTags, callPlatforms, file, title) => {
+        const args = getBuildArgs({ ...common, tags: callTags, platforms: callPlatforms, metadataFile: file });
+        return lib_core/* group */.Os(`docker buildx build ${title}`, async () => {
+            lib_core/* info */.pq(`docker ${args.join(' ')}`);
+            await execTool('docker', args, {
+                cwd: root,
+                echo: true,
+                hint: (r) => networkHostHint(r.stderr) ??
+                    (/connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
+                        ? `the registry for ${image} is unreachable; check the address and that you are logged in (docker/login-action)`
+                        : /denied|unauthorized|403/i.test(r.stderr)
+                            ? `the registry refused the push; the job needs 'packages: write' and a docker login to ${first.registry}`
+                            : /exec format error/i.test(r.stderr)
+                                ? 'a RUN step executed a binary of another platform: build that stage FROM --platform=$BUILDPLATFORM ' +
+                                    '(cross-build), or register QEMU (docker/setup-qemu-action)'
+                                : undefined)
+            });
         });
-    });
+    };
+    const metadataFile = external_node_path_namespaceObject.join(tmp, `${service.name}.buildx-metadata.json`);
+    const platformDigests = [];
+    const platformMetadata = {};
+    if (strategy === 'one-call') {
+        await buildx(tags, platforms, metadataFile, service.name);
+    }
+    else {
+        lib_core/* info */.pq(`The ${driver} driver builds one platform per call: building ${platforms.join(', ')} one by one` +
+            (push ? ', then merging them into one index with docker buildx imagetools create' : ''));
+        for (const platform of platforms) {
+            const file = external_node_path_namespaceObject.join(tmp, `${service.name}.${platform.replace(/\//g, '-')}.buildx-metadata.json`);
+            await buildx([platformTags.get(platform)], [platform], file, `${service.name} (${platform})`);
+            if (!push)
+                continue;
+            const meta = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+            const platformDigest = String(meta['containerimage.digest'] ?? '');
+            if (!/^sha256:[a-f0-9]{64}$/.test(platformDigest)) {
+                throw new Error(`buildx reported no image digest for ${platform} in ${file}; nothing was merged or tagged`);
+            }
+            platformDigests.push(platformDigest);
+            platformMetadata[platform] = meta;
+        }
+        if (push) {
+            // every tag is written only now, when every platform is in the registry: a failed platform moves no tag
+            const createArgs = [
+                'buildx',
+                'imagetools',
+                'create',
+                ...(builder ? ['--builder', builder] : []),
+                ...tags.flatMap((t) => ['--tag', t]),
+                ...platformDigests.map((d) => `${firstRepository}@${d}`)
+            ];
+            await lib_core/* group */.Os(`docker buildx imagetools create ${service.name}`, async () => {
+                lib_core/* info */.pq(`docker ${createArgs.join(' ')}`);
+                await execTool('docker', createArgs, { echo: true });
+            });
+        }
+    }
     if (!push) {
         setOutputs({ image, tags: tags.join('\n'), pushed: false });
         lib_core/* info */.pq('push is false: built only, no image record (records describe pushed images)');
         return;
-    }
-    const metadata = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
-    const digest = String(metadata['containerimage.digest'] ?? '');
-    if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
-        throw new Error(`buildx reported no image digest in ${metadataFile}; cannot produce an image record`);
     }
     const imageRef = image_ref_parseImageRef(image);
     const credentials = dockerConfigCredentials(imageRef.registry) ??
@@ -45717,6 +45868,25 @@ async function run() {
             clients.set(registry, new RegistryClient(registry, dockerConfigCredentials(registry) ?? credentials));
         return clients.get(registry);
     };
+    let metadata;
+    let digest;
+    if (strategy === 'one-call') {
+        metadata = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
+        digest = String(metadata['containerimage.digest'] ?? '');
+        if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
+            throw new Error(`buildx reported no image digest in ${metadataFile}; cannot produce an image record`);
+        }
+    }
+    else {
+        // imagetools create prints no machine-readable digest: the first tag names the index, which is checked
+        // below to hold exactly the platform digests built here
+        digest = (await clientFor(first.registry).resolve(first.repository, first.tag)) ?? '';
+        if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
+            throw new Error(`${tags[0]} does not resolve in the registry after docker buildx imagetools create`);
+        }
+        metadata = { 'containerimage.digest': digest, platforms: platformMetadata };
+        (0,external_node_fs_namespaceObject.writeFileSync)(metadataFile, JSON.stringify(metadata, null, 2));
+    }
     // Every pushed tag must now resolve to the digest buildx reported: catches a racing push to the same tag.
     for (const ref of refs) {
         const resolved = await clientFor(ref.registry).resolve(ref.repository, ref.tag);
@@ -45725,6 +45895,17 @@ async function run() {
         }
     }
     const described = await describeImage(clientFor(imageRef.registry), imageRef.repository, digest, platforms[0] ?? 'linux/amd64');
+    const pushedPlatforms = described.platforms.map((p) => p.platform);
+    const { missing, unexpected } = platformMismatch(platforms, pushedPlatforms);
+    if (missing.length || unexpected.length) {
+        throw new Error(`${image}@${digest} holds ${pushedPlatforms.join(', ') || 'no platform'}, but ${platforms.join(', ')} ` +
+            `were built${missing.length ? ` (missing ${missing.join(', ')})` : ''}` +
+            `${unexpected.length ? ` (not requested: ${unexpected.join(', ')})` : ''}: another push raced this one`);
+    }
+    const foreign = described.platforms.filter((p) => strategy === 'per-platform' && !platformDigests.includes(p.digest));
+    if (foreign.length) {
+        throw new Error(`${tags[0]} resolves to an index whose ${foreign.map((p) => p.platform).join(', ')} manifest was not built here: another push raced this one`);
+    }
     const record = makeImageRecord({
         service: service.name,
         image,

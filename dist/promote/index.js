@@ -28909,10 +28909,10 @@ const MANIFEST_ACCEPT = [
     'application/vnd.oci.image.manifest.v1+json',
     'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ');
-const INDEX_MEDIA_TYPES = (/* unused pure expression or super */ null && ([
+const INDEX_MEDIA_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
-]));
+];
 class RegistryError extends Error {
     status;
     name = 'RegistryError';
@@ -29077,6 +29077,7 @@ async function writeTableSummary(title, header, rows, note) {
  */
 
 
+
 /** Checks every tag is a plain tag in the record's own repository (a copy never crosses repositories). */
 function promotionTargets(record, tags) {
     if (tags.length === 0) {
@@ -29100,6 +29101,18 @@ async function promote(store, record, targets) {
     const manifest = await store.getManifestBytes(repository, record.digest);
     if (manifest.digest !== record.digest) {
         throw new Error(`the registry served ${record.image}@${record.digest} with content hashing to ${manifest.digest}; not promoting`);
+    }
+    if (INDEX_MEDIA_TYPES.includes(manifest.mediaType)) {
+        // a multi-platform index: every platform manifest it lists must be in this repository before any tag points at
+        // it, or the tag would pull for some platforms and fail for others
+        const children = JSON.parse(manifest.body.toString('utf8'))
+            .manifests;
+        for (const child of children ?? []) {
+            const found = await store.resolve(repository, child.digest);
+            if (found !== child.digest) {
+                throw new Error(`${record.image}@${record.digest} lists ${child.digest}, which is not in ${record.image}; not promoting (no tag written)`);
+            }
+        }
     }
     const promoted = [];
     for (const target of targets) {

@@ -32,6 +32,7 @@ export const STAND_INS = [
   'actions/download-artifact',
   'docker/login-action',
   'docker/setup-buildx-action',
+  'docker/setup-qemu-action',
   'github/codeql-action/upload-sarif'
 ] as const;
 export type StandInName = (typeof STAND_INS)[number];
@@ -417,6 +418,35 @@ async function setupBuildx(ctx: StandInContext): Promise<StandInResult> {
   };
 }
 
+/**
+ * docker/setup-qemu-action stand-in: registers nothing (that is a machine-wide kernel change), it checks that the
+ * host already has a binfmt_misc handler for each requested architecture and fails naming the fix when not.
+ */
+async function setupQemu(ctx: StandInContext): Promise<StandInResult> {
+  const QEMU_NAMES: Record<string, string> = { arm64: 'aarch64', arm: 'arm', '386': 'i386', amd64: 'x86_64' };
+  const wanted = (ctx.inputs.platforms || 'all')
+    .split(',')
+    .map(
+      (p) =>
+        p
+          .trim()
+          .replace(/^linux\//, '')
+          .split('/')[0]!
+    )
+    .filter(Boolean);
+  const missing = wanted.filter(
+    (a) => a !== 'all' && !existsSync(`/proc/sys/fs/binfmt_misc/qemu-${QEMU_NAMES[a] ?? a}`)
+  );
+  if (missing.length || wanted.includes('all')) {
+    ctx.log(
+      `docker/setup-qemu-action: no binfmt_misc handler here for ${missing.join(', ') || 'all'}; locally: ` +
+        'apt-get install qemu-user-static binfmt-support (mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc first if it is not mounted)'
+    );
+    return { exitCode: 1, outputs: {} };
+  }
+  return { exitCode: 0, outputs: { platforms: wanted.map((a) => `linux/${a}`).join(',') } };
+}
+
 async function uploadSarif(ctx: StandInContext): Promise<StandInResult> {
   const input = ctx.inputs.sarif_file || '../results';
   const abs = path.resolve(ctx.workspace, input);
@@ -479,6 +509,8 @@ export async function runStandIn(name: StandInName, ctx: StandInContext): Promis
       return dockerLogin(ctx);
     case 'docker/setup-buildx-action':
       return setupBuildx(ctx);
+    case 'docker/setup-qemu-action':
+      return setupQemu(ctx);
     case 'github/codeql-action/upload-sarif':
       return uploadSarif(ctx);
   }

@@ -83,4 +83,43 @@ describe('promote', () => {
     );
     expect(s.tags.size).toBe(0);
   });
+  test('an index is promoted only when every platform manifest it lists is in the repository', async () => {
+    const child = `sha256:${'a'.repeat(64)}`;
+    const missing = `sha256:${'b'.repeat(64)}`;
+    const indexBody = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [{ digest: child }, { digest: missing }]
+      })
+    );
+    const indexDigest = `sha256:${createHash('sha256').update(indexBody).digest('hex')}`;
+    const indexRecord = {
+      ...record,
+      digest: indexDigest,
+      mediaType: 'application/vnd.oci.image.index.v1+json'
+    };
+    const tags = new Map<string, string>([[child, child]]);
+    const s: ManifestStore = {
+      async getManifestBytes() {
+        return { body: indexBody, mediaType: 'application/vnd.oci.image.index.v1+json', digest: indexDigest };
+      },
+      async putManifest(_repo, tag, bytes) {
+        const d = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+        tags.set(tag, d);
+        return d;
+      },
+      async resolve(_repo, ref) {
+        return tags.get(ref);
+      }
+    };
+    const targets = promotionTargets(indexRecord, ['ghcr.io/acme/api:main']);
+    await expect(promote(s, indexRecord, targets)).rejects.toThrow(
+      new RegExp(`lists ${missing}, which is not in ghcr.io/acme/api; not promoting \\(no tag written\\)`)
+    );
+    expect(tags.has('main')).toBe(false);
+    tags.set(missing, missing);
+    expect(await promote(s, indexRecord, targets)).toEqual(['ghcr.io/acme/api:main']);
+    expect(tags.get('main')).toBe(indexDigest);
+  });
 });
