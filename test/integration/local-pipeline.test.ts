@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { TestRepo } from '../support/git-repo.js';
-import { REPO_ROOT } from '../support/run-action.js';
+import { REPO_ROOT, SLIPWAY_ACTION_REPOS } from '../support/run-action.js';
 import { runWorkflow } from '../../scripts/executor/index.js';
 
 function runPipeline(): Promise<{ code: number | null; out: string }> {
@@ -61,7 +61,7 @@ describe('the generated workflows run end to end on the example monorepo', () =>
         event: 'workflow_dispatch',
         inputs: { environment: 'qa', version: 'latest' },
         repo: repo.origin,
-        actionRepos: { 'slipway/slipway': REPO_ROOT },
+        actionRepos: SLIPWAY_ACTION_REPOS,
         output: null
       })
     ).rejects.toThrow(/environment.*qa.*dev, test, staging, prod|dev, test, staging, prod.*qa/s);

@@ -9,6 +9,16 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
+/**
+ * The generated workflows call Slipway's own actions at the commit in workflows-src/slipway-pin.json. The executor
+ * resolves only refs that exist (as GitHub does); mapping `slipway/slipway@<pin>` to this working tree makes the
+ * working tree stand for that commit, so local runs test the code being changed, under the name GitHub will see.
+ */
+export const SLIPWAY_PIN: string = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'workflows-src/slipway-pin.json'), 'utf8')) as { sha: string }
+).sha;
+export const SLIPWAY_ACTION_REPOS: Record<string, string> = { [`slipway/slipway@${SLIPWAY_PIN}`]: REPO_ROOT };
+
 export interface GitHubEvent {
   name: string;
   payload: Record<string, unknown>;
