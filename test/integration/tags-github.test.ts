@@ -93,7 +93,7 @@ describe('metadata-action suite cases through dist/tags', () => {
     pick('sepTags', 'sepTags02')
   ];
   const withoutCreated = (labels: string[]) =>
-    labels.filter((l) => !l.startsWith('org.opencontainers.image.created='));
+    labels.filter((l) => !/^(\w+:)?org\.opencontainers\.image\.created=/.test(l));
 
   test.each(selected.map((c) => [c.suite, c.name, c] as const))('%s %s', async (suite, _name, c) => {
     const env = parseEnv(readFileSync(path.join(FIXTURES, c.env), 'utf8')) as Record<
