@@ -320,14 +320,14 @@ export function parseImages(lines: readonly string[]): ImageEntry[] {
     const image: ImageEntry = { name: '', enable: true };
     for (const field of lineFields(line, where)) {
       const parts = field.split('=').map((part) => part.trim());
-      if (parts.length === 1) {
-        image.name = parts[0] ?? '';
-        continue;
-      }
-      const key = (parts[0] ?? '').toLowerCase();
-      const value = parts[1] ?? '';
-      if (key === 'name') image.name = value;
-      else if (key === 'enable') {
+      const key = parts.length === 1 ? 'name' : (parts[0] ?? '').toLowerCase();
+      const value = (parts.length === 1 ? parts[0] : parts[1]) ?? '';
+      if (key === 'name') {
+        // metadata-action keeps the last one; its image.test.ts marks a line naming two images invalid.
+        if (image.name !== '')
+          throw new TagRuleError(`${where}: more than one image name; put one image a line`);
+        image.name = value;
+      } else if (key === 'enable') {
         if (value !== 'true' && value !== 'false') {
           throw new TagRuleError(`${where}: enable must be true or false, got '${value}'`);
         }

@@ -8,6 +8,9 @@
  * mock both return 2020-01-10T00:30:00.000Z whatever the input, so here the clock (`now`) and the commit date are
  * both that instant; the repository is its repo.json (its GitHub.repoData mock); the event is its .env file plus
  * the payload file it names (none → {}), as its GitHub.context mock reads them.
+ *
+ * Its parsing suites (__tests__/tag.test.ts, flavor.test.ts, image.test.ts) run against rules.ts the same way; a
+ * case it marks invalid must throw here (its own test also accepts a wrong result for those).
  */
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync, existsSync } from 'node:fs';
@@ -22,6 +25,13 @@ import {
   type TagsOptions
 } from '../../../actions/tags/compute.js';
 import { formatDate } from '../../../actions/tags/dates.js';
+import {
+  METADATA_ACTION_DEFAULT_TAG_RULES,
+  parseFlavor,
+  parseImages,
+  parseTagRule,
+  parseTagRules
+} from '../../../actions/tags/rules.js';
 
 const FIXTURES = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
@@ -206,4 +216,33 @@ describe('sepTags', () => {
   test.each(of('sepTags'))('%s (%s)', (_name, _env, c) => {
     expect(run(c).outputs.tags).toEqual(c.expected[0]);
   });
+});
+
+interface ParseCase {
+  file: 'tag.test.ts' | 'flavor.test.ts' | 'image.test.ts';
+  suite: 'transform' | 'parse';
+  input: string | string[];
+  expected: unknown;
+  invalid: boolean;
+}
+const parseCases = JSON.parse(readFileSync(path.join(FIXTURES, 'parse-cases.json'), 'utf8')) as ParseCase[];
+const rule = (r: { type: string; attrs: Record<string, string> }) => ({ type: r.type, attrs: r.attrs });
+
+describe('parsing suites (tag.test.ts, flavor.test.ts, image.test.ts)', () => {
+  test('hold 55 cases at the pinned commit', () => {
+    expect(parseCases).toHaveLength(55);
+  });
+  test.each(parseCases.map((c) => [c.file, c.suite, JSON.stringify(c.input), c] as const))(
+    '%s %s %s',
+    (file, suite, _input, c) => {
+      const parse = (): unknown => {
+        if (file === 'flavor.test.ts') return parseFlavor(c.input as string[]);
+        if (file === 'image.test.ts') return parseImages(c.input as string[]);
+        if (suite === 'parse') return rule(parseTagRule(c.input as string));
+        return parseTagRules(c.input as string[], METADATA_ACTION_DEFAULT_TAG_RULES).rules.map(rule);
+      };
+      if (c.invalid) expect(parse).toThrow();
+      else expect(parse()).toEqual(c.expected);
+    }
+  );
 });
