@@ -121,36 +121,46 @@ export async function executePlans(
   const result: ExecutionResult = { deleted: [], failed: [], notAttempted: [] };
   const phases = [0, 1, 2].map((n) => queue.filter((q) => deletionPhase(q.v.kind) === n).map((q) => q.ref));
 
+  // the first delete of the run goes alone: a token that may not delete fails once, not `concurrency` times
+  let probed = false;
   for (const phase of phases) {
     let next = 0;
     let inFlight = 0;
-    const worker = async (): Promise<void> => {
-      while (!result.stopped && next < phase.length) {
-        const stop = budgetStop(budget, inFlight);
-        if (stop) {
-          result.stopped = stop;
-          return;
-        }
-        const v = phase[next++]!;
-        inFlight++;
-        try {
-          await client.deleteVersion(scope, v.package, v.id);
-          result.deleted.push(v);
-          options.onDeleted?.(v, result.deleted.length, total);
-        } catch (error) {
-          if (isRateLimitError(error) && !(error instanceof DeleteRefusedError)) {
-            // the client waited as long as it may (lib/github.ts); what is left is for the next run
-            result.notAttempted.push(v);
-            result.stopped ??= { reason: 'rate limit', detail: `GitHub rate limit: ${errorMessage(error)}` };
-          } else {
-            result.failed.push({ ...v, error: failureMessage(error, v) });
-            result.stopped = { reason: 'failure', detail: failureMessage(error, v) };
-          }
-        } finally {
-          inFlight--;
-        }
+    /** Deletes the next version of the phase; false when the phase is done or the run stops. */
+    const step = async (): Promise<boolean> => {
+      if (result.stopped || next >= phase.length) return false;
+      const stop = budgetStop(budget, inFlight);
+      if (stop) {
+        result.stopped = stop;
+        return false;
       }
+      const v = phase[next++]!;
+      inFlight++;
+      try {
+        await client.deleteVersion(scope, v.package, v.id);
+        result.deleted.push(v);
+        options.onDeleted?.(v, result.deleted.length, total);
+      } catch (error) {
+        if (isRateLimitError(error) && !(error instanceof DeleteRefusedError)) {
+          // the client waited as long as it may (lib/github.ts); what is left is for the next run
+          result.notAttempted.push(v);
+          result.stopped ??= { reason: 'rate limit', detail: `GitHub rate limit: ${errorMessage(error)}` };
+        } else {
+          result.failed.push({ ...v, error: failureMessage(error, v) });
+          result.stopped = { reason: 'failure', detail: failureMessage(error, v) };
+        }
+      } finally {
+        inFlight--;
+      }
+      return true;
     };
+    const worker = async (): Promise<void> => {
+      while (await step());
+    };
+    if (!probed && phase.length > 0) {
+      probed = true;
+      await step();
+    }
     await Promise.all(Array.from({ length: Math.min(concurrency, phase.length) }, worker));
     // everything of this phase not started yet, and every later phase, is not attempted
     if (result.stopped) {

@@ -120,7 +120,7 @@ it('stops at the time budget: nothing starts after the deadline', async () => {
   expect(result.notAttempted).toHaveLength(35);
 });
 
-it('a 403 on the first DELETE marks it failed and the rest not attempted; nothing else is sent', async () => {
+it('a 403 on the first DELETE (sent alone) marks it failed and the rest not attempted; nothing else is sent', async () => {
   await fake.close();
   fake = await startGitHubFake({ token: 't', tokenScopes: ['read:packages'] });
   addPackage(fake.state, 'acme', 'api', {
@@ -128,7 +128,7 @@ it('a 403 on the first DELETE marks it failed and the rest not attempted; nothin
     versions: makeVersions(fake.state, 10)
   });
   const g = client();
-  const result = await executePlans(new PackagesClient(g.octokit), ORG, [planAll()], { concurrency: 1 });
+  const result = await executePlans(new PackagesClient(g.octokit), ORG, [planAll()], { concurrency: 3 });
   expect(result.deleted).toEqual([]);
   expect(result.failed).toHaveLength(1);
   expect(result.failed[0]!.error).toMatch(
@@ -147,7 +147,7 @@ it('a DELETE answered 404 while the version stays is a failure naming the permis
     body: { message: 'Not Found', documentation_url: 'x' }
   });
   const g = client();
-  const result = await executePlans(new PackagesClient(g.octokit), ORG, [planAll()], { concurrency: 1 });
+  const result = await executePlans(new PackagesClient(g.octokit), ORG, [planAll()], { concurrency: 3 });
   expect(result.deleted).toEqual([]);
   expect(result.failed[0]!.error).toMatch(/answered 404 .* still there.*packages: write/);
   expect(fake.state.packages['acme/api']!.versions).toHaveLength(40);
