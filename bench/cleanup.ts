@@ -1,19 +1,27 @@
 /**
- * cleanup on a package with 10,000 versions: API requests and wall time, against the minimum a cleanup must make
- * (⌈N/100⌉ list pages + one manifest GET per kept tagged root + one DELETE per victim), done by a bare loop in the
- * same run as the baseline.
+ * cleanup of a package with 10,000 versions while the GitHub fake enforces GitHub's rate limits for a GITHUB_TOKEN
+ * (1,000 requests an hour per repository; secondary: 100 concurrent, 900 points a minute, a DELETE 5 points):
+ * how many runs until nothing is left to delete, the requests of each run, DELETEs per second with bounded
+ * concurrency, and — between runs — that no tag is broken (every index still in the package has its platforms).
  *
  * The versions: 200 tagged multi-arch indexes (each with 2 platform manifests) pushed as real tiny OCI manifests to
  * the local registry, because kept roots are fetched from it; and 9,400 untagged leftovers that exist only in the
  * fake's package state (synthetic digests: nothing references them and nobody fetches them, so they need no blobs).
- * Policy: keep the 100 newest tagged (the other 100 indexes go), delete untagged → 100 kept roots fetched, 9,600
- * victims (100 indexes + their 200 platforms + 9,400 leftovers) deleted.
+ * Policy: keep the 100 newest tagged (the other 100 indexes go), delete untagged → 9,700 victims (100 indexes, their 200 platforms, 9,400 leftovers).
  *
- *   npx tsx bench/cleanup.ts          (or npm run bench -- cleanup, once bench/run.ts lists it)
+ * Time is scaled by BENCH_CLEANUP_TIME_SCALE (default 10: a GitHub "minute" lasts 6 s): the fake's secondary
+ * windows, the client's pace between DELETEs (400 ms at 1×) and its retry-after unit shrink by the same factor; the
+ * primary hour is a new window per run (one scheduled run an hour). The action's time budget (25 min) is not scaled:
+ * on GitHub the request budget, not the time, ends a large run (about 900 DELETEs at ≤ 2.5/s take 6 min), and a
+ * scaled budget would measure this machine's load instead. DELETEs per second are reported as measured, and divided
+ * by the scale (what GitHub would see at that pace; this machine's speed bounds the measured figure).
+ *
+ *   npx tsx bench/cleanup.ts          (or npm run bench -- cleanup)
  */
 import { pathToFileURL } from 'node:url';
-import * as github from '@actions/github';
 import { runCleanup } from '../actions/cleanup/cleanup.js';
+import type { Policy } from '../actions/cleanup/policy.js';
+import { createClient } from '../actions/lib/github.js';
 import { RegistryClient } from '../actions/lib/registry.js';
 import {
   addPackage,
@@ -25,18 +33,28 @@ import {
 import { REGISTRY, pushTinyImage, pushTinyIndex, sha256 } from '../test/support/registry-packages.js';
 
 const TOTAL = Number(process.env.BENCH_CLEANUP_VERSIONS ?? 10_000);
+const SCALE = Number(process.env.BENCH_CLEANUP_TIME_SCALE ?? 10);
 const TAGGED = 200;
 const KEEP = 100;
+/** the action's defaults (actions/cleanup/main.ts, action.yml) */
+const DELETE_CONCURRENCY = 3;
+const DELETE_INTERVAL_MS = 400;
+const TIME_BUDGET_MS = 25 * 60_000;
+const GITHUB_TOKEN_LIMIT = 1000;
 
-function row(name: string, value: number, baseline: number, baselineName: string, unit: string): void {
-  console.log(
-    `${name.padEnd(40)} ${value.toFixed(0).padStart(7)} ${unit.padEnd(4)} ${baselineName}: ${baseline.toFixed(0).padStart(7)} ${unit.padEnd(4)} ratio ${(value / baseline).toFixed(2)}`
-  );
-}
+const policy: Policy = {
+  keepTagged: KEEP,
+  keepUntagged: 0,
+  deleteTags: [],
+  excludeTags: [],
+  protectReleases: true,
+  deleteUntagged: true,
+  deleteOrphans: true
+};
 
-async function pushRoots(owner: string): Promise<FakePackageVersion[][]> {
+async function pushRoots(owner: string): Promise<string[][]> {
   const repository = `${owner}/app`;
-  const groups: FakePackageVersion[][] = [];
+  const groups: string[][] = [];
   const batch = 8;
   for (let start = 0; start < TAGGED; start += batch) {
     const made = await Promise.all(
@@ -57,129 +75,114 @@ async function pushRoots(owner: string): Promise<FakePackageVersion[][]> {
         return [idx.digest, a!.digest, b!.digest];
       })
     );
-    for (const [idx, a, b] of made) {
-      groups.push([
-        { id: 0, name: idx!, created_at: '', updated_at: '', tags: [`build-${groups.length}`] },
-        { id: 0, name: a!, created_at: '', updated_at: '', tags: [] },
-        { id: 0, name: b!, created_at: '', updated_at: '', tags: [] }
-      ]);
-    }
+    groups.push(...made);
   }
   return groups;
 }
 
-/** The same package state in a fresh fake: roots (real manifests) interleaved with synthetic leftovers, newest first. */
-async function seededFake(owner: string, roots: FakePackageVersion[][]): Promise<GitHubFake> {
-  const fake = await startGitHubFake({ token: 't' });
+/** The package state: roots (real manifests) interleaved with synthetic leftovers, newest first. */
+function seed(fake: GitHubFake, owner: string, roots: string[][]): void {
   addRepo(fake.state, owner, 'shop');
   const versions: FakePackageVersion[] = [];
   const leftovers = TOTAL - roots.length * 3;
   const perGap = Math.floor(leftovers / roots.length);
   let synthetic = 0;
   const t0 = Date.now();
-  const push = (v: FakePackageVersion): void => {
+  const push = (name: string, tags: string[]): void => {
     const at = new Date(t0 - versions.length * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    versions.push({ ...v, id: versions.length + 1, created_at: at, updated_at: at });
+    versions.push({ id: versions.length + 1, name, created_at: at, updated_at: at, tags });
   };
-  for (const [i, group] of [...roots].reverse().entries()) {
-    group.forEach(push);
+  for (const [i, [idx, a, b]] of [...roots].reverse().entries()) {
+    push(idx!, [`build-${roots.length - 1 - i}`]);
+    push(a!, []);
+    push(b!, []);
     const gap = i === roots.length - 1 ? leftovers - synthetic : perGap;
-    for (let j = 0; j < gap; j++, synthetic++)
-      push({ id: 0, name: sha256(`leftover ${synthetic}`), created_at: '', updated_at: '', tags: [] });
+    for (let j = 0; j < gap; j++, synthetic++) push(sha256(`leftover ${synthetic}`), []);
   }
   addPackage(fake.state, owner, 'app', { ownerType: 'Organization', versions });
-  return fake;
+}
+
+/** Tagged indexes still in the package whose platforms are not all there any more. */
+function brokenTags(fake: GitHubFake, owner: string, roots: string[][]): number {
+  const present = new Set(fake.state.packages[`${owner}/app`]!.versions.map((v) => v.name));
+  return roots.filter(([idx, a, b]) => present.has(idx!) && !(present.has(a!) && present.has(b!))).length;
 }
 
 export async function benchCleanup(): Promise<void> {
   console.log(
-    `\n## cleanup of one package with ${TOTAL} versions (${TAGGED} tagged indexes, keep ${KEEP}; baseline: a bare list + GET roots + DELETE loop)`
+    `\n## cleanup of one package with ${TOTAL} versions under GitHub's limits for a GITHUB_TOKEN (${GITHUB_TOKEN_LIMIT} requests/hour; time scale ${SCALE}×)`
   );
   const owner = `cleanup-bench-${Date.now().toString(36)}`;
-  let t = Date.now();
+  const t = Date.now();
   const roots = await pushRoots(owner);
   console.log(
     `(pushed ${roots.length} indexes with ${roots.length * 2} platform manifests in ${Date.now() - t} ms)`
   );
   const registry = new RegistryClient(REGISTRY);
-
-  // Slipway
-  const fake = await seededFake(owner, roots);
-  const octokit = github.getOctokit('t', { baseUrl: fake.url });
-  t = Date.now();
-  const result = await runCleanup({
-    octokit,
-    registry,
-    owner,
-    packages: ['app'],
-    policy: {
-      keepTagged: KEEP,
-      keepUntagged: 0,
-      deleteTags: [],
-      excludeTags: [],
-      protectReleases: true,
-      deleteUntagged: true,
-      deleteOrphans: true
-    },
-    deploymentsRepo: { owner, repo: 'shop' },
-    rollbackWindow: 3,
-    dryRun: false
+  const fake = await startGitHubFake({
+    token: 't',
+    rateLimit: { limit: GITHUB_TOKEN_LIMIT, timeScale: SCALE }
   });
-  const slipwayMs = Date.now() - t;
-  const plan = result.report.packages[0]!;
-  const victims = plan.delete.length;
-  if (result.report.result?.failed) throw new Error(`cleanup failed: ${result.report.result.failed.error}`);
-  const byOp = new Map<string, number>();
-  for (const r of fake.requests)
-    byOp.set(r.operationId ?? r.path, (byOp.get(r.operationId ?? r.path) ?? 0) + 1);
-  await fake.close();
+  seed(fake, owner, roots);
+  process.env.GITHUB_API_URL = fake.url;
 
-  // baseline: the irreducible requests, no planning
-  const base = await seededFake(owner, roots);
-  const baseOctokit = github.getOctokit('t', { baseUrl: base.url });
-  const kept = new Set(plan.keep.map((v) => v.id));
-  t = Date.now();
-  const listed = await baseOctokit.paginate(
-    'GET /orgs/{org}/packages/{package_type}/{package_name}/versions',
-    {
-      org: owner,
-      package_type: 'container',
-      package_name: 'app',
-      per_page: 100
-    }
-  );
-  let manifestGets = 0;
-  for (const v of listed.filter((x) => (x.metadata?.container?.tags ?? []).length > 0 && kept.has(x.id))) {
-    await registry.getManifest(`${owner}/app`, v.name);
-    manifestGets++;
-  }
-  for (const v of listed.filter((x) => !kept.has(x.id)))
-    await baseOctokit.request(
-      'DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}',
-      {
-        org: owner,
-        package_type: 'container',
-        package_name: 'app',
-        package_version_id: v.id
-      }
-    );
-  const baselineMs = Date.now() - t;
-  const baselineRequests = base.requests.length + manifestGets;
-  await base.close();
-
-  const goal = Math.ceil(TOTAL / 100) + KEEP + victims;
   console.log(
-    `plan: keep ${plan.keep.length}, delete ${victims}; GitHub requests by operation: ${[...byOp].map(([k, v]) => `${k.replace(/^packages\//, '')} ${v}`).join(', ')}; manifest GETs ${result.manifestRequests}`
+    'run | GitHub requests | list pages | DELETEs | left after | stopped by        | DELETE/s measured | DELETE/s at 1× | 403 primary/secondary | broken tags'
   );
-  row(
-    'requests (API + registry manifest GETs)',
-    result.apiRequests + result.manifestRequests,
-    goal,
-    'goal',
-    'req'
+  let run = 0;
+  let totalDeleted = 0;
+  let broken = 0;
+  for (;;) {
+    run++;
+    fake.nextRateLimitWindow(); // one scheduled run an hour
+    const before = fake.requests.length;
+    const limitedBefore = { ...fake.rateLimited };
+    const github = createClient('t', {
+      writeConcurrency: DELETE_CONCURRENCY,
+      writeIntervalMs: DELETE_INTERVAL_MS / SCALE,
+      retryAfterBaseMs: 1000 / SCALE
+    });
+    const deleteTimes: number[] = [];
+    const started = Date.now();
+    const result = await runCleanup({
+      octokit: github.octokit,
+      registry,
+      owner,
+      packages: ['app'],
+      policy,
+      deploymentsRepo: { owner, repo: 'shop' },
+      rollbackWindow: 3,
+      dryRun: false,
+      deleteConcurrency: DELETE_CONCURRENCY,
+      budget: {
+        rateLimit: github.rateLimit,
+        requests: github.requests,
+        deadline: started + TIME_BUDGET_MS
+      },
+      onDeleted: () => deleteTimes.push(Date.now())
+    });
+    const r = result.report.result!;
+    const requests = fake.requests.slice(before);
+    const pages = requests.filter((q) => q.method === 'GET' && q.path.endsWith('/versions')).length;
+    const deletes = requests.filter((q) => q.method === 'DELETE').length;
+    const span = deleteTimes.length > 1 ? (deleteTimes.at(-1)! - deleteTimes[0]!) / 1000 : 0;
+    const perSecond = span > 0 ? (deleteTimes.length - 1) / span : 0;
+    const left = result.report.packages[0]!.delete.length - r.deleted.length;
+    const brokenNow = brokenTags(fake, owner, roots);
+    broken += brokenNow;
+    totalDeleted += r.deleted.length;
+    console.log(
+      `${String(run).padStart(3)} | ${String(requests.length).padStart(15)} | ${String(pages).padStart(10)} | ${String(deletes).padStart(7)} | ${String(left).padStart(10)} | ${(r.stopped?.reason ?? '-').padEnd(17)} | ${perSecond.toFixed(1).padStart(17)} | ${(perSecond / SCALE).toFixed(2).padStart(14)} | ${`${fake.rateLimited.primary - limitedBefore.primary}/${fake.rateLimited.secondary - limitedBefore.secondary}`.padStart(21)} | ${brokenNow}`
+    );
+    if (r.failed.length) throw new Error(`cleanup failed: ${r.failed[0]!.error}`);
+    if (left === 0 || run >= 30) break;
+  }
+  const kept = fake.state.packages[`${owner}/app`]!.versions.length;
+  console.log(
+    `converged after ${run} run(s): deleted ${totalDeleted}, kept ${kept} (${KEEP} indexes with their ${KEEP * 2} platforms); broken tags between runs: ${broken}`
   );
-  row('requests, bare loop', baselineRequests, goal, 'goal', 'req');
-  row('wall time', slipwayMs, baselineMs, 'bare loop', 'ms');
+  fake.assertNoViolations();
+  await fake.close();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -3,6 +3,15 @@ import { expr, slipway, stepOutput, thirdParty } from './lib/actions.js';
 import { RUNNER, checkout } from './lib/common.js';
 import type { Workflow } from './lib/types.js';
 
+/**
+ * The job's timeout and the action's time budget agree: the action starts no delete after TIME_BUDGET_MINUTES and
+ * leaves the rest to the next run, so the job ends (plan, summary, artifact) well before GitHub cancels it at
+ * TIMEOUT_MINUTES (a cancelled job writes no summary). The 5 minutes cover checkout, the last deletes in flight
+ * and the artifact upload.
+ */
+const TIMEOUT_MINUTES = 30;
+const TIME_BUDGET_MINUTES = TIMEOUT_MINUTES - 5;
+
 export const cleanupWorkflow: Workflow = {
   name: 'Slipway cleanup',
   on: {
@@ -57,7 +66,7 @@ export const cleanupWorkflow: Workflow = {
     cleanup: {
       name: expr("inputs.dry-run && 'Cleanup plan (dry run)' || 'Cleanup'"),
       'runs-on': RUNNER,
-      'timeout-minutes': 30,
+      'timeout-minutes': TIMEOUT_MINUTES,
       permissions: { contents: 'read', packages: 'write', deployments: 'read' },
       concurrency: {
         group: expr("format('slipway-cleanup-{0}', github.repository)"),
@@ -80,6 +89,7 @@ export const cleanupWorkflow: Workflow = {
             'exclude-tags': expr('inputs.exclude-tags'),
             'rollback-window': expr('inputs.rollback-window'),
             'dry-run': expr('inputs.dry-run'),
+            'time-budget': `${TIME_BUDGET_MINUTES}m`,
             'github-token': expr('github.token')
           }
         }),

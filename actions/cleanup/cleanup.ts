@@ -8,7 +8,13 @@ import type { Octokit, RepoRef } from '../lib/github.js';
 import { PackagesClient, type PackageScope } from '../lib/packages.js';
 import type { RegistryClient } from '../lib/registry.js';
 import { protectedDigests, scanDeployments, type ProtectedDeployment } from './deployments.js';
-import { executePlans, registryFetcher, type ExecutionResult, type VersionRef } from './execute.js';
+import {
+  executePlans,
+  registryFetcher,
+  type Budget,
+  type ExecutionResult,
+  type VersionRef
+} from './execute.js';
 import { planPackage, type PackagePlan } from './plan.js';
 import { makeReport, type CleanupReport } from './report.js';
 import { tagRules, type Policy } from './policy.js';
@@ -27,7 +33,13 @@ export interface CleanupOptions {
   now?: Date;
   log?: (line: string) => void;
   warn?: (line: string) => void;
-  onDeleted?: (v: VersionRef) => void;
+  onDeleted?: (v: VersionRef, n: number, total: number) => void;
+  /** request and time budget of the deletes */
+  budget?: Budget;
+  /** deletes in flight at once (default 3) */
+  deleteConcurrency?: number;
+  /** manifest reads in flight at once (default 8) */
+  readConcurrency?: number;
 }
 
 export interface CleanupRun {
@@ -107,7 +119,8 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupRun> {
       policy: opts.policy,
       protectedDigests: protectedMap,
       fetchManifest: fetcher.fetch,
-      now
+      now,
+      concurrency: opts.readConcurrency
     });
     manifestRequests += fetcher.count();
     plan.warnings.forEach(warn);
@@ -117,7 +130,12 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupRun> {
 
   const base = { owner: scope.owner, registry: opts.registry.registry, dryRun: opts.dryRun };
   let result: ExecutionResult | undefined;
-  if (!opts.dryRun) result = await executePlans(client, scope, plans, opts.onDeleted);
+  if (!opts.dryRun)
+    result = await executePlans(client, scope, plans, {
+      budget: opts.budget,
+      concurrency: opts.deleteConcurrency,
+      onDeleted: opts.onDeleted
+    });
   return {
     report: makeReport(base, deployed, plans, result),
     apiRequests: client.requests + deploymentRequests,

@@ -4,53 +4,16 @@
  * or rollback may have left its images running), and a rollback window of the N previous deployments that once
  * succeeded.
  *
- * The images of a deployment come from its payload, as the Slipway deploy action records it:
- *   { "slipway": { "images": [ { "service": "api", "image": "ghcr.io/acme/api", "digest": "sha256:…" } ] } }
- * `payload.images` (same entries) and entries with `ref: "image@sha256:…"` are accepted too.
+ * The deployments and their images are read by lib/deployments.ts (the deploy action's own record format,
+ * `{ "slipway": { "images": [ { "service", "image", "digest" } ], "version" } }`).
  */
-import { DIGEST_RE } from '../lib/image-ref.js';
 import type { Octokit, RepoRef } from '../lib/github.js';
-import { nextLink } from '../lib/packages.js';
-
-export interface DeployedImage {
-  image?: string;
-  digest: string;
-}
-
-/** The image digests a deployment payload records (object or JSON string). */
-export function imagesFromPayload(payload: unknown): DeployedImage[] {
-  let p = payload;
-  if (typeof p === 'string') {
-    try {
-      p = JSON.parse(p);
-    } catch {
-      return [];
-    }
-  }
-  if (!p || typeof p !== 'object') return [];
-  const obj = p as { slipway?: { images?: unknown }; images?: unknown };
-  const lists = [obj.slipway?.images, obj.images].filter(Array.isArray) as unknown[][];
-  const out: DeployedImage[] = [];
-  for (const entry of lists.flat()) {
-    if (!entry || typeof entry !== 'object') continue;
-    const e = entry as { image?: unknown; digest?: unknown; ref?: unknown };
-    const fromRef = typeof e.ref === 'string' ? /@(sha256:[a-f0-9]{64})$/.exec(e.ref)?.[1] : undefined;
-    const fromImage = typeof e.image === 'string' ? /@(sha256:[a-f0-9]{64})$/.exec(e.image)?.[1] : undefined;
-    const digest =
-      typeof e.digest === 'string' && DIGEST_RE.test(e.digest) ? e.digest : (fromRef ?? fromImage);
-    if (digest)
-      out.push({ image: typeof e.image === 'string' ? e.image.replace(/@.*$/, '') : undefined, digest });
-  }
-  return out;
-}
-
-export interface DeploymentRecord {
-  id: number;
-  environment: string;
-  payload: unknown;
-  /** statuses newest first */
-  states: string[];
-}
+import {
+  deploymentStates,
+  listRepoDeployments,
+  payloadImages,
+  type DeployedImage
+} from '../lib/deployments.js';
 
 export interface ProtectedDeployment {
   deploymentId: number;
@@ -77,7 +40,7 @@ export async function protectedInEnvironment(
     if (active && window >= rollbackWindow) break;
     const states = await statesOf(d.id);
     const latest = states[0];
-    const base = { deploymentId: d.id, environment: d.environment, images: imagesFromPayload(d.payload) };
+    const base = { deploymentId: d.id, environment: d.environment, images: payloadImages(d.payload) };
     if (!active) {
       if (latest === undefined || UNDER_WAY.has(latest)) out.push({ ...base, role: 'in progress' });
       else if (latest === 'success') {
@@ -116,27 +79,16 @@ export async function scanDeployments(
   rollbackWindow: number
 ): Promise<DeploymentScan> {
   let requests = 0;
-  const all: { id: number; environment: string; payload: unknown }[] = [];
-  let url: string | undefined = `/repos/${repo.owner}/${repo.repo}/deployments?per_page=100`;
-  while (url) {
-    requests++;
-    const res: { data: unknown; headers: Record<string, unknown> } = await octokit.request(`GET ${url}`);
-    for (const d of res.data as { id: number; environment: string; payload: unknown }[])
-      all.push({ id: d.id, environment: d.environment, payload: d.payload });
-    url = nextLink(res.headers.link);
-  }
+  const all = (await listRepoDeployments(octokit, repo, () => requests++)).map((d) => ({
+    id: d.id,
+    environment: d.environment,
+    payload: d.rawPayload
+  }));
   const byEnv = new Map<string, typeof all>();
-  for (const d of all.sort((a, b) => b.id - a.id))
-    byEnv.set(d.environment, [...(byEnv.get(d.environment) ?? []), d]);
+  for (const d of all) byEnv.set(d.environment, [...(byEnv.get(d.environment) ?? []), d]);
   const statesOf = async (id: number): Promise<string[]> => {
     requests++;
-    const res = await octokit.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-      owner: repo.owner,
-      repo: repo.repo,
-      deployment_id: id,
-      per_page: 100
-    });
-    return [...res.data].sort((a, b) => Number(b.id) - Number(a.id)).map((s) => s.state);
+    return deploymentStates(octokit, repo, id);
   };
   const out: ProtectedDeployment[] = [];
   const warnings: string[] = [];

@@ -19,6 +19,8 @@ export interface PlannedVersion {
   digest: string;
   tags: string[];
   createdAt: string;
+  /** GitHub's updated_at of the version: ages and "newest" are measured from it */
+  updatedAt: string;
   kind: VersionKind;
   reason: string;
 }
@@ -42,12 +44,15 @@ export interface PlanInput {
   protectedDigests: Map<string, string>;
   fetchManifest: ManifestFetcher;
   now: Date;
+  /** manifest reads in flight at once (default 8) */
+  concurrency?: number;
 }
 
 const short = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
 
 export async function planPackage(input: PlanInput): Promise<PackagePlan> {
   const { policy, versions, now } = input;
+  const concurrency = Math.max(1, input.concurrency ?? 8);
   const rules = tagRules(policy);
   const byDigest = new Map<string, PackageVersion>();
   for (const v of versions) if (!byDigest.has(v.digest)) byDigest.set(v.digest, v);
@@ -86,19 +91,34 @@ export async function planPackage(input: PlanInput): Promise<PackagePlan> {
       keepDigest(r.digest, `referrers of kept ${short(digest)}`, true);
   };
 
+  // digest → why its manifest could not be read: such a root protects everything it might reference
+  const unreadable = new Map<string, string>();
+  const read = async (digest: string): Promise<Manifest | undefined> => {
+    try {
+      const manifest = await input.fetchManifest(digest);
+      if (!manifest) unreadable.set(digest, 'the registry answered 404 (manifest unknown)');
+      return manifest;
+    } catch (error) {
+      unreadable.set(digest, error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+  };
+
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
-      const digest = queue.shift()!;
-      if (fetchedDigests.has(digest)) continue;
-      fetchedDigests.add(digest);
-      fetched++;
-      const manifest = await input.fetchManifest(digest);
-      if (!manifest) {
-        warnings.push(
-          `${input.image}@${digest} is listed as a package version but the registry has no manifest for it`
-        );
-        continue;
+      const batch = [...new Set(queue.splice(0))].filter((d) => !fetchedDigests.has(d));
+      for (let i = 0; i < batch.length; i += concurrency) {
+        const slice = batch.slice(i, i + concurrency);
+        slice.forEach((d) => fetchedDigests.add(d));
+        fetched += slice.length;
+        const manifests = await Promise.all(slice.map(read));
+        slice.forEach((digest, k) => expandManifest(digest, manifests[k]));
       }
+    }
+  };
+
+  const expandManifest = (digest: string, manifest: Manifest | undefined): void => {
+    if (manifest) {
       const isReferrers = kinds.get(byDigest.get(digest)!.id)?.kind === 'referrers';
       for (const child of manifest.manifests ?? []) {
         const platform = child.platform
@@ -118,7 +138,8 @@ export async function planPackage(input: PlanInput): Promise<PackagePlan> {
   for (const [digest, reason] of input.protectedDigests) keepDigest(digest, reason, true);
 
   // 2. tagged versions: a version stays when any of its tags must stay, then the count and age rules
-  const ageMs = (v: PackageVersion): number => now.getTime() - Date.parse(v.createdAt);
+  // the version's updated_at (see docs/cleanup.md "Ages"): a tag added to an old digest makes it young again
+  const ageMs = (v: PackageVersion): number => now.getTime() - Date.parse(v.updatedAt);
   const tagged = versions.filter((v) => kinds.get(v.id)!.kind === 'tagged');
   let eligibleRank = 0;
   const taggedVictims = new Map<string, string>();
@@ -173,14 +194,19 @@ export async function planPackage(input: PlanInput): Promise<PackagePlan> {
     }
   }
 
-  // 4. attachments and referrer indexes whose subject no longer exists at all
-  if (!policy.deleteOrphans) {
-    for (const v of versions) {
-      const c = kinds.get(v.id)!;
-      if (c.kind === 'tagged' || c.kind === 'untagged') continue;
-      if (c.subjects.every((s) => !byDigest.has(s)))
-        keepDigest(v.digest, `orphaned ${c.kind} (delete-orphans is false)`, c.kind === 'referrers');
-    }
+  // 4. attachments and referrer indexes whose subject no longer exists at all (older-than applies to them too)
+  for (const v of versions) {
+    const c = kinds.get(v.id)!;
+    if (c.kind === 'tagged' || c.kind === 'untagged') continue;
+    if (!c.subjects.every((s) => !byDigest.has(s))) continue;
+    if (!policy.deleteOrphans)
+      keepDigest(v.digest, `orphaned ${c.kind} (delete-orphans is false)`, c.kind === 'referrers');
+    else if (policy.olderThanMs !== undefined && ageMs(v) < policy.olderThanMs)
+      keepDigest(
+        v.digest,
+        `orphaned ${c.kind}, younger than ${formatDuration(policy.olderThanMs)}`,
+        c.kind === 'referrers'
+      );
   }
   await drain();
 
@@ -189,6 +215,24 @@ export async function planPackage(input: PlanInput): Promise<PackagePlan> {
   if (lazyRoots.length > 0 && versions.some((v) => !keep.has(v.digest))) {
     for (const d of lazyRoots) keepDigest(d, keep.get(d)!, true);
     await drain();
+  }
+
+  // 6. a kept root whose manifest could not be read might reference any version: nothing can be proven
+  //    unreachable, so nothing of this package is deleted
+  if (unreadable.size > 0) {
+    const [first, why] = [...unreadable][0]!;
+    for (const v of versions)
+      if (!keep.has(v.digest))
+        keep.set(
+          v.digest,
+          `kept because the manifest of kept ${short(first)} could not be read, so this version cannot be proven unreachable`
+        );
+    warnings.push(
+      `${input.image}: nothing deleted — the manifest of ${unreadable.size} kept version(s) could not be read from the ` +
+        `registry (${input.image}@${first}: ${why}), so what they reference is unknown and every version of the ` +
+        `package is kept. Check the 'registry' input (the images must be <registry>/<owner>/<package>) and the ` +
+        `token's read access to the registry.`
+    );
   }
 
   const plan: PackagePlan = {
@@ -201,7 +245,14 @@ export async function planPackage(input: PlanInput): Promise<PackagePlan> {
   };
   for (const v of versions) {
     const c = kinds.get(v.id)!;
-    const base = { id: v.id, digest: v.digest, tags: v.tags, createdAt: v.createdAt, kind: c.kind };
+    const base = {
+      id: v.id,
+      digest: v.digest,
+      tags: v.tags,
+      createdAt: v.createdAt,
+      updatedAt: v.updatedAt,
+      kind: c.kind
+    };
     const kept = keep.get(v.digest);
     if (kept !== undefined) {
       plan.keep.push({ ...base, reason: kept });
@@ -223,8 +274,19 @@ export async function planPackage(input: PlanInput): Promise<PackagePlan> {
   return plan;
 }
 
-/** Deletion order: attachments and referrer indexes, then tagged images, then untagged manifests. */
+/**
+ * Deletion phase of a victim: attachments and referrer indexes (0), then tagged images (1), then untagged manifests
+ * (2). A phase starts only when the one before it is done, so a run that stops early never leaves a tag whose
+ * platforms are gone, nor an image without its signature.
+ */
+export function deletionPhase(kind: VersionKind): number {
+  return kind === 'tagged' ? 1 : kind === 'untagged' ? 2 : 0;
+}
+
+/** Deletion order: by phase, oldest (updated_at) first within a phase. */
 export function deletionOrder(victims: PlannedVersion[]): PlannedVersion[] {
-  const rank = (k: VersionKind): number => (k === 'tagged' ? 1 : k === 'untagged' ? 2 : 0);
-  return [...victims].sort((a, b) => rank(a.kind) - rank(b.kind));
+  return [...victims].sort(
+    (a, b) =>
+      deletionPhase(a.kind) - deletionPhase(b.kind) || a.updatedAt.localeCompare(b.updatedAt) || a.id - b.id
+  );
 }

@@ -2,7 +2,9 @@
 import * as core from '@actions/core';
 import type { ProtectedDeployment } from './deployments.js';
 import type { ExecutionResult } from './execute.js';
-import type { PackagePlan } from './plan.js';
+import type { PackagePlan, PlannedVersion } from './plan.js';
+
+export type EntryStatus = 'deleted' | 'failed' | 'not attempted';
 
 export const PLAN_SCHEMA = 'slipway.cleanup-plan/v1';
 
@@ -12,7 +14,8 @@ export interface CleanupReport {
   registry: string;
   dryRun: boolean;
   deployments: { environment: string; deploymentId: number; role: string; digests: string[] }[];
-  packages: PackagePlan[];
+  /** in a real run each planned deletion carries its `status` */
+  packages: (Omit<PackagePlan, 'delete'> & { delete: (PlannedVersion & { status?: EntryStatus })[] })[];
   result?: ExecutionResult;
 }
 
@@ -31,8 +34,22 @@ export function makeReport(
       role: d.role,
       digests: d.images.map((i) => i.digest)
     })),
-    packages: plans,
+    packages: result ? plans.map((p) => withStatus(p, result)) : plans,
     ...(result ? { result } : {})
+  };
+}
+
+function withStatus(plan: PackagePlan, result: ExecutionResult): CleanupReport['packages'][number] {
+  const key = (pkg: string, id: number): string => `${pkg}@${id}`;
+  const status = new Map<string, EntryStatus>();
+  for (const v of result.deleted) status.set(key(v.package, v.id), 'deleted');
+  for (const v of result.failed) status.set(key(v.package, v.id), 'failed');
+  return {
+    ...plan,
+    delete: plan.delete.map((v) => ({
+      ...v,
+      status: status.get(key(plan.package, v.id)) ?? 'not attempted'
+    }))
   };
 }
 
@@ -53,11 +70,12 @@ export function summaryMarkdown(report: CleanupReport): string {
     lines.push(
       '',
       `**Deleted ${r.deleted.length}**` +
-        (r.failed
-          ? `, **failed**: version ${r.failed.id} of ${r.failed.package} (${esc(r.failed.error)})`
-          : '') +
+        (r.failed.length ? `, **failed ${r.failed.length}**` : '') +
         (r.notAttempted.length ? `, **not attempted ${r.notAttempted.length}** (a re-run deletes them)` : '')
     );
+    if (r.stopped) lines.push('', `> ⚠️ Stopped early (${r.stopped.reason}): ${esc(r.stopped.detail)}`);
+    for (const f of r.failed.slice(0, 20))
+      lines.push('', `> ❌ version ${f.id} of ${f.package}: ${esc(f.error)}`);
   }
   if (report.deployments.length) {
     lines.push(
@@ -82,12 +100,12 @@ export function summaryMarkdown(report: CleanupReport): string {
         '',
         `#### ${p.package}: ${title} (${list.length})`,
         '',
-        '| version | digest | tags | created | why |',
-        '| --- | --- | --- | --- | --- |'
+        '| version | digest | tags | updated | why | status |',
+        '| --- | --- | --- | --- | --- | --- |'
       );
-      for (const v of list.slice(0, MAX_ROWS))
+      for (const v of list.slice(0, MAX_ROWS) as (PlannedVersion & { status?: EntryStatus })[])
         lines.push(
-          `| ${v.id} | \`${v.digest.slice(0, 19)}\` | ${tagList(v.tags)} | ${v.createdAt} | ${esc(v.reason)} |`
+          `| ${v.id} | \`${v.digest.slice(0, 19)}\` | ${tagList(v.tags)} | ${v.updatedAt} | ${esc(v.reason)} | ${v.status ?? ''} |`
         );
       if (list.length > MAX_ROWS)
         lines.push('', `… and ${list.length - MAX_ROWS} more (see the \`plan\` output)`);

@@ -3,6 +3,7 @@
  * by the cleanup action (it protects these digests) and by rollbacks (the last known good), so keep it stable.
  */
 import type { Octokit, RepoRef } from './github.js';
+import { DIGEST_RE } from './image-ref.js';
 
 export interface DeployedImage {
   service: string;
@@ -164,4 +165,66 @@ export function imagesKey(images: DeployedImage[]): string {
 
 function sameImages(a: DeploymentRecord, b: DeploymentRecord): boolean {
   return imagesKey(a.payload?.slipway.images ?? []) === imagesKey(b.payload?.slipway.images ?? []);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Readers shared by rollback and cleanup (one pagination, one payload format).
+
+/**
+ * The digest-pinned images a deployment payload records (`payload.slipway.images`, object or JSON string). Unlike
+ * `slipwayPayload` it does not require the other fields: cleanup protects the images of any Slipway record.
+ */
+export function payloadImages(raw: unknown): DeployedImage[] {
+  let value = raw;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  const images = (value as { slipway?: { images?: unknown } } | null)?.slipway?.images;
+  if (!Array.isArray(images)) return [];
+  return images.filter(
+    (i): i is DeployedImage =>
+      !!i &&
+      typeof i === 'object' &&
+      typeof (i as DeployedImage).digest === 'string' &&
+      DIGEST_RE.test((i as DeployedImage).digest)
+  );
+}
+
+/** Every deployment of a repository, all environments, newest first; `onPage` is called per page read. */
+export async function listRepoDeployments(
+  octokit: Octokit,
+  repo: RepoRef,
+  onPage?: () => void
+): Promise<(DeploymentRecord & { rawPayload: unknown })[]> {
+  const out: (DeploymentRecord & { rawPayload: unknown })[] = [];
+  for await (const page of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+    ...repo,
+    per_page: 100
+  })) {
+    onPage?.();
+    for (const d of page.data)
+      out.push({
+        id: d.id,
+        ref: d.ref,
+        environment: d.environment,
+        createdAt: d.created_at,
+        payload: slipwayPayload(d.payload),
+        rawPayload: d.payload
+      });
+  }
+  return out.sort((a, b) => b.id - a.id);
+}
+
+/** The statuses of one deployment, newest first (first page of 100: the newest are the ones that decide). */
+export async function deploymentStates(
+  octokit: Octokit,
+  repo: RepoRef,
+  id: number
+): Promise<DeploymentState[]> {
+  const res = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: id, per_page: 100 });
+  return [...res.data].sort((a, b) => b.id - a.id).map((s) => s.state as DeploymentState);
 }

@@ -1,12 +1,9 @@
 /**
- * GitHub Packages REST API for container packages: owner kind (user or organisation), version listing 100 per page
- * following the Link header, delete by version id — with retries.
+ * GitHub Packages REST API for container packages: owner kind (user or organisation), version listing (100 per page
+ * through `octokit.paginate`), delete by version id, and the follow-up read that proves a delete.
  *
- * Retries are a small explicit loop on Octokit's request hook rather than @octokit/plugin-throttling/-retry:
- * throttling queues every request through Bottleneck and needs callbacks to decide anything, and neither plugin
- * retries a 403 secondary rate limit with a Retry-After the way GitHub documents it. Here one function decides
- * (`retryDelay`): 429, a 403 that is a (secondary) rate limit, 5xx and network errors are retried with
- * exponential backoff, honouring Retry-After and x-ratelimit-reset; a 403 permission error is never retried.
+ * Retries and rate limits are the client's business (lib/github.ts: @octokit/plugin-retry and
+ * @octokit/plugin-throttling); this module only names the pages and requests it makes.
  */
 import { ConfigurationError } from './errors.js';
 import type { Octokit } from './github.js';
@@ -19,100 +16,14 @@ export interface PackageVersion {
   digest: string;
   tags: string[];
   createdAt: string;
-}
-
-export interface RetryOptions {
-  /** attempts after the first (default 5) */
-  retries?: number;
-  /** first backoff in ms (default 1000), doubled per attempt, capped at maxDelayMs */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  onRetry?: (info: { attempt: number; status: number | undefined; delayMs: number; what: string }) => void;
+  /** GitHub's updated_at (the version's last change); equal to createdAt when GitHub gives none */
+  updatedAt: string;
 }
 
 interface HttpErrorLike {
   status?: number;
   message?: string;
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
-}
-
-function header(error: HttpErrorLike, name: string): string | undefined {
-  const value = error.response?.headers?.[name];
-  return value === undefined ? undefined : String(value);
-}
-
-function bodyMessage(error: HttpErrorLike): string {
-  const data = error.response?.data as { message?: unknown } | undefined;
-  return typeof data?.message === 'string' ? data.message : (error.message ?? '');
-}
-
-/** Is this 403 a rate limit (primary or secondary) rather than a missing permission? */
-export function isRateLimit403(error: HttpErrorLike): boolean {
-  return (
-    header(error, 'retry-after') !== undefined ||
-    header(error, 'x-ratelimit-remaining') === '0' ||
-    /rate limit/i.test(bodyMessage(error))
-  );
-}
-
-/**
- * How long to wait before retrying `error` on attempt `attempt` (1-based), or undefined when it must not be
- * retried. Retry-After (seconds) wins; a primary rate limit waits until x-ratelimit-reset.
- */
-export function retryDelay(
-  error: unknown,
-  attempt: number,
-  { baseDelayMs = 1000, maxDelayMs = 60_000 }: RetryOptions = {},
-  nowMs = Date.now()
-): number | undefined {
-  const e = error as HttpErrorLike;
-  const status = e.status;
-  const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-  const retryAfter = header(e, 'retry-after');
-  const afterMs =
-    retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : undefined;
-  if (status === undefined) {
-    // no HTTP status: a network error (connection reset, DNS) — retry
-    return typeof e.message === 'string' ? backoff : undefined;
-  }
-  if (status === 429 || (status === 403 && isRateLimit403(e))) {
-    if (afterMs !== undefined) return afterMs;
-    const reset = header(e, 'x-ratelimit-reset');
-    if (header(e, 'x-ratelimit-remaining') === '0' && reset && /^\d+$/.test(reset)) {
-      return Math.max(0, Number(reset) * 1000 - nowMs) + 1000;
-    }
-    // secondary rate limit without Retry-After: GitHub asks to wait at least a minute
-    return status === 403 ? Math.max(backoff, Math.min(maxDelayMs, 60_000)) : backoff;
-  }
-  if (status >= 500) return afterMs ?? backoff;
-  return undefined;
-}
-
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Makes every request of `octokit` retry as `retryDelay` decides. Returns the same client. */
-export function withRetries(octokit: Octokit, options: RetryOptions = {}): Octokit {
-  const retries = options.retries ?? 5;
-  const sleep = options.sleep ?? realSleep;
-  octokit.hook.wrap('request', async (request, requestOptions) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await request(requestOptions);
-      } catch (error) {
-        const delay = attempt <= retries ? retryDelay(error, attempt, options) : undefined;
-        if (delay === undefined) throw error;
-        options.onRetry?.({
-          attempt,
-          status: (error as HttpErrorLike).status,
-          delayMs: delay,
-          what: `${requestOptions.method} ${requestOptions.url}`
-        });
-        await sleep(delay);
-      }
-    }
-  });
-  return octokit;
 }
 
 export interface PackageScope {
@@ -126,7 +37,18 @@ function scopePath(scope: PackageScope): string {
     : `/users/${encodeURIComponent(scope.owner)}`;
 }
 
-/** The packages endpoints for one owner. Every call counts towards `requests` (for the bench and tests). */
+/** What a DELETE did: deleted, or answered 404 and a follow-up read shows the version gone. */
+export type DeleteOutcome = 'deleted' | 'gone';
+
+/**
+ * A DELETE GitHub answered 404 while the version is still there: the token may list the package but not delete its
+ * versions (GitHub has been reported to answer 404 rather than 403 then).
+ */
+export class DeleteRefusedError extends Error {
+  override readonly name = 'DeleteRefusedError';
+}
+
+/** The packages endpoints for one owner. Every page and request counts towards `requests` (bench and tests). */
 export class PackagesClient {
   requests = 0;
   constructor(private readonly octokit: Octokit) {}
@@ -147,83 +69,113 @@ export class PackagesClient {
     }
   }
 
+  /** Every item of a paginated GET, counting pages. */
+  private async all<T>(route: string, params: Record<string, unknown>): Promise<T[]> {
+    const out: T[] = [];
+    for await (const page of this.octokit.paginate.iterator(route, { per_page: 100, ...params })) {
+      this.requests++;
+      out.push(...(page.data as T[]));
+    }
+    return out;
+  }
+
   /** Names of the owner's container packages (for name patterns). */
   async listPackages(scope: PackageScope): Promise<string[]> {
-    const names: string[] = [];
-    let url: string | undefined = `${scopePath(scope)}/packages?package_type=container&per_page=100`;
-    while (url) {
-      this.requests++;
-      const res: { data: unknown; headers: Record<string, unknown> } = await this.octokit.request(
-        `GET ${url}`
-      );
-      for (const p of res.data as { name: string }[]) names.push(p.name);
-      url = nextLink(res.headers.link);
-    }
-    return names;
+    const list = await this.all<{ name: string }>(`GET ${scopePath(scope)}/packages`, {
+      package_type: 'container'
+    });
+    return list.map((p) => p.name);
   }
 
-  /** Every version of a container package, newest first; a missing package is a ConfigurationError. */
+  /** Every version of a container package, newest (updated_at) first; a missing package is a ConfigurationError. */
   async listVersions(scope: PackageScope, name: string): Promise<PackageVersion[]> {
-    const versions: PackageVersion[] = [];
-    let url: string | undefined =
-      `${scopePath(scope)}/packages/container/${encodeURIComponent(name)}/versions?per_page=100&state=active`;
-    while (url) {
-      this.requests++;
-      let res: { data: unknown; headers: Record<string, unknown> };
-      try {
-        res = await this.octokit.request(`GET ${url}`);
-      } catch (error) {
-        if ((error as HttpErrorLike).status === 404) {
-          throw new ConfigurationError(
-            `Package '${name}' was not found for ${scope.kind === 'Organization' ? 'organisation' : 'user'} '${scope.owner}' ` +
-              `(GET …/packages/container/${name}/versions answered 404). Check the name in 'packages' (or the services ` +
-              `manifest) and that the token can read the package (permissions: packages: read).`
-          );
-        }
-        throw error;
+    let raw: {
+      id: number;
+      name: string;
+      created_at: string;
+      updated_at?: string;
+      metadata?: { container?: { tags?: string[] } };
+    }[];
+    try {
+      raw = await this.all(`GET ${scopePath(scope)}/packages/container/{package_name}/versions`, {
+        package_name: name,
+        state: 'active'
+      });
+    } catch (error) {
+      if ((error as HttpErrorLike).status === 404) {
+        throw new ConfigurationError(
+          `Package '${name}' was not found for ${scope.kind === 'Organization' ? 'organisation' : 'user'} '${scope.owner}' ` +
+            `(GET …/packages/container/${name}/versions answered 404). Check the name in 'packages' (or the services ` +
+            `manifest) and that the token can read the package (permissions: packages: read).`
+        );
       }
-      for (const v of res.data as {
-        id: number;
-        name: string;
-        created_at: string;
-        metadata?: { container?: { tags?: string[] } };
-      }[]) {
-        versions.push({
-          id: v.id,
-          digest: v.name,
-          tags: v.metadata?.container?.tags ?? [],
-          createdAt: v.created_at
-        });
-      }
-      url = nextLink(res.headers.link);
+      throw error;
     }
-    return versions.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+    const versions = raw.map((v) => ({
+      id: v.id,
+      digest: v.name,
+      tags: v.metadata?.container?.tags ?? [],
+      createdAt: v.created_at,
+      updatedAt: v.updated_at && v.updated_at > v.created_at ? v.updated_at : v.created_at
+    }));
+    return versions.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
   }
 
-  /** Deletes one version; a 404 (already gone, e.g. a retried DELETE that had succeeded) counts as deleted. */
-  async deleteVersion(scope: PackageScope, name: string, id: number): Promise<'deleted' | 'gone'> {
+  /** Does the version still exist? (GET …/versions/{id}: 200 yes, 404 no) */
+  async versionExists(scope: PackageScope, name: string, id: number): Promise<boolean> {
     this.requests++;
     try {
       await this.octokit.request(
-        `DELETE ${scopePath(scope)}/packages/container/${encodeURIComponent(name)}/versions/${id}`
+        `GET ${scopePath(scope)}/packages/container/{package_name}/versions/{package_version_id}`,
+        { package_name: name, package_version_id: id }
+      );
+      return true;
+    } catch (error) {
+      if ((error as HttpErrorLike).status === 404) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes one version. A 404 counts as deleted only when a follow-up read shows the version gone (a retried DELETE
+   * that had succeeded); if it is still there the delete was refused: DeleteRefusedError.
+   */
+  async deleteVersion(scope: PackageScope, name: string, id: number): Promise<DeleteOutcome> {
+    this.requests++;
+    try {
+      await this.octokit.request(
+        `DELETE ${scopePath(scope)}/packages/container/{package_name}/versions/{package_version_id}`,
+        { package_name: name, package_version_id: id }
       );
       return 'deleted';
     } catch (error) {
-      if ((error as HttpErrorLike).status === 404) return 'gone';
-      throw error;
+      if ((error as HttpErrorLike).status !== 404) throw error;
+      if (!(await this.versionExists(scope, name, id))) return 'gone';
+      throw new DeleteRefusedError(
+        `GitHub answered 404 to DELETE of version ${id} of package '${name}', but the version is still there: the token ` +
+          `may read the package but not delete it. Give the job 'permissions: packages: write' and the repository Admin ` +
+          `access to the package (package settings → Manage Actions access), or pass a token with delete:packages in 'github-token'.`
+      );
     }
   }
 }
 
-/** The rel="next" URL of a Link header, as a path Octokit can request (same origin as its baseUrl). */
-export function nextLink(link: unknown): string | undefined {
-  if (typeof link !== 'string') return undefined;
-  const m = /<([^>]+)>;\s*rel="next"/.exec(link);
-  return m?.[1];
+/** Is this 403/429 a rate limit (primary or secondary) rather than a missing permission? */
+export function isRateLimitError(error: unknown): boolean {
+  const e = error as HttpErrorLike;
+  if (e.status !== 403 && e.status !== 429) return false;
+  const h = e.response?.headers ?? {};
+  const data = e.response?.data as { message?: unknown } | undefined;
+  const message = typeof data?.message === 'string' ? data.message : (e.message ?? '');
+  return (
+    e.status === 429 ||
+    h['retry-after'] !== undefined ||
+    String(h['x-ratelimit-remaining']) === '0' ||
+    /rate limit/i.test(message)
+  );
 }
 
 /** A 403 from GitHub that says the token may not do this (not a rate limit). */
 export function isPermissionError(error: unknown): boolean {
-  const e = error as HttpErrorLike;
-  return e.status === 403 && !isRateLimit403(e);
+  return (error as HttpErrorLike).status === 403 && !isRateLimitError(error);
 }

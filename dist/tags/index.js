@@ -44450,7 +44450,7 @@ function workflowContext() {
         payload
     };
 }
-const github = () => Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(213)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4213));
+const github = () => Promise.all(/* import() */[__nccwpck_require__.e(445), __nccwpck_require__.e(213)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4213));
 async function repositoryInfo(payload, token) {
     const r = payload.repository;
     if (r?.name && r.html_url && r.default_branch) {

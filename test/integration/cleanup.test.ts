@@ -9,6 +9,8 @@
  * of every kept signed image passes. Bad inputs and a read-only token fail clearly and delete nothing.
  */
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -193,10 +195,19 @@ function run(
 interface Plan {
   packages: {
     keep: { digest: string; tags: string[]; reason: string }[];
-    delete: { digest: string; reason: string }[];
+    delete: { id: number; digest: string; reason: string; status?: string }[];
   }[];
-  result?: { deleted: { digest: string }[]; notAttempted: unknown[]; failed?: unknown };
+  result?: {
+    deleted: { digest: string }[];
+    notAttempted: { digest: string }[];
+    failed: { digest: string; error: string }[];
+    stopped?: { reason: string; detail: string };
+  };
 }
+
+/** The plan without the per-entry status of a real run: what the dry run printed. */
+const withoutStatus = (plan: Plan): Plan['packages'] =>
+  plan.packages.map((p) => ({ ...p, delete: p.delete.map(({ status: _status, ...v }) => v) }));
 
 const snapshot = (): string => JSON.stringify(storedManifests(REPO));
 
@@ -214,19 +225,31 @@ describe('bad input and missing permission delete nothing', () => {
     expect(snapshot()).toBe(before);
   });
 
-  it('a token without packages: write gets a clear 403 error', async () => {
+  it('a token without packages: write gets a clear 403 error, and the plan, outputs and summary are still written', async () => {
     const readOnly = await startGitHubFake({ token: 'ghs_ro', tokenScopes: ['read:packages'] });
     try {
       ensureAccount(readOnly.state, OWNER, 'Organization');
       addRepo(readOnly.state, OWNER, 'shop');
       attachRegistryPackages(readOnly.state);
       const before = snapshot();
-      const r = await run({ 'protect-deployments': 'false' }, readOnly.url, 'ghs_ro');
+      // this fake dates every version now: no age rule, so the pr-* and sha-* images are planned for deletion
+      const r = await run({ 'protect-deployments': 'false', 'older-than': '' }, readOnly.url, 'ghs_ro');
       expect(r.exitCode).not.toBe(0);
       expect(failureMessage(r)).toMatch(
-        /may not delete versions of package 'app' \(HTTP 403.*Nothing was deleted.*packages: write/s
+        /may not delete versions of package 'app' \(HTTP 403.*packages: write.*Nothing was deleted/s
       );
       expect(snapshot()).toBe(before);
+      const plan = JSON.parse(r.outputs.plan!) as Plan;
+      const statuses = plan.packages[0]!.delete.map((v) => v.status);
+      // the first DELETE goes alone: one failure, every other deletion not attempted
+      expect(statuses.filter((x) => x === 'failed')).toHaveLength(1);
+      expect(statuses.filter((x) => x === 'not attempted')).toHaveLength(statuses.length - 1);
+      expect(readOnly.requests.filter((q) => q.method === 'DELETE')).toHaveLength(1);
+      expect(r.outputs.deleted).toBe('0');
+      expect(r.outputs.failed).toBe('1');
+      expect(Number(r.outputs['not-attempted'])).toBe(statuses.length - 1);
+      expect(JSON.parse(readFileSync(r.outputs['plan-path']!, 'utf8'))).toEqual(plan);
+      expect(r.summary).toMatch(/failed 1.*not attempted/s);
       readOnly.assertNoViolations();
     } finally {
       await readOnly.close();
@@ -234,8 +257,44 @@ describe('bad input and missing permission delete nothing', () => {
   });
 });
 
+describe('fail safe on a registry that cannot show the graph (issue 17)', () => {
+  let server: Server;
+  let registry404: string;
+  beforeAll(async () => {
+    // a registry that answers the ping and 404 MANIFEST_UNKNOWN for every manifest
+    server = createServer((req, res) => {
+      if (req.url === '/v2/' || req.url === '/v2') {
+        res.writeHead(200, { 'docker-distribution-api-version': 'registry/2.0' }).end('{}');
+        return;
+      }
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    registry404 = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('unreadable roots protect everything: nothing deleted, and the warning says why and what to check', async () => {
+    const before = snapshot();
+    const r = await run({ registry: registry404 });
+    expect(r.exitCode).toBe(0);
+    expect(snapshot()).toBe(before);
+    expect(r.outputs.planned).toBe('0');
+    expect(r.outputs.deleted).toBe('0');
+    const warning = r.annotations.find((a) => a.level === 'warning' && /nothing deleted/.test(a.message));
+    expect(warning?.message).toMatch(/could not be read from the registry.*404.*'registry' input/s);
+    const plan = JSON.parse(r.outputs.plan!) as Plan;
+    expect(plan.packages[0]!.keep.find((v) => v.digest === digests['release-arm64'])!.reason).toMatch(
+      /cannot be proven unreachable/
+    );
+  });
+});
+
 describe('dry run, a failing real run, a converging re-run', () => {
   let planned: Plan;
+  let stoppedEarly: Plan;
 
   it('dry run: the plan, nothing deleted', async () => {
     const before = snapshot();
@@ -267,27 +326,54 @@ describe('dry run, a failing real run, a converging re-run', () => {
     expect(r.summary).toMatch(/would delete/);
   });
 
-  it('a real run that fails half-way reports what was and was not deleted and exits non-zero', async () => {
-    let deletes = 0;
-    fake.onRequest = (req) => {
-      if (req.method === 'DELETE' && ++deletes === 3)
-        fake.failNext({ method: 'DELETE', status: 429, headers: { 'retry-after': '0' }, count: 6 });
-    };
+  it('a run whose GitHub request budget runs out stops early: success with a warning, every entry marked', async () => {
+    // a GITHUB_TOKEN-like hour with 30 requests: the run reads, deletes a few and keeps the reserve (20)
+    fake.setRateLimit({ limit: 30 });
     const r = await run();
-    fake.onRequest = undefined;
-    expect(r.exitCode).not.toBe(0);
-    expect(failureMessage(r)).toMatch(/Cleanup stopped.*Deleted 2 of \d+.*a re-run plans again/s);
+    fake.setRateLimit(undefined);
+    expect(r.exitCode).toBe(0);
+    const warning = r.annotations.find((a) => a.level === 'warning' && /stopped early/.test(a.message));
+    expect(warning?.message).toMatch(/request budget.*left for the next run/s);
+    expect(fake.rateLimited).toEqual({ primary: 0, secondary: 0 }); // stopped before GitHub had to say no
     const plan = JSON.parse(r.outputs.plan!) as Plan;
-    expect(plan.packages).toEqual(planned.packages); // what the dry run printed
-    expect(plan.result!.deleted).toHaveLength(2);
-    expect(r.outputs.deleted).toBe('2');
-    expect(Number(r.outputs.failed)).toBe(planned.packages[0]!.delete.length - 2);
+    stoppedEarly = plan;
+    expect(withoutStatus(plan)).toEqual(planned.packages); // what the dry run printed
+    const deleted = plan.result!.deleted.length;
+    expect(deleted).toBeGreaterThan(0);
+    expect(plan.result!.notAttempted.length).toBeGreaterThan(0);
+    expect(r.outputs.deleted).toBe(String(deleted));
+    expect(r.outputs['not-attempted']).toBe(String(planned.packages[0]!.delete.length - deleted));
     const left = new Set(storedManifests(REPO)!.map((m) => m.digest));
-    for (const v of plan.result!.deleted) expect(left.has(v.digest)).toBe(false);
-    expect(planned.packages[0]!.delete.filter((v) => left.has(v.digest))).toHaveLength(
-      planned.packages[0]!.delete.length - 2
-    );
+    for (const v of plan.packages[0]!.delete)
+      expect(`${v.digest} ${left.has(v.digest)}`).toBe(`${v.digest} ${v.status !== 'deleted'}`);
+    for (const v of planned.packages[0]!.keep) expect(left.has(v.digest)).toBe(true);
+    // no tag is broken in between: every tag still there resolves with every manifest it references
+    for (const m of storedManifests(REPO)!)
+      for (const tag of m.tags) expect(`${tag} ${fetchManifest(`${IMAGE}:${tag}`)}`).toBe(`${tag} true`);
   });
+
+  it('a DELETE that keeps failing (HTTP 500 after retries) fails the step; the plan marks it failed', async () => {
+    // one version that is still there answers 500 to its DELETE and to the client's three retries
+    const victim = stoppedEarly.packages[0]!.delete.find((v) => v.status === 'not attempted')!;
+    fake.failNext({
+      method: 'DELETE',
+      pathPattern: new RegExp(`/versions/${victim.id}$`),
+      status: 500,
+      count: 4
+    });
+    const r = await run();
+    expect(r.exitCode).not.toBe(0);
+    expect(failureMessage(r)).toMatch(
+      /Cleanup stopped: deleting version \d+ .* failed: .*a re-run plans again/s
+    );
+    const plan = JSON.parse(r.outputs.plan!) as Plan;
+    expect(plan.result!.failed.map((v) => v.digest)).toEqual([victim.digest]);
+    expect(plan.packages[0]!.delete.filter((v) => v.status === 'failed').map((v) => v.id)).toEqual([
+      victim.id
+    ]);
+    expect(storedManifests(REPO)!.some((m) => m.digest === victim.digest)).toBe(true);
+    expect(r.outputs.failed).toBe('1');
+  }, 60_000);
 
   it('a re-run deletes the rest and converges to the planned state', async () => {
     const r = await run();
@@ -332,6 +418,37 @@ describe('dry run, a failing real run, a converging re-run', () => {
     expect(fetchManifest(`${IMAGE}:pr-3`)).toBe(true);
     expect(fetchManifest(`${IMAGE}:sha-abc`)).toBe(true);
   });
+});
+
+describe('GitHub answers 500, 429 and a secondary rate limit: the action retries and goes on', () => {
+  it('dry run through the faults', async () => {
+    fake.failNext({ method: 'GET', pathPattern: '/users/{username}', status: 500 });
+    fake.failNext({
+      method: 'GET',
+      pathPattern: /\/versions$/,
+      status: 429,
+      headers: { 'retry-after': '1' }
+    });
+    fake.failNext({
+      method: 'GET',
+      pathPattern: /\/deployments$/,
+      status: 403,
+      headers: { 'retry-after': '1' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
+      }
+    });
+    const before = fake.requests.length;
+    const r = await run({ 'dry-run': 'true' });
+    expect(r.exitCode).toBe(0);
+    const statuses = fake.requests.slice(before).map((q) => q.status);
+    expect(statuses).toEqual(expect.arrayContaining([500, 429, 403]));
+    expect(r.stdout).toMatch(/secondary rate limit/);
+    expect(r.stdout).toMatch(/429 with retry-after/);
+    expect(JSON.parse(r.outputs.plan!)).toHaveProperty('packages');
+    fake.assertNoViolations();
+  }, 60_000);
 });
 
 it('with no packages input, the services of the manifest (and its registry) are cleaned', async () => {

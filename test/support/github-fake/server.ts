@@ -139,7 +139,28 @@ const ACCEPTED_PERMISSION_HEADER: Record<Permission, string> = {
   'security_events:write': 'security_events=write'
 };
 
+/**
+ * GitHub's REST rate limits, enforced when configured (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api):
+ * - primary: `limit` requests per hour (GITHUB_TOKEN: 1,000 per repository; a personal token 5,000); once spent,
+ *   403 "API rate limit exceeded" with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (epoch seconds);
+ * - secondary: at most `concurrent` requests at once (100), `pointsPerMinute` points a minute (900; GET/HEAD/OPTIONS
+ *   1 point, POST/PATCH/PUT/DELETE 5), `contentPerMinute`/`contentPerHour` content-creating requests (80 / 500;
+ *   counted here: POST); over any of them, 403 "You have exceeded a secondary rate limit" with `retry-after`.
+ * `timeScale` shrinks the secondary windows (minute, hour) for benches: 60 means a "minute" lasts one second, and
+ * `retry-after` is given in scaled seconds. The primary hour is not scaled: `nextRateLimitWindow()` starts a new one.
+ */
+export interface RateLimitConfig {
+  limit: number;
+  concurrent?: number;
+  pointsPerMinute?: number;
+  contentPerMinute?: number;
+  contentPerHour?: number;
+  timeScale?: number;
+}
+
 export interface GitHubFakeOptions {
+  /** enforce GitHub's rate limits (default: not enforced; headers report a 5,000 limit) */
+  rateLimit?: RateLimitConfig;
   state?: Partial<FakeState>;
   /** when set, every request must carry `authorization: token|Bearer <token>` */
   token?: string;
@@ -161,6 +182,12 @@ export interface GitHubFake {
   /** replace the handler of one operation (by operationId), e.g. to inject an invalid body in tests */
   overrideHandler(operationId: string, handler: Handler): void;
   clearOverrides(): void;
+  /** enforce (or with undefined stop enforcing) GitHub's rate limits */
+  setRateLimit(config: RateLimitConfig | undefined): void;
+  /** a new primary-limit hour: the used count starts again at 0 */
+  nextRateLimitWindow(): void;
+  /** requests answered with a rate-limit error, by kind */
+  rateLimited: { primary: number; secondary: number };
   close(): Promise<void>;
 }
 
@@ -892,7 +919,17 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
   const faults: Fault[] = [];
   const overrides = new Map<string, Handler>();
   let rateRemaining = 5000;
-  const rateReset = Math.floor(Date.now() / 1000) + 3600;
+  let rateReset = Math.floor(Date.now() / 1000) + 3600;
+  let rateConfig: RateLimitConfig | undefined = opts.rateLimit;
+  if (rateConfig) rateRemaining = rateConfig.limit;
+  const secondary = {
+    inFlight: 0,
+    minuteStart: Date.now(),
+    points: 0,
+    content: 0,
+    hourStart: Date.now(),
+    hourContent: 0
+  };
   let url = '';
 
   const fake: GitHubFake = {
@@ -916,6 +953,18 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     clearOverrides() {
       overrides.clear();
     },
+    setRateLimit(config) {
+      rateConfig = config;
+      rateRemaining = config?.limit ?? 5000;
+      rateReset = Math.floor(Date.now() / 1000) + 3600;
+    },
+    nextRateLimitWindow() {
+      rateRemaining = rateConfig?.limit ?? 5000;
+      rateReset = Math.floor(Date.now() / 1000) + 3600;
+      secondary.minuteStart = secondary.hourStart = Date.now();
+      secondary.points = secondary.content = secondary.hourContent = 0;
+    },
+    rateLimited: { primary: 0, secondary: 0 },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -960,6 +1009,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     fake.onRequest?.(recorded);
 
     const current: { op?: OperationValidators } = {};
+    let limitedAnswer = false;
     const send = (result: HandlerResult, validate = true): void => {
       let { status, body } = result;
       const headers: Record<string, string> = { ...(result.headers ?? {}) };
@@ -974,15 +1024,16 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
           delete headers.link;
         }
       }
-      rateRemaining = Math.max(0, rateRemaining - 1);
+      if (!limitedAnswer) rateRemaining = Math.max(0, rateRemaining - 1);
+      const limit = rateConfig?.limit ?? 5000;
       const out: Record<string, string> = {
         'x-github-api-version-selected': String(req.headers['x-github-api-version'] ?? API_VERSION),
         'x-github-media-type': 'github.v3; format=json',
         'x-github-request-id': randomUUID().toUpperCase(),
-        'x-ratelimit-limit': '5000',
+        'x-ratelimit-limit': String(limit),
         'x-ratelimit-remaining': String(rateRemaining),
         'x-ratelimit-reset': String(rateReset),
-        'x-ratelimit-used': String(5000 - rateRemaining),
+        'x-ratelimit-used': String(limit - rateRemaining),
         'x-ratelimit-resource': 'core',
         ...(opts.tokenScopes ? { 'x-oauth-scopes': opts.tokenScopes.join(', ') } : {}),
         ...headers
@@ -1023,6 +1074,13 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
         send(error(401, 'Bad credentials'));
         return;
       }
+    }
+
+    const limited = rateLimitAnswer(method);
+    if (limited) {
+      limitedAnswer = true;
+      send(limited);
+      return;
     }
 
     const fault = takeFault(method, rawPath, route.template);
@@ -1108,7 +1166,69 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     send(result);
   };
 
+  /** The rate-limit answer GitHub would give this request now, or undefined (and the request is counted). */
+  const rateLimitAnswer = (method: string): HandlerResult | undefined => {
+    const c = rateConfig;
+    if (!c) return undefined;
+    const now = Date.now();
+    const scale = c.timeScale ?? 1;
+    const minuteMs = 60_000 / scale;
+    const hourMs = 3_600_000 / scale;
+    if (now - secondary.minuteStart >= minuteMs) {
+      secondary.minuteStart = now;
+      secondary.points = secondary.content = 0;
+    }
+    if (now - secondary.hourStart >= hourMs) {
+      secondary.hourStart = now;
+      secondary.hourContent = 0;
+    }
+    if (rateRemaining <= 0) {
+      fake.rateLimited.primary++;
+      return {
+        status: 403,
+        body: {
+          message: `API rate limit exceeded for installation ID ${state.viewer}.`,
+          documentation_url:
+            'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-rate-limits',
+          status: '403'
+        }
+      };
+    }
+    const read = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+    const points = read ? 1 : 5;
+    const content = method === 'POST' ? 1 : 0;
+    const over =
+      secondary.inFlight > (c.concurrent ?? 100)
+        ? minuteMs / 60
+        : secondary.points + points > (c.pointsPerMinute ?? 900) ||
+            secondary.content + content > (c.contentPerMinute ?? 80)
+          ? secondary.minuteStart + minuteMs - now
+          : secondary.hourContent + content > (c.contentPerHour ?? 500)
+            ? secondary.hourStart + hourMs - now
+            : undefined;
+    if (over !== undefined) {
+      fake.rateLimited.secondary++;
+      return {
+        status: 403,
+        headers: { 'retry-after': String(Math.max(1, Math.ceil((over * scale) / 1000))) },
+        body: {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+          documentation_url:
+            'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          status: '403'
+        }
+      };
+    }
+    secondary.points += points;
+    secondary.content += content;
+    secondary.hourContent += content;
+    return undefined;
+  };
+
   const server: Server = createServer((req, res) => {
+    secondary.inFlight++;
+    res.on('close', () => secondary.inFlight--);
     handle(req, res).catch((e: unknown) => {
       violations.push(
         `github-fake internal error on ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`

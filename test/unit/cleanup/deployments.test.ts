@@ -1,10 +1,7 @@
 /** Deployed digests from the Deployments API (the OpenAPI-validated fake): active, under way, rollback window. */
 import * as github from '@actions/github';
-import {
-  imagesFromPayload,
-  protectedDigests,
-  scanDeployments
-} from '../../../actions/cleanup/deployments.js';
+import { protectedDigests, scanDeployments } from '../../../actions/cleanup/deployments.js';
+import { payloadImages } from '../../../actions/lib/deployments.js';
 import { addRepo, startGitHubFake, type GitHubFake } from '../../support/github-fake/index.js';
 
 const dg = (n: number): string => `sha256:${String(n).padStart(64, '0')}`;
@@ -18,14 +15,9 @@ beforeAll(async () => {
 });
 afterAll(async () => fake.close());
 
-async function deploy(
-  environment: string,
-  digest: string,
-  states: string[],
-  payloadShape = 'slipway'
-): Promise<number> {
+async function deploy(environment: string, digest: string, states: string[]): Promise<number> {
   const images = [{ service: 'api', image: 'ghcr.io/acme/api', digest }];
-  const payload = payloadShape === 'slipway' ? { slipway: { images } } : { images };
+  const payload = { slipway: { images, version: '1.0.0' } };
   const res = await octokit.rest.repos.createDeployment({
     owner: 'acme',
     repo: 'shop',
@@ -46,15 +38,13 @@ async function deploy(
   return id;
 }
 
-it('reads both payload shapes and image@digest refs, ignores junk', () => {
-  expect(imagesFromPayload({ slipway: { images: [{ image: 'ghcr.io/a/b', digest: dg(1) }] } })).toEqual([
-    { image: 'ghcr.io/a/b', digest: dg(1) }
-  ]);
-  expect(imagesFromPayload(JSON.stringify({ images: [{ ref: `ghcr.io/a/b@${dg(2)}` }] }))).toEqual([
-    { image: undefined, digest: dg(2) }
-  ]);
-  expect(imagesFromPayload({ images: [{ digest: 'sha256:nope' }, 3, null] })).toEqual([]);
-  expect(imagesFromPayload('not json')).toEqual([]);
+it('reads the deploy action’s payload (object or JSON string), ignores junk and other shapes', () => {
+  const image = { service: 'b', image: 'ghcr.io/a/b', digest: dg(1) };
+  expect(payloadImages({ slipway: { images: [image], version: '1.0.0' } })).toEqual([image]);
+  expect(payloadImages(JSON.stringify({ slipway: { images: [image] } }))).toEqual([image]);
+  expect(payloadImages({ slipway: { images: [{ digest: 'sha256:nope' }, 3, null] } })).toEqual([]);
+  expect(payloadImages({ images: [image] })).toEqual([]);
+  expect(payloadImages('not json')).toEqual([]);
 });
 
 it('protects the active deployment, newer ones (under way or failed) and the rollback window of every environment', async () => {
@@ -62,7 +52,7 @@ it('protects the active deployment, newer ones (under way or failed) and the rol
   for (let n = 1; n <= 5; n++) await deploy('production', dg(n), ['in_progress', 'success']);
   await deploy('production', dg(6), ['failure']);
   await deploy('production', dg(7), ['in_progress']);
-  await deploy('staging', dg(20), ['success'], 'images');
+  await deploy('staging', dg(20), ['success']);
   await deploy('staging', dg(21), ['error']);
   const scan = await scanDeployments(octokit, { owner: 'acme', repo: 'shop' }, 2);
   const map = protectedDigests(scan.protected);

@@ -43,24 +43,26 @@ function setup(): { versions: PackageVersion[]; manifests: Map<string, Manifest>
     manifests: [{ mediaType: IMAGE, digest: d(31), size: 1 }]
   });
   const hex = (n: number): string => d(n).slice(7);
-  const versions: PackageVersion[] = [
-    { id: 12, digest: d(12), tags: ['main'], createdAt: daysAgo(1) },
-    { id: 5, digest: d(5), tags: [], createdAt: daysAgo(1) },
-    { id: 6, digest: d(6), tags: [], createdAt: daysAgo(1) },
-    { id: 20, digest: d(20), tags: [`sha256-${hex(12)}.sig`], createdAt: daysAgo(1) },
-    { id: 11, digest: d(11), tags: ['pr-7'], createdAt: daysAgo(40) },
-    { id: 3, digest: d(3), tags: [], createdAt: daysAgo(40) },
-    { id: 4, digest: d(4), tags: [], createdAt: daysAgo(40) },
-    { id: 21, digest: d(21), tags: [`sha256-${hex(11)}.sig`], createdAt: daysAgo(40) },
-    { id: 10, digest: d(10), tags: ['v1.0.0'], createdAt: daysAgo(90) },
-    { id: 1, digest: d(1), tags: [], createdAt: daysAgo(90) },
-    { id: 2, digest: d(2), tags: [], createdAt: daysAgo(90) },
-    { id: 40, digest: d(40), tags: [`sha256-${hex(10)}`], createdAt: daysAgo(90) },
-    { id: 31, digest: d(31), tags: [], createdAt: daysAgo(90) },
-    { id: 30, digest: d(30), tags: [`sha256-${'f'.repeat(64)}.att`], createdAt: daysAgo(100) }, // orphan
-    { id: 7, digest: d(7), tags: [], createdAt: daysAgo(100) }, // leftover
-    { id: 8, digest: d(8), tags: ['old-branch'], createdAt: daysAgo(100) }
-  ];
+  const versions: PackageVersion[] = (
+    [
+      { id: 12, digest: d(12), tags: ['main'], createdAt: daysAgo(1) },
+      { id: 5, digest: d(5), tags: [], createdAt: daysAgo(1) },
+      { id: 6, digest: d(6), tags: [], createdAt: daysAgo(1) },
+      { id: 20, digest: d(20), tags: [`sha256-${hex(12)}.sig`], createdAt: daysAgo(1) },
+      { id: 11, digest: d(11), tags: ['pr-7'], createdAt: daysAgo(40) },
+      { id: 3, digest: d(3), tags: [], createdAt: daysAgo(40) },
+      { id: 4, digest: d(4), tags: [], createdAt: daysAgo(40) },
+      { id: 21, digest: d(21), tags: [`sha256-${hex(11)}.sig`], createdAt: daysAgo(40) },
+      { id: 10, digest: d(10), tags: ['v1.0.0'], createdAt: daysAgo(90) },
+      { id: 1, digest: d(1), tags: [], createdAt: daysAgo(90) },
+      { id: 2, digest: d(2), tags: [], createdAt: daysAgo(90) },
+      { id: 40, digest: d(40), tags: [`sha256-${hex(10)}`], createdAt: daysAgo(90) },
+      { id: 31, digest: d(31), tags: [], createdAt: daysAgo(90) },
+      { id: 30, digest: d(30), tags: [`sha256-${'f'.repeat(64)}.att`], createdAt: daysAgo(100) }, // orphan
+      { id: 7, digest: d(7), tags: [], createdAt: daysAgo(100) }, // leftover
+      { id: 8, digest: d(8), tags: ['old-branch'], createdAt: daysAgo(100) }
+    ] as Omit<PackageVersion, 'updatedAt'>[]
+  ).map((v) => ({ ...v, updatedAt: v.createdAt }));
   return { versions, manifests };
 }
 
@@ -144,25 +146,106 @@ it('keep-n-untagged keeps the newest unreferenced untagged versions', async () =
   expect(ids(p.delete)).toEqual(expect.arrayContaining([3, 4, 6, 7, 8, 11, 12]));
 });
 
-it('a missing manifest of a kept root is a warning, not a crash', async () => {
-  const { versions } = setup();
+it('a kept root whose manifest cannot be read (404 or error) protects every version, and says why', async () => {
+  const { versions, manifests } = setup();
+  for (const unreadable of [
+    async (digest: string) => (digest === d(10) ? undefined : manifests.get(digest)),
+    async (digest: string) => {
+      if (digest === d(10)) throw new Error('registry answered 500');
+      return manifests.get(digest);
+    }
+  ]) {
+    const p = await planPackage({
+      package: 'api',
+      image: 'ghcr.io/acme/api',
+      versions,
+      policy: { ...policy, olderThanMs: 30 * 86_400_000 },
+      protectedDigests: new Map(),
+      fetchManifest: unreadable,
+      now: NOW
+    });
+    expect(p.delete).toEqual([]);
+    expect(p.keep.find((v) => v.id === 1)!.reason).toMatch(/could not be read.*cannot be proven unreachable/);
+    expect(p.warnings.join('\n')).toMatch(/nothing deleted.*could not be read.*'registry' input/s);
+  }
+});
+
+it('ages use updated_at: a tag added yesterday to an old digest is young', async () => {
+  const { versions, manifests } = setup();
+  const retagged = versions.map((v) => (v.id === 8 ? { ...v, updatedAt: daysAgo(1) } : v));
   const p = await planPackage({
     package: 'api',
     image: 'ghcr.io/acme/api',
-    versions,
-    policy: { ...policy, olderThanMs: 1 },
+    versions: retagged,
+    policy: { ...policy, olderThanMs: 30 * 86_400_000 },
     protectedDigests: new Map(),
-    fetchManifest: async () => undefined,
+    fetchManifest: async (digest) => manifests.get(digest),
     now: NOW
   });
-  expect(p.warnings.join('\n')).toMatch(/no manifest/);
+  expect(p.keep.find((v) => v.id === 8)!.reason).toMatch(/younger than 30d/);
 });
 
-it('deletes attachments first, then tagged images, then untagged', () => {
+it('older-than applies to orphaned signatures too', async () => {
+  const { versions, manifests } = setup();
+  const young = versions.map((v) => (v.id === 30 ? { ...v, updatedAt: daysAgo(2) } : v));
+  const p = await planPackage({
+    package: 'api',
+    image: 'ghcr.io/acme/api',
+    versions: young,
+    policy: { ...policy, olderThanMs: 30 * 86_400_000 },
+    protectedDigests: new Map(),
+    fetchManifest: async (digest) => manifests.get(digest),
+    now: NOW
+  });
+  expect(p.keep.find((v) => v.id === 30)!.reason).toMatch(/orphaned attestation, younger than 30d/);
+});
+
+it('reads manifests concurrently, at most `concurrency` at once', async () => {
+  const { versions, manifests } = setup();
+  // five kept tagged roots: main, v1.0.0 and three more tags on plain images
+  const more = [1, 2, 3].map((k) => ({
+    id: 100 + k,
+    digest: d(100 + k),
+    tags: [`v${k}.0.0`],
+    createdAt: daysAgo(1),
+    updatedAt: daysAgo(1)
+  }));
+  for (const v of more) manifests.set(v.digest, { schemaVersion: 2, mediaType: IMAGE, layers: [] });
+  let inFlight = 0;
+  let peak = 0;
+  await planPackage({
+    package: 'api',
+    image: 'ghcr.io/acme/api',
+    versions: [...more, ...versions],
+    policy,
+    protectedDigests: new Map(),
+    fetchManifest: async (digest) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      return manifests.get(digest);
+    },
+    now: NOW,
+    concurrency: 3
+  });
+  expect(peak).toBe(3);
+});
+
+it('deletes attachments first, then tagged images, then untagged; oldest first within each', () => {
+  const v = (id: number, kind: 'untagged' | 'tagged' | 'signature', updatedAt: string) => ({
+    id,
+    digest: d(id),
+    tags: [],
+    createdAt: updatedAt,
+    updatedAt,
+    kind,
+    reason: ''
+  });
   const order = deletionOrder([
-    { id: 1, digest: d(1), tags: [], createdAt: '', kind: 'untagged', reason: '' },
-    { id: 2, digest: d(2), tags: ['a'], createdAt: '', kind: 'tagged', reason: '' },
-    { id: 3, digest: d(3), tags: ['x.sig'], createdAt: '', kind: 'signature', reason: '' }
+    v(1, 'untagged', daysAgo(1)),
+    v(4, 'untagged', daysAgo(9)),
+    v(2, 'tagged', daysAgo(1)),
+    v(3, 'signature', daysAgo(1))
   ]);
-  expect(order.map((v) => v.id)).toEqual([3, 2, 1]);
+  expect(order.map((x) => x.id)).toEqual([3, 2, 4, 1]);
 });

@@ -8,6 +8,7 @@ const version = (id: number, reason: string): PlannedVersion => ({
   digest: `sha256:${String(id).padStart(64, '0')}`,
   tags: id % 10 ? [] : [`pr-${id}`],
   createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
   kind: id % 10 ? 'untagged' : 'tagged',
   reason
 });
