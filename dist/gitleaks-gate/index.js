@@ -34098,7 +34098,9 @@ async function ensureCommits(git, shas, why) {
 async function defaultBranchTip(git, branch) {
     const remoteRef = `refs/remotes/${git.remote}/${branch}`;
     return ((await git.resolveRef(remoteRef)) ??
-        ((await git.fetchBranch(branch, `the default branch ${branch}`)) ? await git.resolveRef(remoteRef) : undefined) ??
+        ((await git.fetchBranch(branch, `the default branch ${branch}`))
+            ? await git.resolveRef(remoteRef)
+            : undefined) ??
         (await git.resolveRef(`refs/heads/${branch}`)));
 }
 const change_range_short = (sha) => sha.slice(0, 7);
@@ -34143,7 +34145,12 @@ async function pullRequestRange(git, event) {
     }
     const mergeBase = await withHistory(git, [base, head], 'history to the pull request merge-base', () => git.mergeBase(base, head));
     return mergeBase
-        ? { kind: 'diff', base: mergeBase, head, reason: `pull request: merge-base ${change_range_short(mergeBase)}..${change_range_short(head)}` }
+        ? {
+            kind: 'diff',
+            base: mergeBase,
+            head,
+            reason: `pull request: merge-base ${change_range_short(mergeBase)}..${change_range_short(head)}`
+        }
         : { kind: 'all', reason: 'pull request: no merge-base with the base branch: every service' };
 }
 async function pushRange(git, event) {
@@ -34188,7 +34195,9 @@ async function pushRange(git, event) {
                 base,
                 head,
                 reason: `${kind}: merge-base with ${event.defaultBranch} ${change_range_short(base)}..${change_range_short(head)}`,
-                ...(gone ? { warning: `${gone}; compared with the default branch ${event.defaultBranch} instead` } : {})
+                ...(gone
+                    ? { warning: `${gone}; compared with the default branch ${event.defaultBranch} instead` }
+                    : {})
             };
         }
     }
