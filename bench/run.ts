@@ -3,17 +3,17 @@
  * ratio, so a noisy machine moves both.
  *
  *   npm run bench                 all
- *   npm run bench -- cold-start   one (cold-start, plan-big-repo, trivy-gate, supply-chain, cleanup, deploy,
- *                                 release, executor)
+ *   npm run bench -- cold-start   one (cold-start, plan-big-repo, plan-shapes, trivy-gate, supply-chain, cleanup,
+ *                                 deploy, release, executor)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { runAction, REPO_ROOT } from '../test/support/run-action.js';
 import { pushEvent } from '../test/support/events.js';
 import { trivyFixtures } from '../test/support/trivy-db.js';
 import { benchCleanup } from './cleanup.js';
+import { benchPlanShapes, bigRepo } from './plan.js';
 import { benchDeploy } from './deploy.js';
 import { benchExecutor } from './executor.js';
 import { benchRelease } from './release.js';
@@ -53,38 +53,6 @@ async function coldStart(): Promise<void> {
       samples.push((await runAction(name, { inputs: { manifest: 'missing.yml' } })).durationMs);
     row(`${name} (load + fail on input)`, median(samples), baseline, 'node baseline');
   }
-}
-
-/** A 6-service repository with 10,000 commits built with git fast-import. */
-function bigRepo(commits: number): { dir: string; shas: string[] } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-repo-'));
-  execFileSync('git', ['init', '-q', '-b', 'main', dir]);
-  const services = ['api', 'dashboard', 'runner', 'daemon', 'proxy', 'cli'];
-  const manifest = `version: 1\nservices:\n${services.map((s) => `  - name: ${s}\n    context: services/${s}\n`).join('')}`;
-  let stream = '';
-  const blob = (text: string): string => `data ${Buffer.byteLength(text)}\n${text}\n`;
-  for (let i = 1; i <= commits; i++) {
-    const when = 1_700_000_000 + i;
-    stream += `commit refs/heads/main\nmark :${i}\ncommitter Bench <b@e> ${when} +0000\n${blob(`change ${i}`)}`;
-    if (i > 1) stream += `from :${i - 1}\n`;
-    if (i === 1) {
-      stream += `M 100644 inline .slipway/services.yml\n${blob(manifest)}`;
-      for (const s of services)
-        stream += `M 100644 inline services/${s}/Dockerfile\n${blob('FROM scratch\n')}`;
-    }
-    // most commits touch a service; every 10th touches only docs
-    const target =
-      i % 10 === 0
-        ? `docs/note-${i % 50}.md`
-        : `services/${services[i % services.length]}/src/file-${i % 200}.txt`;
-    stream += `M 100644 inline ${target}\n${blob(`content ${i}`)}`;
-  }
-  execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: stream, maxBuffer: 1 << 30 });
-  execFileSync('git', ['checkout', '-q', 'main'], { cwd: dir });
-  const shas = execFileSync('git', ['rev-list', '--first-parent', 'main'], { cwd: dir, encoding: 'utf8' })
-    .trim()
-    .split('\n');
-  return { dir, shas };
 }
 
 /** plan on a 10,000-commit repository: a docs-only (no-change) push must decide in under 5 s. */
@@ -203,6 +171,7 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 const benches: Record<string, () => Promise<void>> = {
   'cold-start': coldStart,
   'plan-big-repo': planBigRepo,
+  'plan-shapes': benchPlanShapes,
   'trivy-gate': trivyGate,
   'supply-chain': benchSupplyChain,
   cleanup: benchCleanup,

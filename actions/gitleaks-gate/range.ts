@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as core from '@actions/core';
-import { type ChangeRange, type RangePayload, rangeEventOf, resolveRange } from '../lib/change-range.js';
+import { type ChangeRange, rangeEventOf, resolveRange } from '../lib/change-range.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { execTool } from '../lib/exec.js';
 import type { Git } from '../lib/git.js';
@@ -31,7 +31,8 @@ export async function requireRepository(git: Git): Promise<void> {
 /** The commit the event is about must be in the checkout (fetched or deepened if needed), else nothing is scanned. */
 async function requireCommit(git: Git, sha: string, what: string): Promise<void> {
   if (await git.hasCommit(sha)) return;
-  if ((await git.fetchCommit(sha)) && (await git.hasCommit(sha))) return;
+  await git.fetchCommits([sha], what);
+  if (await git.hasCommit(sha)) return;
   throw new ConfigurationError(
     `${what} ${sha} is not in the checkout at ${git.cwd}: ${FETCH_HINT} (and check out the event's commit)`
   );
@@ -39,7 +40,7 @@ async function requireCommit(git: Git, sha: string, what: string): Promise<void>
 
 async function requireFullHistory(git: Git): Promise<void> {
   if (!(await git.isShallow())) return;
-  await git.deepen(0);
+  await git.unshallowAll('the full history to scan');
   if (await git.isShallow()) {
     throw new ConfigurationError(
       `A full-history scan needs the whole history but ${git.cwd} is a shallow clone that could not be deepened: ${FETCH_HINT}`
@@ -55,16 +56,16 @@ export async function chooseTarget(
     await requireFullHistory(git);
     return { target: { kind: 'history' }, label: 'full history', reason: "scan-mode 'full'" };
   }
-  const context = eventContext();
-  const { eventName, sha } = context;
-  const event = context.payload as RangePayload;
+  // rangeEventOf refuses payload values that are not SHAs / ref names before any git command sees them
+  const rangeEvent = rangeEventOf(eventContext(), optionalString('default-branch'));
+  const { eventName, sha } = rangeEvent;
   const isPr = eventName === 'pull_request' || eventName === 'pull_request_target';
-  const head = isPr ? event.pull_request?.head?.sha : eventName === 'push' ? (event.after ?? sha) : undefined;
+  const head = isPr ? rangeEvent.prHeadSha : eventName === 'push' ? (rangeEvent.after ?? sha) : undefined;
   if (head) await requireCommit(git, head, isPr ? 'The pull request head commit' : 'The pushed commit');
-  const rangeEvent = rangeEventOf(context, optionalString('default-branch'));
   const range: ChangeRange = await core.group('Resolve the commit range', () =>
     resolveRange(git, rangeEvent)
   );
+  if (range.warning) core.warning(range.warning);
   if (range.kind === 'all') {
     await requireFullHistory(git);
     return { target: { kind: 'history' }, label: 'full history', reason: range.reason };

@@ -5,7 +5,7 @@ import { listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { DEFAULT_MANIFEST_PATH, loadServicesManifest } from '../lib/services-manifest.js';
 import { writeTableSummary } from '../lib/summary.js';
-import { Git } from '../lib/git.js';
+import { type FetchRecord, Git } from '../lib/git.js';
 import { rangeEventOf, resolveRange } from '../lib/change-range.js';
 import { buildMatrix, selectAll, selectChangedServices, selectExplicit } from './select.js';
 
@@ -17,6 +17,7 @@ export async function run(): Promise<void> {
 
   let decisions;
   let range: { base?: string; head?: string; reason: string };
+  let fetches: FetchRecord[] = [];
   if (explicit.length > 0) {
     const names = explicit.includes('all') ? manifest.services.map((s) => s.name) : explicit;
     const unknown = names.filter((n) => !manifest.services.some((s) => s.name === n));
@@ -29,9 +30,13 @@ export async function run(): Promise<void> {
     range = { reason: "explicit list in input 'services'" };
   } else {
     const rangeEvent = rangeEventOf(context, optionalString('default-branch'));
-    const git = new Git(root);
+    const git = new Git(root, 'origin', (f) =>
+      core.info(`${f.ok ? 'fetched' : 'fetch failed'} (${f.purpose}): ${f.args.join(' ')}`)
+    );
     const resolved = await core.group('Resolve the commit range', () => resolveRange(git, rangeEvent));
+    fetches = git.fetches;
     core.info(resolved.reason);
+    if (resolved.warning) core.warning(resolved.warning);
     if (resolved.kind === 'all') {
       decisions = selectAll(manifest, resolved.reason);
       range = { reason: resolved.reason };
@@ -52,7 +57,8 @@ export async function run(): Promise<void> {
     base: range.base ?? '',
     head: range.head ?? '',
     reason: range.reason,
-    decisions
+    decisions,
+    fetches: fetches.map((f) => f.args.join(' '))
   });
   core.info(services.length ? `to build: ${services.join(', ')}` : 'nothing to build');
   await writeTableSummary(

@@ -1,5 +1,6 @@
 /** What the release action runs semantic-release for: the targets (the repo, or one per service) and their options. Pure. */
 import { ConfigurationError } from '../lib/errors.js';
+import { isValidRefName } from '../lib/git.js';
 import { parseList } from '../lib/inputs.js';
 
 export const MODES = ['repo', 'per-service'] as const;
@@ -63,6 +64,32 @@ export function fillService(format: string, service: string): string {
   return format.split('${service}').join(service);
 }
 
+/**
+ * semantic-release compiles tagFormat as a lodash template and runs it (`template(tagFormat)({ version })`,
+ * https://github.com/semantic-release/semantic-release/blob/v24.2.9/lib/utils.js#L77-L79), so any `<% … %>` or
+ * `${…}` in it is JavaScript executed in the release job. Only the placeholders Slipway fills are accepted:
+ * `${version}` and, per service, `${service}`; and the tag they give must be a valid git tag name.
+ */
+function checkTagFormat(tagFormat: string, mode: Mode): void {
+  const allowed = mode === 'per-service' ? ['${version}', '${service}'] : ['${version}'];
+  let rest = tagFormat;
+  for (const placeholder of allowed) rest = rest.split(placeholder).join('');
+  const code = /\$\{|<%/.exec(rest);
+  if (code) {
+    throw new ConfigurationError(
+      `Input 'tag-format' may only use the placeholder${allowed.length > 1 ? 's' : ''} ${allowed.join(' and ')}, got '${tagFormat}': ` +
+        `semantic-release would run any other '${code[0]}…' as JavaScript; write the rest of the tag literally (e.g. '${mode === 'repo' ? REPO_TAG_FORMAT : SERVICE_TAG_FORMAT}')`
+    );
+  }
+  const example = fillService(tagFormat, 'service').split('${version}').join('1.0.0');
+  if (!isValidRefName(`refs/tags/${example}`)) {
+    throw new ConfigurationError(
+      `Input 'tag-format' does not give a valid git tag name ('${example}' for version 1.0.0; git check-ref-format): ` +
+        `remove spaces, '..', '~^:?*[\\' and leading dashes or dots, got '${tagFormat}'`
+    );
+  }
+}
+
 export function planTargets(options: {
   mode: Mode;
   services: string[];
@@ -82,6 +109,7 @@ export function planTargets(options: {
         `Input 'tag-format': \${service} only exists with mode per-service, got '${tagFormat}'`
       );
     }
+    checkTagFormat(tagFormat, mode);
     return [{ tagFormat, changelogFile: options.changelogFile }];
   }
   if (!tagFormat.includes('${service}')) {
@@ -89,6 +117,7 @@ export function planTargets(options: {
       `Input 'tag-format' must contain \${service} with mode per-service (each service has its own tags), got '${tagFormat}'; the default is '${SERVICE_TAG_FORMAT}'`
     );
   }
+  checkTagFormat(tagFormat, mode);
   if (options.changelogFile && !options.changelogFile.includes('${service}')) {
     throw new ConfigurationError(
       `Input 'changelog-file' must contain \${service} with mode per-service (one changelog per service, e.g. 'services/\${service}/CHANGELOG.md'), got '${options.changelogFile}'`

@@ -35619,21 +35619,79 @@ async function execTool(tool, args, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/git.js
-/** Local git queries used to decide what changed (never the compare API, which stops at 300 files). */
+/**
+ * Local git queries used to decide what changed (never the compare API, which stops at 300 files), and the few
+ * fetches that bring what a partial checkout lacks.
+ *
+ * Every revision that reaches git is a validated object name (see `assertSha`), and every call that takes
+ * revisions or a repository ends its options with `--end-of-options` (git ≥ 2.24), so no value from an event
+ * payload can ever be read as an option such as `--upload-pack=<command>`:
+ * https://git-scm.com/docs/gitcli ("--end-of-options").
+ */
+
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
+/** A full object name: 40 hex digits (SHA-1) or 64 (SHA-256 repositories). */
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+function isSha(value) {
+    return SHA.test(value);
+}
+/** Throws a ConfigurationError naming `field` unless `value` is a full commit SHA. */
+function assertSha(value, field) {
+    if (!isSha(value)) {
+        throw new errors/* ConfigurationError */.j1(`${field} must be a full commit SHA (40 or 64 lower-case hex digits), got ${JSON.stringify(value.slice(0, 100))}: ` +
+            'the event payload is not one GitHub sends; re-run the workflow from a real push or pull request event');
+    }
+    return value;
+}
+/**
+ * git check-ref-format's rules for a full ref name (https://git-scm.com/docs/git-check-ref-format): components
+ * separated by `/`, none empty, starting with `.` or ending with `.lock`; no `..`, no `@{`, no control character,
+ * space, `~ ^ : ? * [ \`; not ending with `/` or `.`; not the single character `@`. A branch name is valid when
+ * `refs/heads/<name>` is, and must not start with `-` (`git check-ref-format --branch`).
+ */
+function isValidRefName(ref) {
+    if (ref === '@' || ref.endsWith('/') || ref.endsWith('.'))
+        return false;
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/.test(ref))
+        return false;
+    return ref.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+}
+function isValidBranchName(branch) {
+    return !branch.startsWith('-') && isValidRefName(`refs/heads/${branch}`);
+}
 class Git {
     cwd;
     remote;
-    constructor(cwd, remote = 'origin') {
+    onFetch;
+    /** Every fetch this instance ran, in order. */
+    fetches = [];
+    constructor(cwd, remote = 'origin', onFetch) {
         this.cwd = cwd;
         this.remote = remote;
+        this.onFetch = onFetch;
     }
+    /**
+     * GIT_NO_LAZY_FETCH stops a partial clone (`filter: blob:none`, sparse-checkout) from fetching a missing object
+     * behind our back (git ≥ 2.45; older git: we only hand git commits we checked are present).
+     * https://git-scm.com/docs/git#Documentation/git.txt-codeGITNOLAZYFETCHcode
+     */
     async git(args, ignoreReturnCode = false) {
-        return execTool('git', args, { cwd: this.cwd, ignoreReturnCode });
+        return execTool('git', args, { cwd: this.cwd, ignoreReturnCode, env: { GIT_NO_LAZY_FETCH: '1' } });
     }
+    async isRepository() {
+        const result = await this.git(['rev-parse', '--is-inside-work-tree'], true).catch(() => undefined);
+        return result?.exitCode === 0 && result.stdout.trim() === 'true';
+    }
+    /**
+     * Whether the commit is in the local object store. `rev-list --missing=print` never fetches a missing object,
+     * unlike `cat-file -e`, which in a partial clone fetches the commit and its whole history from the promisor.
+     */
     async hasCommit(sha) {
-        return (await this.git(['cat-file', '-e', `${sha}^{commit}`], true)).exitCode === 0;
+        assertSha(sha, 'commit');
+        const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--end-of-options', sha], true);
+        return result.exitCode === 0 && result.stdout.trim() === sha;
     }
     async isShallow() {
         return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
@@ -35641,35 +35699,80 @@ class Git {
     async hasRemote() {
         return (await this.git(['remote'], true)).stdout.split('\n').includes(this.remote);
     }
-    /** Fetches one commit by sha (GitHub serves any reachable sha); false when the remote cannot give it. */
-    async fetchCommit(sha) {
+    async fetch(purpose, options, refspecs) {
         if (!(await this.hasRemote()))
             return false;
-        return (await this.git(['fetch', '--no-tags', '--depth=1', this.remote, sha], true)).exitCode === 0;
+        const args = ['fetch', '--no-tags', '--no-recurse-submodules', ...options, '--end-of-options'];
+        args.push(this.remote, ...refspecs);
+        const ok = (await this.git(args, true)).exitCode === 0;
+        const record = { purpose, args: ['git', ...args], ok };
+        this.fetches.push(record);
+        this.onFetch?.(record);
+        return ok;
     }
-    /** Deepens a shallow clone; false when it is no longer shallow or the remote is gone. */
-    async deepen(by) {
-        if (!(await this.isShallow()) || !(await this.hasRemote()))
+    /**
+     * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
+     * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
+     * clone only the commits themselves (`--depth=1`; deepening follows); a full clone stays full: `--depth` there
+     * would make it shallow. One fetch for all; when that fails (one of them is gone), one each.
+     */
+    async fetchCommits(shas, purpose) {
+        const missing = [];
+        for (const sha of shas)
+            if (!(await this.hasCommit(sha)) && !missing.includes(sha))
+                missing.push(sha);
+        if (missing.length === 0)
+            return;
+        const depth = (await this.isShallow()) ? ['--depth=1'] : [];
+        if (await this.fetch(purpose, depth, missing))
+            return;
+        if (missing.length > 1)
+            for (const sha of missing)
+                await this.fetch(purpose, depth, [sha]);
+    }
+    /** Fetches a branch into refs/remotes/<remote>/<branch> (only its tip in a shallow clone). */
+    async fetchBranch(branch, purpose) {
+        if (!isValidBranchName(branch))
+            throw new errors/* ConfigurationError */.j1(`'${branch}' is not a valid branch name`);
+        const depth = (await this.isShallow()) ? ['--depth=1'] : [];
+        return this.fetch(purpose, depth, [`+refs/heads/${branch}:refs/remotes/${this.remote}/${branch}`]);
+    }
+    /**
+     * Deepens a shallow clone below the given commits by `by` commits, or to the full history when `by` is 0; false
+     * when the clone is not shallow (never turns a full clone shallow) or the fetch failed.
+     */
+    async deepen(by, shas, purpose) {
+        if (!(await this.isShallow()))
             return false;
-        const args = by > 0
-            ? ['fetch', '--no-tags', `--deepen=${by}`, this.remote]
-            : ['fetch', '--no-tags', '--unshallow', this.remote];
-        return (await this.git(args, true)).exitCode === 0;
+        const option = by > 0 ? `--deepen=${by}` : '--unshallow';
+        return this.fetch(purpose, [option], shas);
+    }
+    /** The whole history of every branch (a full-history scan); false when not shallow or the fetch failed. */
+    async unshallowAll(purpose) {
+        if (!(await this.isShallow()))
+            return false;
+        return this.fetch(purpose, ['--unshallow'], []);
     }
     async isAncestor(ancestor, descendant) {
-        return (await this.git(['merge-base', '--is-ancestor', ancestor, descendant], true)).exitCode === 0;
+        const args = ['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant];
+        return (await this.git(args, true)).exitCode === 0;
     }
     async mergeBase(a, b) {
-        const result = await this.git(['merge-base', a, b], true);
+        const result = await this.git(['merge-base', '--end-of-options', a, b], true);
         return result.exitCode === 0 ? result.stdout.trim() : undefined;
     }
-    async revParse(ref) {
-        const result = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], true);
+    /** The commit a full ref name points at (the name is checked with git check-ref-format's rules first). */
+    async resolveRef(ref) {
+        if (!isValidRefName(ref))
+            return undefined;
+        const result = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], true);
         return result.exitCode === 0 ? result.stdout.trim() : undefined;
     }
     /** Changed paths between two commits; renames count as delete + add so both sides trigger. */
     async changedFiles(base, head) {
-        const result = await this.git(['diff', '--name-only', '--no-renames', '-z', base, head]);
+        assertSha(base, 'range base');
+        assertSha(head, 'range head');
+        const result = await this.git(['diff', '--name-only', '--no-renames', '-z', base, head, '--']);
         return result.stdout.split('\0').filter(Boolean);
     }
 }
@@ -35786,7 +35889,7 @@ async function writeTableSummary(title, header, rows, note) {
 const SCAN_MODES = ['auto', 'full', 'diff'];
 /** The exit code gitleaks is told to use for "leaks found"; any other non-zero exit is an error. */
 const LEAK_EXIT_CODE = 2;
-const SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
+const args_SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 function parseScanMode(value) {
     if (value === '')
         return 'auto';
@@ -35811,7 +35914,7 @@ function buildDetectArgs(options) {
         if (target.kind === 'commits') {
             for (const sha of [target.base, target.head]) {
                 // the shas come from git itself; anything else would be split into extra git-log options by gitleaks
-                if (!SHA.test(sha))
+                if (!args_SHA.test(sha))
                     throw new Error(`internal: not a full commit sha: '${sha}'`);
             }
             args.push(`--log-opts=${target.base}..${target.head}`);
@@ -36792,102 +36895,201 @@ async function resolveGitleaks(inputs) {
  * Which commits a run must look at. push → before..after; first push or a force-push (before is not an ancestor
  * of after) → merge-base with the default branch (or with the old tip, on the default branch itself), else all;
  * pull_request → merge-base(base, head)..head; tags, schedule, dispatch, release → all services.
+ *
+ * The decision is the one a full clone (actions/checkout `fetch-depth: 0`) gives, in every checkout shape: what
+ * the checkout lacks is fetched — the event's commits by SHA, the default branch, then history in steps — and a
+ * full clone is never made shallow. actions/checkout's default (`fetch-depth: 1`) fetches only the event's commit
+ * as `+<sha>:refs/remotes/origin/<branch>` (or `refs/remotes/pull/<n>/merge`), no other branch:
+ * https://github.com/actions/checkout/blob/f548e57e544e1ff5a4c46bf1e1b8685f8e4a348a/src/ref-helper.ts#L77-L140
  */
 
+
+const change_range_text = (value) => value === undefined || value === null ? undefined : String(value);
 /**
  * The range inputs of a workflow run's event; the default branch is the `default-branch` input when given, else
- * the payload repository's, else main.
+ * the payload repository's, else main. Every value that will reach git is checked here, naming where it came from:
+ * commits must be full SHAs and the branch a valid branch name, so a crafted payload (`"before":
+ * "--upload-pack=…"`) is refused before any git command runs. Push payload fields:
+ * https://docs.github.com/en/webhooks/webhook-events-and-payloads#push
  */
 function rangeEventOf(ctx, defaultBranch) {
-    const event = ctx.payload;
+    const event = (ctx.payload ?? {});
+    const branchSource = defaultBranch
+        ? "input 'default-branch'"
+        : event.repository?.default_branch
+            ? "event payload field 'repository.default_branch'"
+            : undefined;
+    const branch = defaultBranch ?? change_range_text(event.repository?.default_branch) ?? 'main';
+    if (branchSource && !isValidBranchName(branch)) {
+        throw new errors/* ConfigurationError */.j1(`${branchSource} is not a valid branch name (git check-ref-format --branch), got ${JSON.stringify(branch.slice(0, 100))}: ` +
+            "give the repository's default branch, e.g. main");
+    }
+    if (ctx.ref && !isValidRefName(ctx.ref)) {
+        throw new errors/* ConfigurationError */.j1(`GITHUB_REF is not a valid ref name (git check-ref-format), got ${JSON.stringify(ctx.ref.slice(0, 100))}: run the action from a workflow GitHub started`);
+    }
+    const sha = (value, field) => {
+        const s = change_range_text(value);
+        return s === undefined || s === '' ? undefined : assertSha(s, `Event payload field '${field}'`);
+    };
     return {
         eventName: ctx.eventName,
         ref: ctx.ref,
-        sha: ctx.sha,
-        defaultBranch: defaultBranch ?? event.repository?.default_branch ?? 'main',
-        before: event.before,
-        after: event.after,
-        prBaseSha: event.pull_request?.base?.sha,
-        prHeadSha: event.pull_request?.head?.sha
+        sha: ctx.sha ? assertSha(ctx.sha, 'GITHUB_SHA') : ctx.sha,
+        defaultBranch: branch,
+        before: sha(event.before, 'before'),
+        after: sha(event.after, 'after'),
+        prBaseSha: sha(event.pull_request?.base?.sha, 'pull_request.base.sha'),
+        prHeadSha: sha(event.pull_request?.head?.sha, 'pull_request.head.sha')
     };
 }
-/** How far to deepen a shallow clone, in order, before giving up and fetching all history. */
+/** How far to deepen a shallow clone, in order, before giving up and fetching all history (0). */
 const DEEPEN_STEPS = [50, 500, 0];
-/** Runs `find`; while it finds nothing and the clone is shallow, deepens and tries again. */
-async function withHistory(git, find) {
+/**
+ * Runs `find`; while it finds nothing and the clone is shallow, deepens below `shas` and tries again, ending
+ * with the full history, so the answer is the one a full clone gives.
+ */
+async function withHistory(git, shas, why, find) {
     let found = await find();
     for (const step of DEEPEN_STEPS) {
         if (found !== undefined)
             break;
-        if (!(await git.deepen(step)))
+        if (!(await git.deepen(step, shas, why)))
             break;
         found = await find();
     }
     return found;
 }
-async function ensureCommit(git, sha) {
-    return (await git.hasCommit(sha)) || ((await git.fetchCommit(sha)) && (await git.hasCommit(sha)));
+async function ensureCommits(git, shas, why) {
+    await git.fetchCommits(shas, why);
+    const missing = [];
+    for (const sha of shas)
+        if (!(await git.hasCommit(sha)))
+            missing.push(sha);
+    return missing;
 }
-async function defaultBranchTip(git, defaultBranch) {
-    return ((await git.revParse(`refs/remotes/${git.remote}/${defaultBranch}`)) ??
-        (await git.revParse(`refs/heads/${defaultBranch}`)));
+/** The default branch's tip: the local remote-tracking ref, else fetched from origin, else a local branch. */
+async function defaultBranchTip(git, branch) {
+    const remoteRef = `refs/remotes/${git.remote}/${branch}`;
+    return ((await git.resolveRef(remoteRef)) ??
+        ((await git.fetchBranch(branch, `the default branch ${branch}`))
+            ? await git.resolveRef(remoteRef)
+            : undefined) ??
+        (await git.resolveRef(`refs/heads/${branch}`)));
+}
+const change_range_short = (sha) => sha.slice(0, 7);
+function noRepository(git) {
+    return {
+        kind: 'all',
+        reason: `${git.cwd} is not a git repository: every service`,
+        warning: `${git.cwd} is not a git repository, so nothing tells what changed and every service is built: run ` +
+            "actions/checkout before this step, or point 'working-directory' at the checkout"
+    };
 }
 async function resolveRange(git, event) {
     const isTag = event.ref.startsWith('refs/tags/');
-    if (event.eventName === 'pull_request' || event.eventName === 'pull_request_target') {
-        const { prBaseSha: base, prHeadSha: head } = event;
-        if (!base || !head)
-            return { kind: 'all', reason: 'pull_request payload has no base/head sha' };
-        if (!(await ensureCommit(git, base)) || !(await ensureCommit(git, head))) {
-            return { kind: 'all', reason: 'pull request commits are not available locally' };
-        }
-        const mergeBase = await withHistory(git, () => git.mergeBase(base, head));
-        return mergeBase
-            ? {
-                kind: 'diff',
-                base: mergeBase,
-                head,
-                reason: `pull request: merge-base ${mergeBase.slice(0, 7)}..${head.slice(0, 7)}`
-            }
-            : { kind: 'all', reason: 'pull request: no merge-base with the base branch' };
-    }
-    if (event.eventName !== 'push' || isTag) {
+    const isPr = event.eventName === 'pull_request' || event.eventName === 'pull_request_target';
+    if (!isPr && (event.eventName !== 'push' || isTag)) {
         return {
             kind: 'all',
             reason: isTag ? `tag push ${event.ref.slice(10)}` : `${event.eventName} event builds every service`
         };
     }
+    if (!(await git.isRepository()))
+        return noRepository(git);
+    return isPr ? pullRequestRange(git, event) : pushRange(git, event);
+}
+async function pullRequestRange(git, event) {
+    const { prBaseSha: base, prHeadSha: head } = event;
+    if (!base || !head) {
+        return {
+            kind: 'all',
+            reason: 'pull_request payload has no base/head sha: every service',
+            warning: 'The pull_request event payload has no pull_request.base.sha/head.sha, so every service is built'
+        };
+    }
+    const missing = await ensureCommits(git, [base, head], 'the pull request base and head');
+    if (missing.length) {
+        return {
+            kind: 'all',
+            reason: 'pull request commits are not available: every service',
+            warning: `The pull request commit(s) ${missing.map(change_range_short).join(', ')} are not in the checkout and origin did not ` +
+                "provide them, so every service is built: keep the checkout's origin remote (actions/checkout does)"
+        };
+    }
+    const mergeBase = await withHistory(git, [base, head], 'history to the pull request merge-base', () => git.mergeBase(base, head));
+    return mergeBase
+        ? {
+            kind: 'diff',
+            base: mergeBase,
+            head,
+            reason: `pull request: merge-base ${change_range_short(mergeBase)}..${change_range_short(head)}`
+        }
+        : { kind: 'all', reason: 'pull request: no merge-base with the base branch: every service' };
+}
+async function pushRange(git, event) {
     const head = event.after ?? event.sha;
+    if (!head) {
+        return {
+            kind: 'all',
+            reason: 'push payload has no after sha: every service',
+            warning: 'The push event has neither an after sha nor GITHUB_SHA, so every service is built'
+        };
+    }
     const branch = event.ref.replace(/^refs\/heads\//, '');
     const onDefault = branch === event.defaultBranch;
     const before = event.before && event.before !== ZERO_SHA ? event.before : undefined;
-    if (before && (await ensureCommit(git, before))) {
-        const ancestor = await withHistory(git, async () => (await git.isAncestor(before, head)) ? true : undefined);
-        if (ancestor)
-            return { kind: 'diff', base: before, head, reason: `push ${before.slice(0, 7)}..${head.slice(0, 7)}` };
+    const missing = await ensureCommits(git, before ? [before, head] : [head], 'the pushed commits');
+    if (missing.includes(head)) {
+        return {
+            kind: 'all',
+            reason: `the pushed commit ${change_range_short(head)} is not available: every service`,
+            warning: `The pushed commit ${head} is not in ${git.cwd} and origin did not provide it, so every service is built: ` +
+                "check out the event's commit (actions/checkout does by default) and keep its origin remote"
+        };
     }
-    const kind = before ? 'force-push' : 'first push';
+    const beforeGone = before !== undefined && missing.includes(before);
+    if (before && !beforeGone) {
+        const ancestor = await withHistory(git, [before, head], 'history to the previous tip', async () => (await git.isAncestor(before, head)) ? true : undefined);
+        if (ancestor)
+            return { kind: 'diff', base: before, head, reason: `push ${change_range_short(before)}..${change_range_short(head)}` };
+    }
+    const kind = !before ? 'first push' : beforeGone ? 'previous tip gone' : 'force-push';
+    const gone = beforeGone
+        ? `The push's previous tip ${before} (payload field 'before') is not in the checkout and origin no longer has ` +
+            'it, so whether this was a force-push cannot be told'
+        : undefined;
     if (!onDefault) {
         const tip = await defaultBranchTip(git, event.defaultBranch);
-        const base = tip && (await withHistory(git, () => git.mergeBase(tip, head)));
+        const base = tip &&
+            (await withHistory(git, [tip, head], `history to the merge-base with ${event.defaultBranch}`, () => git.mergeBase(tip, head)));
         if (base && base !== head) {
             return {
                 kind: 'diff',
                 base,
                 head,
-                reason: `${kind}: merge-base with ${event.defaultBranch} ${base.slice(0, 7)}..${head.slice(0, 7)}`
+                reason: `${kind}: merge-base with ${event.defaultBranch} ${change_range_short(base)}..${change_range_short(head)}`,
+                ...(gone
+                    ? { warning: `${gone}; compared with the default branch ${event.defaultBranch} instead` }
+                    : {})
             };
         }
     }
-    if (before && (await git.hasCommit(before))) {
-        const base = await withHistory(git, () => git.mergeBase(before, head));
+    if (before && !beforeGone) {
+        const base = await withHistory(git, [before, head], 'history to the merge-base with the previous tip', () => git.mergeBase(before, head));
         if (base)
             return {
                 kind: 'diff',
                 base,
                 head,
-                reason: `${kind}: merge-base with the old tip ${base.slice(0, 7)}..${head.slice(0, 7)}`
+                reason: `${kind}: merge-base with the old tip ${change_range_short(base)}..${change_range_short(head)}`
             };
+    }
+    if (beforeGone) {
+        return {
+            kind: 'all',
+            reason: `the previous tip ${change_range_short(before)} is gone: every service`,
+            warning: `${gone}, and there is nothing else to compare with: every service is built`
+        };
     }
     return { kind: 'all', reason: `${kind} with no common history: every service` };
 }
@@ -42056,14 +42258,15 @@ async function requireRepository(git) {
 async function requireCommit(git, sha, what) {
     if (await git.hasCommit(sha))
         return;
-    if ((await git.fetchCommit(sha)) && (await git.hasCommit(sha)))
+    await git.fetchCommits([sha], what);
+    if (await git.hasCommit(sha))
         return;
     throw new errors/* ConfigurationError */.j1(`${what} ${sha} is not in the checkout at ${git.cwd}: ${FETCH_HINT} (and check out the event's commit)`);
 }
 async function requireFullHistory(git) {
     if (!(await git.isShallow()))
         return;
-    await git.deepen(0);
+    await git.unshallowAll('the full history to scan');
     if (await git.isShallow()) {
         throw new errors/* ConfigurationError */.j1(`A full-history scan needs the whole history but ${git.cwd} is a shallow clone that could not be deepened: ${FETCH_HINT}`);
     }
@@ -42073,15 +42276,16 @@ async function chooseTarget(git, mode) {
         await requireFullHistory(git);
         return { target: { kind: 'history' }, label: 'full history', reason: "scan-mode 'full'" };
     }
-    const context = eventContext();
-    const { eventName, sha } = context;
-    const event = context.payload;
+    // rangeEventOf refuses payload values that are not SHAs / ref names before any git command sees them
+    const rangeEvent = rangeEventOf(eventContext(), optionalString('default-branch'));
+    const { eventName, sha } = rangeEvent;
     const isPr = eventName === 'pull_request' || eventName === 'pull_request_target';
-    const head = isPr ? event.pull_request?.head?.sha : eventName === 'push' ? (event.after ?? sha) : undefined;
+    const head = isPr ? rangeEvent.prHeadSha : eventName === 'push' ? (rangeEvent.after ?? sha) : undefined;
     if (head)
         await requireCommit(git, head, isPr ? 'The pull request head commit' : 'The pushed commit');
-    const rangeEvent = rangeEventOf(context, optionalString('default-branch'));
     const range = await lib_core/* group */.Os('Resolve the commit range', () => resolveRange(git, rangeEvent));
+    if (range.warning)
+        lib_core/* warning */.$e(range.warning);
     if (range.kind === 'all') {
         await requireFullHistory(git);
         return { target: { kind: 'history' }, label: 'full history', reason: range.reason };

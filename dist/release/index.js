@@ -48682,6 +48682,49 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 25675:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ execTool)
+/* harmony export */ });
+/* unused harmony export lastLines */
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12697);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(33337);
+/**
+ * The one exec wrapper: runs a tool, captures stdout/stderr, and turns a non-zero exit into a ToolError carrying
+ * the command and the last stderr lines.
+ */
+
+
+function lastLines(text, count = 5) {
+    return text.trimEnd().split(/\r?\n/).filter(Boolean).slice(-count).join('\n');
+}
+async function execTool(tool, args, options = {}) {
+    let result;
+    try {
+        result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(tool, args, {
+            cwd: options.cwd,
+            env: options.env ? { ...process.env, ...options.env } : undefined,
+            input: options.input === undefined ? undefined : Buffer.from(options.input),
+            ignoreReturnCode: true,
+            silent: !options.echo
+        });
+    }
+    catch (error) {
+        // @actions/exec throws before spawning when the executable is not on PATH.
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
+    }
+    if (result.exitCode !== 0 && !options.ignoreReturnCode) {
+        const command = [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4(command, result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
+    }
+    return result;
+}
+
+
+/***/ }),
+
 /***/ 56637:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -48724,7 +48767,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(56637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72014);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54522);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -48734,7 +48777,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 72014:
+/***/ 54522:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52240,8 +52283,170 @@ function installPackageJsonShim(bundleDir) {
     };
 }
 
+// EXTERNAL MODULE: ./.tmp/build/actions/lib/exec.js
+var exec = __nccwpck_require__(25675);
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/git.js
+/**
+ * Local git queries used to decide what changed (never the compare API, which stops at 300 files), and the few
+ * fetches that bring what a partial checkout lacks.
+ *
+ * Every revision that reaches git is a validated object name (see `assertSha`), and every call that takes
+ * revisions or a repository ends its options with `--end-of-options` (git ≥ 2.24), so no value from an event
+ * payload can ever be read as an option such as `--upload-pack=<command>`:
+ * https://git-scm.com/docs/gitcli ("--end-of-options").
+ */
+
+
+const ZERO_SHA = '0000000000000000000000000000000000000000';
+/** A full object name: 40 hex digits (SHA-1) or 64 (SHA-256 repositories). */
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+function isSha(value) {
+    return SHA.test(value);
+}
+/** Throws a ConfigurationError naming `field` unless `value` is a full commit SHA. */
+function assertSha(value, field) {
+    if (!isSha(value)) {
+        throw new ConfigurationError(`${field} must be a full commit SHA (40 or 64 lower-case hex digits), got ${JSON.stringify(value.slice(0, 100))}: ` +
+            'the event payload is not one GitHub sends; re-run the workflow from a real push or pull request event');
+    }
+    return value;
+}
+/**
+ * git check-ref-format's rules for a full ref name (https://git-scm.com/docs/git-check-ref-format): components
+ * separated by `/`, none empty, starting with `.` or ending with `.lock`; no `..`, no `@{`, no control character,
+ * space, `~ ^ : ? * [ \`; not ending with `/` or `.`; not the single character `@`. A branch name is valid when
+ * `refs/heads/<name>` is, and must not start with `-` (`git check-ref-format --branch`).
+ */
+function isValidRefName(ref) {
+    if (ref === '@' || ref.endsWith('/') || ref.endsWith('.'))
+        return false;
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/.test(ref))
+        return false;
+    return ref.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+}
+function isValidBranchName(branch) {
+    return !branch.startsWith('-') && isValidRefName(`refs/heads/${branch}`);
+}
+class Git {
+    cwd;
+    remote;
+    onFetch;
+    /** Every fetch this instance ran, in order. */
+    fetches = [];
+    constructor(cwd, remote = 'origin', onFetch) {
+        this.cwd = cwd;
+        this.remote = remote;
+        this.onFetch = onFetch;
+    }
+    /**
+     * GIT_NO_LAZY_FETCH stops a partial clone (`filter: blob:none`, sparse-checkout) from fetching a missing object
+     * behind our back (git ≥ 2.45; older git: we only hand git commits we checked are present).
+     * https://git-scm.com/docs/git#Documentation/git.txt-codeGITNOLAZYFETCHcode
+     */
+    async git(args, ignoreReturnCode = false) {
+        return execTool('git', args, { cwd: this.cwd, ignoreReturnCode, env: { GIT_NO_LAZY_FETCH: '1' } });
+    }
+    async isRepository() {
+        const result = await this.git(['rev-parse', '--is-inside-work-tree'], true).catch(() => undefined);
+        return result?.exitCode === 0 && result.stdout.trim() === 'true';
+    }
+    /**
+     * Whether the commit is in the local object store. `rev-list --missing=print` never fetches a missing object,
+     * unlike `cat-file -e`, which in a partial clone fetches the commit and its whole history from the promisor.
+     */
+    async hasCommit(sha) {
+        assertSha(sha, 'commit');
+        const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--end-of-options', sha], true);
+        return result.exitCode === 0 && result.stdout.trim() === sha;
+    }
+    async isShallow() {
+        return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+    }
+    async hasRemote() {
+        return (await this.git(['remote'], true)).stdout.split('\n').includes(this.remote);
+    }
+    async fetch(purpose, options, refspecs) {
+        if (!(await this.hasRemote()))
+            return false;
+        const args = ['fetch', '--no-tags', '--no-recurse-submodules', ...options, '--end-of-options'];
+        args.push(this.remote, ...refspecs);
+        const ok = (await this.git(args, true)).exitCode === 0;
+        const record = { purpose, args: ['git', ...args], ok };
+        this.fetches.push(record);
+        this.onFetch?.(record);
+        return ok;
+    }
+    /**
+     * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
+     * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
+     * clone only the commits themselves (`--depth=1`; deepening follows); a full clone stays full: `--depth` there
+     * would make it shallow. One fetch for all; when that fails (one of them is gone), one each.
+     */
+    async fetchCommits(shas, purpose) {
+        const missing = [];
+        for (const sha of shas)
+            if (!(await this.hasCommit(sha)) && !missing.includes(sha))
+                missing.push(sha);
+        if (missing.length === 0)
+            return;
+        const depth = (await this.isShallow()) ? ['--depth=1'] : [];
+        if (await this.fetch(purpose, depth, missing))
+            return;
+        if (missing.length > 1)
+            for (const sha of missing)
+                await this.fetch(purpose, depth, [sha]);
+    }
+    /** Fetches a branch into refs/remotes/<remote>/<branch> (only its tip in a shallow clone). */
+    async fetchBranch(branch, purpose) {
+        if (!isValidBranchName(branch))
+            throw new ConfigurationError(`'${branch}' is not a valid branch name`);
+        const depth = (await this.isShallow()) ? ['--depth=1'] : [];
+        return this.fetch(purpose, depth, [`+refs/heads/${branch}:refs/remotes/${this.remote}/${branch}`]);
+    }
+    /**
+     * Deepens a shallow clone below the given commits by `by` commits, or to the full history when `by` is 0; false
+     * when the clone is not shallow (never turns a full clone shallow) or the fetch failed.
+     */
+    async deepen(by, shas, purpose) {
+        if (!(await this.isShallow()))
+            return false;
+        const option = by > 0 ? `--deepen=${by}` : '--unshallow';
+        return this.fetch(purpose, [option], shas);
+    }
+    /** The whole history of every branch (a full-history scan); false when not shallow or the fetch failed. */
+    async unshallowAll(purpose) {
+        if (!(await this.isShallow()))
+            return false;
+        return this.fetch(purpose, ['--unshallow'], []);
+    }
+    async isAncestor(ancestor, descendant) {
+        const args = ['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant];
+        return (await this.git(args, true)).exitCode === 0;
+    }
+    async mergeBase(a, b) {
+        const result = await this.git(['merge-base', '--end-of-options', a, b], true);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** The commit a full ref name points at (the name is checked with git check-ref-format's rules first). */
+    async resolveRef(ref) {
+        if (!isValidRefName(ref))
+            return undefined;
+        const result = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], true);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** Changed paths between two commits; renames count as delete + add so both sides trigger. */
+    async changedFiles(base, head) {
+        assertSha(base, 'range base');
+        assertSha(head, 'range head');
+        const result = await this.git(['diff', '--name-only', '--no-renames', '-z', base, head, '--']);
+        return result.stdout.split('\0').filter(Boolean);
+    }
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/release/options.js
 /** What the release action runs semantic-release for: the targets (the repo, or one per service) and their options. Pure. */
+
 
 
 const MODES = ['repo', 'per-service'];
@@ -52281,6 +52486,28 @@ function count(haystack, needle) {
 function fillService(format, service) {
     return format.split('${service}').join(service);
 }
+/**
+ * semantic-release compiles tagFormat as a lodash template and runs it (`template(tagFormat)({ version })`,
+ * https://github.com/semantic-release/semantic-release/blob/v24.2.9/lib/utils.js#L77-L79), so any `<% … %>` or
+ * `${…}` in it is JavaScript executed in the release job. Only the placeholders Slipway fills are accepted:
+ * `${version}` and, per service, `${service}`; and the tag they give must be a valid git tag name.
+ */
+function checkTagFormat(tagFormat, mode) {
+    const allowed = mode === 'per-service' ? ['${version}', '${service}'] : ['${version}'];
+    let rest = tagFormat;
+    for (const placeholder of allowed)
+        rest = rest.split(placeholder).join('');
+    const code = /\$\{|<%/.exec(rest);
+    if (code) {
+        throw new errors/* ConfigurationError */.j1(`Input 'tag-format' may only use the placeholder${allowed.length > 1 ? 's' : ''} ${allowed.join(' and ')}, got '${tagFormat}': ` +
+            `semantic-release would run any other '${code[0]}…' as JavaScript; write the rest of the tag literally (e.g. '${mode === 'repo' ? REPO_TAG_FORMAT : SERVICE_TAG_FORMAT}')`);
+    }
+    const example = fillService(tagFormat, 'service').split('${version}').join('1.0.0');
+    if (!isValidRefName(`refs/tags/${example}`)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'tag-format' does not give a valid git tag name ('${example}' for version 1.0.0; git check-ref-format): ` +
+            `remove spaces, '..', '~^:?*[\\' and leading dashes or dots, got '${tagFormat}'`);
+    }
+}
 function planTargets(options) {
     const { mode } = options;
     const tagFormat = options.tagFormat ?? (mode === 'repo' ? REPO_TAG_FORMAT : SERVICE_TAG_FORMAT);
@@ -52291,11 +52518,13 @@ function planTargets(options) {
         if (tagFormat.includes('${service}')) {
             throw new errors/* ConfigurationError */.j1(`Input 'tag-format': \${service} only exists with mode per-service, got '${tagFormat}'`);
         }
+        checkTagFormat(tagFormat, mode);
         return [{ tagFormat, changelogFile: options.changelogFile }];
     }
     if (!tagFormat.includes('${service}')) {
         throw new errors/* ConfigurationError */.j1(`Input 'tag-format' must contain \${service} with mode per-service (each service has its own tags), got '${tagFormat}'; the default is '${SERVICE_TAG_FORMAT}'`);
     }
+    checkTagFormat(tagFormat, mode);
     if (options.changelogFile && !options.changelogFile.includes('${service}')) {
         throw new errors/* ConfigurationError */.j1(`Input 'changelog-file' must contain \${service} with mode per-service (one changelog per service, e.g. 'services/\${service}/CHANGELOG.md'), got '${options.changelogFile}'`);
     }
@@ -52375,7 +52604,7 @@ async function run() {
     const repositoryUrl = `${server}/${owner}/${repo}.git`;
     lib_core/* setSecret */.Pq(token);
     installPackageJsonShim(external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url)));
-    const { releaseTargets } = await Promise.all(/* import() */[__nccwpck_require__.e(725), __nccwpck_require__.e(53)]).then(__nccwpck_require__.bind(__nccwpck_require__, 92782));
+    const { releaseTargets } = await Promise.all(/* import() */[__nccwpck_require__.e(725), __nccwpck_require__.e(652)]).then(__nccwpck_require__.bind(__nccwpck_require__, 615));
     const results = await releaseTargets({
         cwd: root,
         env: { ...process.env, GITHUB_TOKEN: token, GH_TOKEN: token },

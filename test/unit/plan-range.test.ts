@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Git, ZERO_SHA } from '../../actions/lib/git.js';
-import { resolveRange, type RangeEvent } from '../../actions/lib/change-range.js';
+import { Git, ZERO_SHA, isValidBranchName, isValidRefName } from '../../actions/lib/git.js';
+import { rangeEventOf, resolveRange, type RangeEvent } from '../../actions/lib/change-range.js';
 
 const env = {
   ...process.env,
@@ -175,10 +175,121 @@ describe('resolveRange', () => {
     if (range.kind === 'diff') expect((await g.changedFiles(range.base, range.head)).length).toBe(6);
   });
 
-  it('force-push whose old tip is gone and no history in common: every service', async () => {
+  it('a push whose old tip is gone: every service, and a warning saying so (not a "force-push")', async () => {
     const { dir } = setup();
     const after = git(dir, 'rev-parse', 'HEAD');
     const range = await resolveRange(new Git(dir), push({ before: 'f'.repeat(40), after, sha: after }));
-    expect(range).toEqual({ kind: 'all', reason: 'force-push with no common history: every service' });
+    expect(range).toMatchObject({ kind: 'all', reason: 'the previous tip fffffff is gone: every service' });
+    expect(range.warning).toMatch(/previous tip f{40} \(payload field 'before'\) is not in the checkout/);
+  });
+
+  it('a force-push in a full clone fetches the old tip without --depth: the clone stays full', async () => {
+    const { dir, origin, root } = setup();
+    git(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+    const base = git(dir, 'rev-parse', 'HEAD');
+    const before = commit(dir, 'a/old');
+    git(dir, 'push', '-q', 'origin', 'main');
+    git(dir, 'reset', '-q', '--hard', base);
+    const after = commit(dir, 'b/new');
+    git(dir, 'push', '-q', '--force', 'origin', 'main');
+    const clone = path.join(root, 'full');
+    git(root, 'clone', '-q', `file://${origin}`, clone);
+    const g = new Git(clone);
+    const range = await resolveRange(g, push({ before, after, sha: after }));
+    expect(range).toMatchObject({ kind: 'diff', base, head: after });
+    expect(g.fetches.map((f) => f.args.join(' '))).toEqual([
+      `git fetch --no-tags --no-recurse-submodules --end-of-options origin ${before}`
+    ]);
+    expect(await g.isShallow()).toBe(false);
+  });
+
+  it('not a git repository: every service, with a warning', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-not-git-'));
+    const after = 'a'.repeat(40);
+    const range = await resolveRange(new Git(dir), push({ before: 'b'.repeat(40), after, sha: after }));
+    expect(range).toMatchObject({ kind: 'all', reason: `${dir} is not a git repository: every service` });
+    expect(range.warning).toContain('run actions/checkout before this step');
+  });
+});
+
+describe('rangeEventOf', () => {
+  const ctx = (payload: unknown, ref = 'refs/heads/main') => ({
+    eventName: 'push',
+    ref,
+    sha: 'c'.repeat(40),
+    payload
+  });
+
+  it.each([
+    [{ before: '--upload-pack=touch /tmp/x', after: 'a'.repeat(40) }, "Event payload field 'before'"],
+    [{ before: 'a'.repeat(40), after: 'HEAD~1' }, "Event payload field 'after'"],
+    [{ pull_request: { base: { sha: 'main' }, head: { sha: 'a'.repeat(40) } } }, "'pull_request.base.sha'"],
+    [{ pull_request: { base: { sha: 'a'.repeat(40) }, head: { sha: '-x' } } }, "'pull_request.head.sha'"],
+    [
+      { repository: { default_branch: '--output=/tmp/x' } },
+      "'repository.default_branch' is not a valid branch"
+    ]
+  ])('refuses %j naming %s', (payload, field) => {
+    expect(() => rangeEventOf(ctx(payload))).toThrow(field);
+  });
+
+  it('refuses an invalid default-branch input and GITHUB_REF', () => {
+    expect(() => rangeEventOf(ctx({}), 'a..b')).toThrow("input 'default-branch' is not a valid branch name");
+    expect(() => rangeEventOf(ctx({}, 'refs/heads/a b'))).toThrow('GITHUB_REF is not a valid ref name');
+  });
+
+  it('takes a 64-digit SHA-256 object name and the payload default branch', () => {
+    const sha256 = 'd'.repeat(64);
+    expect(
+      rangeEventOf(ctx({ before: sha256, after: sha256, repository: { default_branch: 'trunk' } }))
+    ).toMatchObject({
+      before: sha256,
+      defaultBranch: 'trunk'
+    });
+  });
+});
+
+describe('isValidRefName follows git check-ref-format', () => {
+  const names = [
+    'refs/heads/main',
+    'refs/heads/feature/x',
+    'refs/heads/-x',
+    'refs/heads/.x',
+    'refs/heads/x.lock',
+    'refs/heads/a..b',
+    'refs/heads/a@{b',
+    'refs/heads/a b',
+    'refs/heads/a~1',
+    'refs/heads/a^',
+    'refs/heads/a:b',
+    'refs/heads/a?',
+    'refs/heads/a*',
+    'refs/heads/a[b',
+    'refs/heads/a\\b',
+    'refs/heads/a/',
+    'refs/heads/a.',
+    'refs/heads//a',
+    'refs/heads/a\tb',
+    'refs/heads/ünï',
+    'refs/heads/@',
+    'refs/tags/v1.0.0',
+    'refs/pull/7/merge',
+    '@'
+  ];
+  it.each(names)('%j', (name) => {
+    let gitSays: boolean;
+    try {
+      execFileSync('git', ['check-ref-format', name], { stdio: 'ignore' });
+      gitSays = true;
+    } catch {
+      gitSays = false;
+    }
+    expect(isValidRefName(name)).toBe(gitSays);
+  });
+
+  it('branch names as git check-ref-format --branch: no leading dash', () => {
+    expect(isValidBranchName('main')).toBe(true);
+    expect(isValidBranchName('-main')).toBe(false);
+    expect(isValidBranchName('--upload-pack=x')).toBe(false);
   });
 });

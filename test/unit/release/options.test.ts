@@ -57,9 +57,46 @@ describe('planTargets', () => {
     [{ mode: 'repo', tagFormat: '${version}-${version}' }, /exactly once/],
     [{ mode: 'repo', tagFormat: '${service}-${version}' }, /only exists with mode per-service/],
     [{ mode: 'per-service', tagFormat: 'v${version}' }, /must contain \$\{service\} with mode per-service/],
-    [{ mode: 'per-service', changelogFile: 'CHANGELOG.md' }, /'changelog-file' must contain \$\{service\}/]
+    [{ mode: 'per-service', changelogFile: 'CHANGELOG.md' }, /'changelog-file' must contain \$\{service\}/],
+    // semantic-release runs tagFormat as a lodash template: anything but the placeholders we fill is code
+    [
+      { mode: 'repo', tagFormat: 'v${version}${process.exit(1)}' },
+      /may only use the placeholder \$\{version\}/
+    ],
+    [
+      { mode: 'repo', tagFormat: "v<% require('child_process').execSync('id') %>${version}" },
+      /'<%…' as JavaScript/
+    ],
+    [{ mode: 'repo', tagFormat: 'v<%= version %>${version}' }, /'<%…' as JavaScript/],
+    [{ mode: 'repo', tagFormat: '${ version }-${version}' }, /'\$\{…' as JavaScript/],
+    [
+      { mode: 'per-service', tagFormat: '${service}-${name}-${version}' },
+      /placeholders \$\{version\} and \$\{service\}/
+    ],
+    [{ mode: 'repo', tagFormat: 'v ${version}' }, /not give a valid git tag name \('v 1\.0\.0'/],
+    [{ mode: 'per-service', tagFormat: '${service}..${version}' }, /valid git tag name/]
   ] as const)('%j is an error', (opts, message) => {
     expect(() => planTargets({ services: ['api'], ...opts })).toThrow(message);
+  });
+});
+
+describe('tag-format is code to semantic-release (control for the refusals above)', () => {
+  it('lodash template, as semantic-release calls it, runs ${…} and <% %>', async () => {
+    // semantic-release's own lodash (untyped here): the module name through a variable keeps tsc from resolving it
+    const lodash = 'lodash-es';
+    const { template } = (await import(lodash)) as {
+      template: (text: string) => (data: object) => string;
+    };
+    const g = globalThis as { slipwayTagFormatRan?: number };
+    expect(template('v${version}${(globalThis.slipwayTagFormatRan = 1, "")}')({ version: '1.0.0' })).toBe(
+      'v1.0.0'
+    );
+    expect(g.slipwayTagFormatRan).toBe(1);
+    expect(template('<% globalThis.slipwayTagFormatRan = 2 %>v${version}')({ version: '1.0.0' })).toBe(
+      'v1.0.0'
+    );
+    expect(g.slipwayTagFormatRan).toBe(2);
+    delete g.slipwayTagFormatRan;
   });
 });
 
