@@ -33,7 +33,7 @@ import { pushEvent } from '../test/support/events.js';
 import { TestRepo } from '../test/support/git-repo.js';
 import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
 import { BASE_IMAGE } from '../test/support/images.js';
-import { REPO_ROOT, SLIPWAY_ACTION_REPOS } from '../test/support/run-action.js';
+import { SLIPWAY_ACTION_REPOS } from '../test/support/run-action.js';
 import { trivyFixtures } from '../test/support/trivy-db.js';
 import { runWorkflow, type RunOptions, type RunResult } from './executor/index.js';
 import { flattenJobs } from './executor/report.js';
