@@ -34,6 +34,8 @@ export const USAGE = `usage: npx tsx scripts/executor/cli.ts --workflow <file> [
   --action-repo <owner/name=dir>  resolve \`uses: owner/name/…@ref\` (actions, reusable workflows) in dir
   --api-url <url>            github.api_url / GITHUB_API_URL (upload-sarif POSTs there when set)
   --token <token>            github.token / secrets.GITHUB_TOKEN
+  --all-host-tools           debugging only: jobs on GitHub-hosted labels see all of this machine's tools
+                             (default: only the tools of the label's runner image, see docs/local-runs.md)
   --check                    validate only: schema, trigger, inputs, secrets and every unsupported feature
                              (also of called workflows and actions); runs nothing
   --help                     this text`;
@@ -78,6 +80,7 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
       'api-url': { type: 'string' },
       token: { type: 'string' },
       check: { type: 'boolean' },
+      'all-host-tools': { type: 'boolean' },
       help: { type: 'boolean' }
     }
   });
@@ -115,7 +118,8 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
     actionRepos,
     apiUrl: values['api-url'],
     token: values.token,
-    checkOnly: values.check
+    checkOnly: values.check,
+    ...(values['all-host-tools'] ? { hostedRunners: false } : {})
   };
 }
 

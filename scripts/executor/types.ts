@@ -42,6 +42,12 @@ export interface RunOptions {
   token?: string;
   runId?: number;
   runNumber?: number;
+  /**
+   * Hosted-runner mode (default true): a job on a GitHub-hosted label (ubuntu-latest, ubuntu-24.04, ubuntu-22.04)
+   * sees only the tools that label's runner image ships, and an empty tool cache (scripts/executor/runner-image.ts).
+   * false gives every job this machine's PATH — for debugging only, the run then proves less.
+   */
+  hostedRunners?: boolean;
   /** only validate: parse, trigger, inputs and every static check (also of called workflows and actions); run nothing */
   checkOnly?: boolean;
   /** progress output (default process.stdout; null for silence) */
