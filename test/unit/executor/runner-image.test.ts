@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseCli } from '../../../scripts/executor/cli.js';
 import {
   HOSTED_IMAGES,
   hostedImage,
@@ -33,6 +34,11 @@ describe('runs-on labels', () => {
       expect(image.source).toMatch(/^https:\/\/github\.com\/actions\/runner-images\/blob\/[0-9a-f]{40}\//);
     }
   });
+});
+
+it('hosted-runner mode is the default; --all-host-tools turns it off (debugging)', () => {
+  expect(parseCli(['--workflow', 'w.yml'])).not.toHaveProperty('hostedRunners');
+  expect(parseCli(['--workflow', 'w.yml', '--all-host-tools'])).toMatchObject({ hostedRunners: false });
 });
 
 describe('image bin dir', () => {
