@@ -1,8 +1,9 @@
 /**
- * Hosted-runner mode of the executor end to end: jobs on `ubuntu-24.04` see only that runner image's tools, so the
- * bundled gitleaks-gate and sign actions find no gitleaks/cosign on PATH and take their real pinned-install path —
- * download from a local mirror laid out like GitHub releases (test/support/tool-mirror.ts), verify the SHA-256,
- * extract, tool-cache, addPath — and then scan a real repository and sign a real image in the local registry.
+ * Hosted-runner mode of the executor end to end: jobs on `ubuntu-24.04`/`ubuntu-latest`/`ubuntu-22.04` see only
+ * that runner image's tools, so the bundled gitleaks-gate, sign and sbom actions find no gitleaks/cosign/trivy on
+ * PATH and take their real pinned-install path — download from a local mirror laid out like GitHub releases
+ * (test/support/tool-mirror.ts), verify the SHA-256, extract, tool-cache, addPath — and then scan a real repository,
+ * sign a real image in the local registry and make its SBOM.
  * A `run: cosign version` on the same label fails as it would on GitHub; on a self-hosted label it runs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { flattenJobs } from '../../scripts/executor/report.js';
 import { git } from '../support/git-repo.js';
 import { pushTestImage } from '../support/images.js';
 import { REPO_ROOT } from '../support/run-action.js';
-import { startToolMirror, type ToolMirror } from '../support/tool-mirror.js';
+import { startToolMirror, TRIVY_TEST_VERSION, type ToolMirror } from '../support/tool-mirror.js';
 
 const REGISTRY = '127.0.0.1:5000';
 const PASSWORD = 'hosted runner key password';
@@ -47,6 +48,15 @@ jobs:
           private-key: \${{ secrets.COSIGN_KEY }}
           private-key-password: \${{ secrets.COSIGN_PASSWORD }}
           transparency-log: 'false'
+  sbom:
+    runs-on: ubuntu-22.04
+    steps:
+      - id: sbom
+        uses: ./actions/sbom
+        with:
+          images: \${{ vars.IMAGE }}
+          generator: trivy
+          attest: 'false'
 `;
 
 const BARE_WORKFLOW = `name: bare tools
@@ -119,7 +129,7 @@ beforeAll(async () => {
   writeFileSync(path.join(repoDir, '.github/workflows/bare.yml'), BARE_WORKFLOW);
   git(repoDir, 'add', '-A');
   git(repoDir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'init');
-  mirror = await startToolMirror(['gitleaks', 'cosign']);
+  mirror = await startToolMirror(['gitleaks', 'cosign', 'trivy']);
 }, 120_000);
 
 afterAll(async () => {
@@ -127,7 +137,7 @@ afterAll(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
-test('on ubuntu-24.04 gitleaks-gate and sign install their tools from the release mirror (checksum-verified) and work', async () => {
+test('on hosted labels gitleaks-gate, sign and sbom install gitleaks, cosign and trivy from the release mirror (checksum-verified) and work', async () => {
   const keyDir = path.join(base, 'keys');
   mkdirSync(keyDir);
   execFileSync('cosign', ['generate-key-pair'], {
@@ -182,10 +192,20 @@ test('on ubuntu-24.04 gitleaks-gate and sign install their tools from the releas
   );
   expect(verify.status).toBe(0);
 
-  // each job is a fresh runner: both tools were downloaded once, by the job that needed them
+  // trivy on ubuntu-22.04: the tar.gz from the mirror, then a real CycloneDX SBOM of the image
+  const sbomJob = job(result, 'sbom');
+  expect(out).toContain('runner: ubuntu-22.04 — GitHub-hosted Ubuntu 22.04');
+  const trivyAsset = `/aquasecurity/trivy/releases/download/v${TRIVY_TEST_VERSION}/trivy_${TRIVY_TEST_VERSION}_Linux-64bit.tar.gz`;
+  expect(stepOf(sbomJob, 'sbom').log).toContain(`Downloading ${mirror.url}${trivyAsset}`);
+  const sboms = JSON.parse(stepOf(sbomJob, 'sbom').outputs.sboms!) as Array<{ digest: string; path: string }>;
+  expect(sboms.map((s) => s.digest)).toEqual([digest]);
+  expect(JSON.parse(readFileSync(sboms[0]!.path, 'utf8')).bomFormat).toBe('CycloneDX');
+
+  // each job is a fresh runner: each tool was downloaded once, by the job that needed it
   expect(mirror.requests).toEqual([
     { path: gitleaksAsset, status: 200 },
-    { path: cosignAsset, status: 200 }
+    { path: cosignAsset, status: 200 },
+    { path: trivyAsset, status: 200 }
   ]);
 });
 
