@@ -225,7 +225,7 @@ export async function installPinned<P extends string>(
   format: AssetFormat = 'tar.gz',
   env: NodeJS.ProcessEnv = process.env
 ): Promise<string> {
-  if (env[TOOL_PINS_ENV]?.trim()) {
+  if (toolSourceFromEnv(env).pins?.[tool.name]) {
     core.warning(
       `${tool.name}: checksum from ${TOOL_PINS_ENV}, not Slipway's pinned upstream release checksums (test/mirror setup)`
     );

@@ -33946,7 +33946,7 @@ function findOnPath(name, pathEnv = process.env.PATH ?? '') {
  * → extract → cacheDir/cacheFile; then addPath. Returns the binary's path.
  */
 async function installPinned(tool, asset, format = 'tar.gz', env = process.env) {
-    if (env[TOOL_PINS_ENV]?.trim()) {
+    if (toolSourceFromEnv(env).pins?.[tool.name]) {
         lib_core/* warning */.$e(`${tool.name}: checksum from ${TOOL_PINS_ENV}, not Slipway's pinned upstream release checksums (test/mirror setup)`);
     }
     let dir = find(tool.name, asset.version, asset.platform);
