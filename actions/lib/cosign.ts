@@ -9,12 +9,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import * as tc from '@actions/tool-cache';
 import { ConfigurationError } from './errors.js';
 import { type ExecResult, execTool, lastLines } from './exec.js';
 import { DIGEST_RE, isInsecureRegistry, parseImageRef } from './image-ref.js';
 import { boolInput, enumInput, optionalString } from './inputs.js';
-import { findOnPath, pinnedAsset, type PinnedTool, sha256File } from './tool-install.js';
+import { findOnPath, installPinned, pinnedAsset, type PinnedTool } from './tool-install.js';
 
 /** cosign's release asset platform names (cosign-<platform>, a bare binary). */
 export type CosignPlatform = 'linux-amd64' | 'linux-arm64' | 'darwin-amd64' | 'darwin-arm64';
@@ -63,7 +62,7 @@ export interface CosignInstallInputs {
 
 /**
  * Input `cosign-path`, else cosign on PATH (unless a version is asked for), else the pinned release: download →
- * verify SHA-256 → tool-cache → PATH. cosign ships a bare binary, not an archive, hence not resolveTool().
+ * verify SHA-256 → tool-cache → PATH (installPinned; cosign ships a bare binary, not an archive).
  */
 export async function resolveCosign(inputs: CosignInstallInputs): Promise<string> {
   if (inputs.path) {
@@ -79,23 +78,11 @@ export async function resolveCosign(inputs: CosignInstallInputs): Promise<string
       return onPath;
     }
   }
-  const asset = pinnedAsset(COSIGN, inputs.version || COSIGN.defaultVersion, cosignPlatform(), inputs.sha256);
-  let dir = tc.find('cosign', asset.version, asset.platform);
-  if (!dir) {
-    core.info(`Downloading ${asset.url}`);
-    const file = await tc.downloadTool(asset.url);
-    const actual = await sha256File(file);
-    if (actual !== asset.sha256) {
-      rmSync(file, { force: true });
-      throw new ConfigurationError(
-        `SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`
-      );
-    }
-    chmodSync(file, 0o755);
-    dir = await tc.cacheFile(file, 'cosign', 'cosign', asset.version, asset.platform);
-  }
-  core.addPath(dir);
-  return path.join(dir, 'cosign');
+  return installPinned(
+    COSIGN,
+    pinnedAsset(COSIGN, inputs.version, cosignPlatform(), inputs.sha256),
+    'binary'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

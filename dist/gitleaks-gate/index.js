@@ -36538,20 +36538,20 @@ function cacheDir(sourceDir, tool, version, arch) {
  */
 function cacheFile(sourceFile, targetFile, tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_.arch();
+        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core/* debug */.Yz(`source file: ${sourceFile}`);
+        if (!external_fs_.statSync(sourceFile).isFile()) {
             throw new Error('sourceFile is not a file');
         }
         // create the tool dir
         const destFolder = yield _createToolPath(tool, version, arch);
         // copy instead of move. move can fail on Windows due to
         // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
+        const destPath = external_path_.join(destFolder, targetFile);
+        lib_core/* debug */.Yz(`destination file ${destPath}`);
+        yield lib_io.cp(sourceFile, destPath);
         // write .complete
         _completeToolPath(tool, version, arch);
         return destFolder;
@@ -36767,6 +36767,14 @@ function _unique(values) {
 /**
  * Pinned tool installs for the runner: an explicit path input, else the tool on PATH, else a pinned release through
  * @actions/tool-cache (find → download → verify SHA-256 → extract → cacheDir → addPath). Nothing unverified runs.
+ *
+ * Where the release files come from is configurable for tests and air-gapped runners, never the trust in them:
+ * - `SLIPWAY_TOOL_MIRROR` (a base URL) serves the same files laid out like GitHub releases,
+ *   `<mirror>/<owner>/<repo>/releases/download/<tag>/<asset>`; the pinned upstream checksums still apply.
+ * - `SLIPWAY_TOOL_PINS` (JSON, `{"<tool>": {"version": "x.y.z", "sha256": {"<platform>": "<hex>"}}}`) replaces a
+ *   tool's pin table, e.g. with the checksums of locally packaged test binaries. It is refused unless
+ *   `SLIPWAY_TOOL_MIRROR` is set too, so the upstream checksums cannot be weakened silently on a GitHub runner, and
+ *   a warning names it whenever it is used.
  */
 
 
@@ -36774,25 +36782,116 @@ function _unique(values) {
 
 
 
-/** The archive to download and the checksum it must have; an unknown version needs an explicit checksum. */
-function tool_install_pinnedAsset(tool, version, platform, sha256) {
-    const v = version.replace(/^v/, '');
+/** The release files' home: tool URLs are GitHub release download URLs under it. */
+const GITHUB_RELEASES_BASE = 'https://github.com';
+const TOOL_MIRROR_ENV = 'SLIPWAY_TOOL_MIRROR';
+const TOOL_PINS_ENV = 'SLIPWAY_TOOL_PINS';
+const HEX64 = /^[0-9a-f]{64}$/;
+function parsePins(text) {
+    const shape = `{"<tool>": {"version": "1.2.3", "sha256": {"<platform>": "<64 hex>"}}}`;
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} is not JSON (${error instanceof Error ? error.message : String(error)}): expected ${shape}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} must be a JSON object like ${shape}`);
+    }
+    const pins = {};
+    for (const [tool, entry] of Object.entries(parsed)) {
+        const e = entry;
+        const sums = e?.sha256;
+        const valid = e &&
+            typeof e.version === 'string' &&
+            /^\d+\.\d+\.\d+$/.test(e.version) &&
+            sums &&
+            typeof sums === 'object' &&
+            !Array.isArray(sums) &&
+            Object.values(sums).every((v) => typeof v === 'string' && HEX64.test(v.toLowerCase()));
+        if (!valid) {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV}: the entry of '${tool}' must be {"version": "1.2.3", "sha256": {"<platform>": "<64 hex>"}}`);
+        }
+        const lower = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v.toLowerCase()]));
+        pins[tool] = { version: e.version, sha256: lower };
+    }
+    return pins;
+}
+/**
+ * The tool source from the environment: default GitHub's release URLs and the pinned checksums. A pin table
+ * override without a mirror is refused (see the file comment).
+ */
+function toolSourceFromEnv(env = process.env) {
+    const source = {};
+    const mirror = env[TOOL_MIRROR_ENV]?.trim();
+    if (mirror) {
+        let url;
+        try {
+            url = new URL(mirror);
+        }
+        catch {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
+        }
+        const base = mirror.replace(/\/+$/, '');
+        if (base !== GITHUB_RELEASES_BASE)
+            source.mirror = base;
+    }
+    const pins = env[TOOL_PINS_ENV]?.trim();
+    if (pins) {
+        if (!source.mirror) {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} replaces the pinned release checksums and is accepted only together with ${TOOL_MIRROR_ENV} ` +
+                `(a mirror of the release files, e.g. in tests): unset ${TOOL_PINS_ENV} to install the pinned upstream releases`);
+        }
+        source.pins = parsePins(pins);
+    }
+    return source;
+}
+/** A GitHub release download URL moved onto the mirror (same `/<owner>/<repo>/releases/download/…` path). */
+function mirroredUrl(url, mirror) {
+    if (!mirror)
+        return url;
+    const prefix = `${GITHUB_RELEASES_BASE}/`;
+    if (!url.startsWith(prefix)) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} can only serve GitHub release URLs, not ${url}`);
+    }
+    return `${mirror}/${url.slice(prefix.length)}`;
+}
+/**
+ * The archive to download and the checksum it must have. The version defaults to the pin table's (the tool's, or
+ * SLIPWAY_TOOL_PINS's); an unknown version needs an explicit checksum.
+ */
+function tool_install_pinnedAsset(tool, version, platform, sha256, source = toolSourceFromEnv()) {
+    const override = source.pins?.[tool.name];
+    const requested = version || override?.version || tool.defaultVersion;
+    const v = requested.replace(/^v/, '');
     if (!/^\d+\.\d+\.\d+$/.test(v)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`);
+        throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${requested}'`);
     }
     const refusal = tool.refused?.(v);
     if (refusal) {
         throw new errors/* ConfigurationError */.j1(`${tool.name} ${v} is refused: ${refusal}. Set '${tool.name}-version' to ${tool.defaultVersion} (the pinned release) or leave it empty`);
     }
-    const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();
+    const pinned = override
+        ? override.version === v
+            ? override.sha256[platform]
+            : undefined
+        : tool.releases[v]?.[platform];
+    const expected = (sha256 || pinned || '').toLowerCase();
     if (!expected) {
-        throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
-            `of the release) together with '${tool.name}-version', or set '${tool.name}-path' to an installed binary`);
+        throw new errors/* ConfigurationError */.j1(override
+            ? `No SHA-256 for ${tool.name} ${v} ${platform} in ${TOOL_PINS_ENV} (it pins ${tool.name} ${override.version} for ` +
+                `${Object.keys(override.sha256).join(', ') || 'no platform'}): add it there or set input '${tool.name}-sha256'`
+            : `No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
+                `of the release) together with '${tool.name}-version', or set '${tool.name}-path' to an installed binary`);
     }
-    if (!/^[0-9a-f]{64}$/.test(expected)) {
+    if (!HEX64.test(expected)) {
         throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-sha256' must be 64 hex characters`);
     }
-    return { version: v, platform, url: tool.url(v, platform), sha256: expected };
+    return { version: v, platform, url: mirroredUrl(tool.url(v, platform), source.mirror), sha256: expected };
 }
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -36818,7 +36917,50 @@ function findOnPath(name, pathEnv = process.env.PATH ?? '') {
     }
     return undefined;
 }
-async function resolveTool(tool, platform, inputs) {
+/**
+ * Installs a pinned release: tool-cache hit, else download → verify SHA-256 (a mismatch deletes the file and fails)
+ * → extract → cacheDir/cacheFile; then addPath. Returns the binary's path.
+ */
+async function installPinned(tool, asset, format = 'tar.gz', env = process.env) {
+    if (toolSourceFromEnv(env).pins?.[tool.name]) {
+        lib_core/* warning */.$e(`${tool.name}: checksum from ${TOOL_PINS_ENV}, not Slipway's pinned upstream release checksums (test/mirror setup)`);
+    }
+    let dir = find(tool.name, asset.version, asset.platform);
+    if (!dir) {
+        lib_core/* info */.pq(`Downloading ${asset.url}`);
+        let file;
+        try {
+            file = await downloadTool(asset.url);
+        }
+        catch (error) {
+            const status = error instanceof HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+            throw new errors/* ConfigurationError */.j1(`Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
+                (asset.url.startsWith(GITHUB_RELEASES_BASE)
+                    ? ''
+                    : ` (is ${TOOL_MIRROR_ENV} serving the release files?)`));
+        }
+        const actual = await sha256File(file);
+        if (actual !== asset.sha256) {
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+            throw new errors/* ConfigurationError */.j1(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
+        }
+        if (format === 'binary') {
+            (0,external_node_fs_namespaceObject.chmodSync)(file, 0o755);
+            dir = await cacheFile(file, tool.name, tool.name, asset.version, asset.platform);
+        }
+        else {
+            const extracted = await extractTar(file);
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+            if (!isExecutable(external_node_path_namespaceObject.join(extracted, tool.name))) {
+                throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
+            }
+            dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
+        }
+    }
+    lib_core/* addPath */.fM(dir);
+    return external_node_path_namespaceObject.join(dir, tool.name);
+}
+async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
         if (!isExecutable(inputs.path)) {
             throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-path': ${inputs.path} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.path) ? '' : ' (it does not exist)'}`);
@@ -36832,20 +36974,7 @@ async function resolveTool(tool, platform, inputs) {
             return onPath;
         }
     }
-    const asset = tool_install_pinnedAsset(tool, inputs.version || tool.defaultVersion, platform(), inputs.sha256);
-    let dir = find(tool.name, asset.version, asset.platform);
-    if (!dir) {
-        lib_core/* info */.pq(`Downloading ${asset.url}`);
-        const archive = await downloadTool(asset.url);
-        const actual = await sha256File(archive);
-        if (actual !== asset.sha256) {
-            throw new errors/* ConfigurationError */.j1(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
-        }
-        const extracted = await extractTar(archive);
-        dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
-    }
-    lib_core/* addPath */.fM(dir);
-    return external_node_path_namespaceObject.join(dir, tool.name);
+    return installPinned(tool, tool_install_pinnedAsset(tool, inputs.version, platform(), inputs.sha256), format);
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/gitleaks-gate/install.js

@@ -37187,6 +37187,171 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var lib_core = __nccwpck_require__(6058);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
+var errors = __nccwpck_require__(3337);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/exec.js
+/**
+ * The one exec wrapper: runs a tool, captures stdout/stderr, and turns a non-zero exit into a ToolError carrying
+ * the command and the last stderr lines.
+ */
+
+
+function lastLines(text, count = 5) {
+    return text.trimEnd().split(/\r?\n/).filter(Boolean).slice(-count).join('\n');
+}
+async function execTool(tool, args, options = {}) {
+    let result;
+    try {
+        result = await lib_exec/* getExecOutput */.H(tool, args, {
+            cwd: options.cwd,
+            env: options.env ? { ...process.env, ...options.env } : undefined,
+            input: options.input === undefined ? undefined : Buffer.from(options.input),
+            ignoreReturnCode: true,
+            silent: !options.echo
+        });
+    }
+    catch (error) {
+        // @actions/exec throws before spawning when the executable is not on PATH.
+        throw new errors/* ToolError */.v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
+    }
+    if (result.exitCode !== 0 && !options.ignoreReturnCode) {
+        const command = [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
+        throw new errors/* ToolError */.v4(command, result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/image-ref.js
+/** Parsing of image references; Slipway signs, scans and deploys by digest, so digests are checked strictly. */
+
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+const REPOSITORY_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+function parseImageRef(ref) {
+    let rest = ref.trim();
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST_RE.test(digest))
+            throw new errors/* ConfigurationError */.j1(`'${ref}': '${digest}' is not a sha256 digest`);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG_RE.test(tag))
+            throw new errors/* ConfigurationError */.j1(`'${ref}': '${tag}' is not a valid tag`);
+    }
+    const firstSlash = rest.indexOf('/');
+    const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : '';
+    const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
+    const registry = hasRegistry ? first : 'docker.io';
+    const repository = hasRegistry ? rest.slice(firstSlash + 1) : rest.includes('/') ? rest : `library/${rest}`;
+    if (!REPOSITORY_RE.test(repository)) {
+        throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
+    }
+    return { registry, repository, tag, digest };
+}
+function formatImageRef(ref) {
+    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/** Refuses a tag-only reference where a digest is needed, saying why. */
+function requireDigestRef(ref, inputName) {
+    const parsed = parseImageRef(ref);
+    if (!parsed.digest) {
+        throw new ConfigurationError(`Input '${inputName}': '${ref}' has no digest. Slipway acts only on immutable references ` +
+            `(image@sha256:…) because a tag can be moved to another image between build and use. ` +
+            `Pass the image record from the build step, or 'image@sha256:<digest>'.`);
+    }
+    return parsed;
+}
+/** Plain-http registries: loopback, as docker treats them. */
+function isInsecureRegistry(registry) {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
+}
+
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
+/**
+ * Typed action inputs, read the way @actions/core reads them (INPUT_<NAME>, trimmed), with errors that name the
+ * input and say what is allowed.
+ */
+
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** Optional string: empty means undefined. */
+function optionalString(name) {
+    const value = lib_core/* getInput */.V4(name);
+    return value === '' ? undefined : value;
+}
+function requiredString(name) {
+    const value = core.getInput(name);
+    if (value === '')
+        throw new ConfigurationError(`Input required and not supplied: ${name}`);
+    return value;
+}
+function stringInput(name, fallback) {
+    return optionalString(name) ?? fallback;
+}
+function boolInput(name, fallback) {
+    const value = lib_core/* getInput */.V4(name);
+    if (value === '')
+        return fallback;
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false, got '${value}'`);
+}
+function intInput(name, fallback, min = Number.MIN_SAFE_INTEGER) {
+    const value = core.getInput(name);
+    if (value === '')
+        return fallback;
+    if (!/^-?\d+$/.test(value) || Number(value) < min) {
+        throw new ConfigurationError(`Input '${name}' must be a whole number >= ${min}, got '${value}'`);
+    }
+    return Number(value);
+}
+/** Splits on newlines and commas (like docker/actions-toolkit), drops blanks and `#` comment lines. */
+function parseList(raw, { comma = true } = {}) {
+    return raw
+        .split(/\r?\n/)
+        .flatMap((line) => (comma ? line.split(',') : [line]))
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+function listInput(name, options = {}) {
+    return parseList(lib_core/* getInput */.V4(name), options);
+}
+function enumInput(name, allowed, fallback) {
+    const value = lib_core/* getInput */.V4(name);
+    if (value === '')
+        return fallback;
+    if (!allowed.includes(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}, got '${value}'`);
+    }
+    return value;
+}
+/** KEY=VALUE lines (build args, labels) into a map; a line without '=' is an error naming the input. */
+function keyValueInput(name) {
+    const map = {};
+    for (const line of parseList(core.getInput(name), { comma: false })) {
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new ConfigurationError(`Input '${name}': expected KEY=VALUE, got '${line}'`);
+        map[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    }
+    return map;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
 var lib_io = __nccwpck_require__(8701);
 // EXTERNAL MODULE: external "crypto"
@@ -37315,8 +37480,6 @@ const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.
 var external_util_ = __nccwpck_require__(9023);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
 var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -38005,173 +38168,18 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
-// EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
-var errors = __nccwpck_require__(3337);
-;// CONCATENATED MODULE: ./.tmp/build/actions/lib/exec.js
-/**
- * The one exec wrapper: runs a tool, captures stdout/stderr, and turns a non-zero exit into a ToolError carrying
- * the command and the last stderr lines.
- */
-
-
-function lastLines(text, count = 5) {
-    return text.trimEnd().split(/\r?\n/).filter(Boolean).slice(-count).join('\n');
-}
-async function execTool(tool, args, options = {}) {
-    let result;
-    try {
-        result = await lib_exec/* getExecOutput */.H(tool, args, {
-            cwd: options.cwd,
-            env: options.env ? { ...process.env, ...options.env } : undefined,
-            input: options.input === undefined ? undefined : Buffer.from(options.input),
-            ignoreReturnCode: true,
-            silent: !options.echo
-        });
-    }
-    catch (error) {
-        // @actions/exec throws before spawning when the executable is not on PATH.
-        throw new errors/* ToolError */.v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
-    }
-    if (result.exitCode !== 0 && !options.ignoreReturnCode) {
-        const command = [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
-        throw new errors/* ToolError */.v4(command, result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./.tmp/build/actions/lib/image-ref.js
-/** Parsing of image references; Slipway signs, scans and deploys by digest, so digests are checked strictly. */
-
-const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-const REPOSITORY_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
-function parseImageRef(ref) {
-    let rest = ref.trim();
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST_RE.test(digest))
-            throw new errors/* ConfigurationError */.j1(`'${ref}': '${digest}' is not a sha256 digest`);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG_RE.test(tag))
-            throw new errors/* ConfigurationError */.j1(`'${ref}': '${tag}' is not a valid tag`);
-    }
-    const firstSlash = rest.indexOf('/');
-    const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : '';
-    const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
-    const registry = hasRegistry ? first : 'docker.io';
-    const repository = hasRegistry ? rest.slice(firstSlash + 1) : rest.includes('/') ? rest : `library/${rest}`;
-    if (!REPOSITORY_RE.test(repository)) {
-        throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
-    }
-    return { registry, repository, tag, digest };
-}
-function formatImageRef(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/** Refuses a tag-only reference where a digest is needed, saying why. */
-function requireDigestRef(ref, inputName) {
-    const parsed = parseImageRef(ref);
-    if (!parsed.digest) {
-        throw new ConfigurationError(`Input '${inputName}': '${ref}' has no digest. Slipway acts only on immutable references ` +
-            `(image@sha256:…) because a tag can be moved to another image between build and use. ` +
-            `Pass the image record from the build step, or 'image@sha256:<digest>'.`);
-    }
-    return parsed;
-}
-/** Plain-http registries: loopback, as docker treats them. */
-function isInsecureRegistry(registry) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
-}
-
-;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
-/**
- * Typed action inputs, read the way @actions/core reads them (INPUT_<NAME>, trimmed), with errors that name the
- * input and say what is allowed.
- */
-
-
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** Optional string: empty means undefined. */
-function optionalString(name) {
-    const value = lib_core/* getInput */.V4(name);
-    return value === '' ? undefined : value;
-}
-function requiredString(name) {
-    const value = core.getInput(name);
-    if (value === '')
-        throw new ConfigurationError(`Input required and not supplied: ${name}`);
-    return value;
-}
-function stringInput(name, fallback) {
-    return optionalString(name) ?? fallback;
-}
-function boolInput(name, fallback) {
-    const value = lib_core/* getInput */.V4(name);
-    if (value === '')
-        return fallback;
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false, got '${value}'`);
-}
-function intInput(name, fallback, min = Number.MIN_SAFE_INTEGER) {
-    const value = core.getInput(name);
-    if (value === '')
-        return fallback;
-    if (!/^-?\d+$/.test(value) || Number(value) < min) {
-        throw new ConfigurationError(`Input '${name}' must be a whole number >= ${min}, got '${value}'`);
-    }
-    return Number(value);
-}
-/** Splits on newlines and commas (like docker/actions-toolkit), drops blanks and `#` comment lines. */
-function parseList(raw, { comma = true } = {}) {
-    return raw
-        .split(/\r?\n/)
-        .flatMap((line) => (comma ? line.split(',') : [line]))
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-function listInput(name, options = {}) {
-    return parseList(lib_core/* getInput */.V4(name), options);
-}
-function enumInput(name, allowed, fallback) {
-    const value = lib_core/* getInput */.V4(name);
-    if (value === '')
-        return fallback;
-    if (!allowed.includes(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}, got '${value}'`);
-    }
-    return value;
-}
-/** KEY=VALUE lines (build args, labels) into a map; a line without '=' is an error naming the input. */
-function keyValueInput(name) {
-    const map = {};
-    for (const line of parseList(core.getInput(name), { comma: false })) {
-        const eq = line.indexOf('=');
-        if (eq <= 0)
-            throw new ConfigurationError(`Input '${name}': expected KEY=VALUE, got '${line}'`);
-        map[line.slice(0, eq).trim()] = line.slice(eq + 1);
-    }
-    return map;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/tool-install.js
 /**
  * Pinned tool installs for the runner: an explicit path input, else the tool on PATH, else a pinned release through
  * @actions/tool-cache (find → download → verify SHA-256 → extract → cacheDir → addPath). Nothing unverified runs.
+ *
+ * Where the release files come from is configurable for tests and air-gapped runners, never the trust in them:
+ * - `SLIPWAY_TOOL_MIRROR` (a base URL) serves the same files laid out like GitHub releases,
+ *   `<mirror>/<owner>/<repo>/releases/download/<tag>/<asset>`; the pinned upstream checksums still apply.
+ * - `SLIPWAY_TOOL_PINS` (JSON, `{"<tool>": {"version": "x.y.z", "sha256": {"<platform>": "<hex>"}}}`) replaces a
+ *   tool's pin table, e.g. with the checksums of locally packaged test binaries. It is refused unless
+ *   `SLIPWAY_TOOL_MIRROR` is set too, so the upstream checksums cannot be weakened silently on a GitHub runner, and
+ *   a warning names it whenever it is used.
  */
 
 
@@ -38179,25 +38187,116 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
-/** The archive to download and the checksum it must have; an unknown version needs an explicit checksum. */
-function tool_install_pinnedAsset(tool, version, platform, sha256) {
-    const v = version.replace(/^v/, '');
+/** The release files' home: tool URLs are GitHub release download URLs under it. */
+const GITHUB_RELEASES_BASE = 'https://github.com';
+const TOOL_MIRROR_ENV = 'SLIPWAY_TOOL_MIRROR';
+const TOOL_PINS_ENV = 'SLIPWAY_TOOL_PINS';
+const HEX64 = /^[0-9a-f]{64}$/;
+function parsePins(text) {
+    const shape = `{"<tool>": {"version": "1.2.3", "sha256": {"<platform>": "<64 hex>"}}}`;
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} is not JSON (${error instanceof Error ? error.message : String(error)}): expected ${shape}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} must be a JSON object like ${shape}`);
+    }
+    const pins = {};
+    for (const [tool, entry] of Object.entries(parsed)) {
+        const e = entry;
+        const sums = e?.sha256;
+        const valid = e &&
+            typeof e.version === 'string' &&
+            /^\d+\.\d+\.\d+$/.test(e.version) &&
+            sums &&
+            typeof sums === 'object' &&
+            !Array.isArray(sums) &&
+            Object.values(sums).every((v) => typeof v === 'string' && HEX64.test(v.toLowerCase()));
+        if (!valid) {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV}: the entry of '${tool}' must be {"version": "1.2.3", "sha256": {"<platform>": "<64 hex>"}}`);
+        }
+        const lower = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v.toLowerCase()]));
+        pins[tool] = { version: e.version, sha256: lower };
+    }
+    return pins;
+}
+/**
+ * The tool source from the environment: default GitHub's release URLs and the pinned checksums. A pin table
+ * override without a mirror is refused (see the file comment).
+ */
+function toolSourceFromEnv(env = process.env) {
+    const source = {};
+    const mirror = env[TOOL_MIRROR_ENV]?.trim();
+    if (mirror) {
+        let url;
+        try {
+            url = new URL(mirror);
+        }
+        catch {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
+        }
+        const base = mirror.replace(/\/+$/, '');
+        if (base !== GITHUB_RELEASES_BASE)
+            source.mirror = base;
+    }
+    const pins = env[TOOL_PINS_ENV]?.trim();
+    if (pins) {
+        if (!source.mirror) {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} replaces the pinned release checksums and is accepted only together with ${TOOL_MIRROR_ENV} ` +
+                `(a mirror of the release files, e.g. in tests): unset ${TOOL_PINS_ENV} to install the pinned upstream releases`);
+        }
+        source.pins = parsePins(pins);
+    }
+    return source;
+}
+/** A GitHub release download URL moved onto the mirror (same `/<owner>/<repo>/releases/download/…` path). */
+function mirroredUrl(url, mirror) {
+    if (!mirror)
+        return url;
+    const prefix = `${GITHUB_RELEASES_BASE}/`;
+    if (!url.startsWith(prefix)) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} can only serve GitHub release URLs, not ${url}`);
+    }
+    return `${mirror}/${url.slice(prefix.length)}`;
+}
+/**
+ * The archive to download and the checksum it must have. The version defaults to the pin table's (the tool's, or
+ * SLIPWAY_TOOL_PINS's); an unknown version needs an explicit checksum.
+ */
+function tool_install_pinnedAsset(tool, version, platform, sha256, source = toolSourceFromEnv()) {
+    const override = source.pins?.[tool.name];
+    const requested = version || override?.version || tool.defaultVersion;
+    const v = requested.replace(/^v/, '');
     if (!/^\d+\.\d+\.\d+$/.test(v)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`);
+        throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${requested}'`);
     }
     const refusal = tool.refused?.(v);
     if (refusal) {
         throw new errors/* ConfigurationError */.j1(`${tool.name} ${v} is refused: ${refusal}. Set '${tool.name}-version' to ${tool.defaultVersion} (the pinned release) or leave it empty`);
     }
-    const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();
+    const pinned = override
+        ? override.version === v
+            ? override.sha256[platform]
+            : undefined
+        : tool.releases[v]?.[platform];
+    const expected = (sha256 || pinned || '').toLowerCase();
     if (!expected) {
-        throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
-            `of the release) together with '${tool.name}-version', or set '${tool.name}-path' to an installed binary`);
+        throw new errors/* ConfigurationError */.j1(override
+            ? `No SHA-256 for ${tool.name} ${v} ${platform} in ${TOOL_PINS_ENV} (it pins ${tool.name} ${override.version} for ` +
+                `${Object.keys(override.sha256).join(', ') || 'no platform'}): add it there or set input '${tool.name}-sha256'`
+            : `No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
+                `of the release) together with '${tool.name}-version', or set '${tool.name}-path' to an installed binary`);
     }
-    if (!/^[0-9a-f]{64}$/.test(expected)) {
+    if (!HEX64.test(expected)) {
         throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-sha256' must be 64 hex characters`);
     }
-    return { version: v, platform, url: tool.url(v, platform), sha256: expected };
+    return { version: v, platform, url: mirroredUrl(tool.url(v, platform), source.mirror), sha256: expected };
 }
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -38223,7 +38322,50 @@ function findOnPath(name, pathEnv = process.env.PATH ?? '') {
     }
     return undefined;
 }
-async function resolveTool(tool, platform, inputs) {
+/**
+ * Installs a pinned release: tool-cache hit, else download → verify SHA-256 (a mismatch deletes the file and fails)
+ * → extract → cacheDir/cacheFile; then addPath. Returns the binary's path.
+ */
+async function installPinned(tool, asset, format = 'tar.gz', env = process.env) {
+    if (toolSourceFromEnv(env).pins?.[tool.name]) {
+        lib_core/* warning */.$e(`${tool.name}: checksum from ${TOOL_PINS_ENV}, not Slipway's pinned upstream release checksums (test/mirror setup)`);
+    }
+    let dir = find(tool.name, asset.version, asset.platform);
+    if (!dir) {
+        lib_core/* info */.pq(`Downloading ${asset.url}`);
+        let file;
+        try {
+            file = await downloadTool(asset.url);
+        }
+        catch (error) {
+            const status = error instanceof HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+            throw new errors/* ConfigurationError */.j1(`Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
+                (asset.url.startsWith(GITHUB_RELEASES_BASE)
+                    ? ''
+                    : ` (is ${TOOL_MIRROR_ENV} serving the release files?)`));
+        }
+        const actual = await sha256File(file);
+        if (actual !== asset.sha256) {
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+            throw new errors/* ConfigurationError */.j1(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
+        }
+        if (format === 'binary') {
+            (0,external_node_fs_namespaceObject.chmodSync)(file, 0o755);
+            dir = await cacheFile(file, tool.name, tool.name, asset.version, asset.platform);
+        }
+        else {
+            const extracted = await extractTar(file);
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+            if (!isExecutable(external_node_path_namespaceObject.join(extracted, tool.name))) {
+                throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
+            }
+            dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
+        }
+    }
+    lib_core/* addPath */.fM(dir);
+    return external_node_path_namespaceObject.join(dir, tool.name);
+}
+async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
         if (!isExecutable(inputs.path)) {
             throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-path': ${inputs.path} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.path) ? '' : ' (it does not exist)'}`);
@@ -38237,20 +38379,7 @@ async function resolveTool(tool, platform, inputs) {
             return onPath;
         }
     }
-    const asset = tool_install_pinnedAsset(tool, inputs.version || tool.defaultVersion, platform(), inputs.sha256);
-    let dir = find(tool.name, asset.version, asset.platform);
-    if (!dir) {
-        lib_core/* info */.pq(`Downloading ${asset.url}`);
-        const archive = await downloadTool(asset.url);
-        const actual = await sha256File(archive);
-        if (actual !== asset.sha256) {
-            throw new errors/* ConfigurationError */.j1(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
-        }
-        const extracted = await extractTar(archive);
-        dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
-    }
-    lib_core/* addPath */.fM(dir);
-    return external_node_path_namespaceObject.join(dir, tool.name);
+    return installPinned(tool, tool_install_pinnedAsset(tool, inputs.version, platform(), inputs.sha256), format);
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/cosign.js
@@ -38261,7 +38390,6 @@ async function resolveTool(tool, platform, inputs) {
  * exact command lines and environment, including keyless mode whose services (Fulcio, Rekor, GitHub OIDC) are only
  * reachable on GitHub.
  */
-
 
 
 
@@ -38303,7 +38431,7 @@ function cosignPlatform(osName = process.platform, arch = process.arch) {
 }
 /**
  * Input `cosign-path`, else cosign on PATH (unless a version is asked for), else the pinned release: download →
- * verify SHA-256 → tool-cache → PATH. cosign ships a bare binary, not an archive, hence not resolveTool().
+ * verify SHA-256 → tool-cache → PATH (installPinned; cosign ships a bare binary, not an archive).
  */
 async function resolveCosign(inputs) {
     if (inputs.path) {
@@ -38319,21 +38447,7 @@ async function resolveCosign(inputs) {
             return onPath;
         }
     }
-    const asset = tool_install_pinnedAsset(COSIGN, inputs.version || COSIGN.defaultVersion, cosignPlatform(), inputs.sha256);
-    let dir = find('cosign', asset.version, asset.platform);
-    if (!dir) {
-        lib_core/* info */.pq(`Downloading ${asset.url}`);
-        const file = await downloadTool(asset.url);
-        const actual = await sha256File(file);
-        if (actual !== asset.sha256) {
-            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-            throw new errors/* ConfigurationError */.j1(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
-        }
-        (0,external_node_fs_namespaceObject.chmodSync)(file, 0o755);
-        dir = await cacheFile(file, 'cosign', 'cosign', asset.version, asset.platform);
-    }
-    lib_core/* addPath */.fM(dir);
-    return external_node_path_namespaceObject.join(dir, 'cosign');
+    return installPinned(COSIGN, tool_install_pinnedAsset(COSIGN, inputs.version, cosignPlatform(), inputs.sha256), 'binary');
 }
 /** The signing inputs sign and sbom share (same names, same defaults in both action.yml files). */
 function readSigningInputs() {

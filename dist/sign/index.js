@@ -31947,6 +31947,171 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
+var errors = __nccwpck_require__(3337);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/exec.js
+/**
+ * The one exec wrapper: runs a tool, captures stdout/stderr, and turns a non-zero exit into a ToolError carrying
+ * the command and the last stderr lines.
+ */
+
+
+function lastLines(text, count = 5) {
+    return text.trimEnd().split(/\r?\n/).filter(Boolean).slice(-count).join('\n');
+}
+async function execTool(tool, args, options = {}) {
+    let result;
+    try {
+        result = await lib_exec/* getExecOutput */.H(tool, args, {
+            cwd: options.cwd,
+            env: options.env ? { ...process.env, ...options.env } : undefined,
+            input: options.input === undefined ? undefined : Buffer.from(options.input),
+            ignoreReturnCode: true,
+            silent: !options.echo
+        });
+    }
+    catch (error) {
+        // @actions/exec throws before spawning when the executable is not on PATH.
+        throw new errors/* ToolError */.v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
+    }
+    if (result.exitCode !== 0 && !options.ignoreReturnCode) {
+        const command = [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
+        throw new errors/* ToolError */.v4(command, result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/image-ref.js
+/** Parsing of image references; Slipway signs, scans and deploys by digest, so digests are checked strictly. */
+
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+const REPOSITORY_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+function parseImageRef(ref) {
+    let rest = ref.trim();
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST_RE.test(digest))
+            throw new errors/* ConfigurationError */.j1(`'${ref}': '${digest}' is not a sha256 digest`);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG_RE.test(tag))
+            throw new errors/* ConfigurationError */.j1(`'${ref}': '${tag}' is not a valid tag`);
+    }
+    const firstSlash = rest.indexOf('/');
+    const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : '';
+    const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
+    const registry = hasRegistry ? first : 'docker.io';
+    const repository = hasRegistry ? rest.slice(firstSlash + 1) : rest.includes('/') ? rest : `library/${rest}`;
+    if (!REPOSITORY_RE.test(repository)) {
+        throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
+    }
+    return { registry, repository, tag, digest };
+}
+function formatImageRef(ref) {
+    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/** Refuses a tag-only reference where a digest is needed, saying why. */
+function requireDigestRef(ref, inputName) {
+    const parsed = parseImageRef(ref);
+    if (!parsed.digest) {
+        throw new ConfigurationError(`Input '${inputName}': '${ref}' has no digest. Slipway acts only on immutable references ` +
+            `(image@sha256:…) because a tag can be moved to another image between build and use. ` +
+            `Pass the image record from the build step, or 'image@sha256:<digest>'.`);
+    }
+    return parsed;
+}
+/** Plain-http registries: loopback, as docker treats them. */
+function isInsecureRegistry(registry) {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
+}
+
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
+/**
+ * Typed action inputs, read the way @actions/core reads them (INPUT_<NAME>, trimmed), with errors that name the
+ * input and say what is allowed.
+ */
+
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** Optional string: empty means undefined. */
+function optionalString(name) {
+    const value = lib_core/* getInput */.V4(name);
+    return value === '' ? undefined : value;
+}
+function requiredString(name) {
+    const value = core.getInput(name);
+    if (value === '')
+        throw new ConfigurationError(`Input required and not supplied: ${name}`);
+    return value;
+}
+function stringInput(name, fallback) {
+    return optionalString(name) ?? fallback;
+}
+function boolInput(name, fallback) {
+    const value = lib_core/* getInput */.V4(name);
+    if (value === '')
+        return fallback;
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false, got '${value}'`);
+}
+function intInput(name, fallback, min = Number.MIN_SAFE_INTEGER) {
+    const value = core.getInput(name);
+    if (value === '')
+        return fallback;
+    if (!/^-?\d+$/.test(value) || Number(value) < min) {
+        throw new ConfigurationError(`Input '${name}' must be a whole number >= ${min}, got '${value}'`);
+    }
+    return Number(value);
+}
+/** Splits on newlines and commas (like docker/actions-toolkit), drops blanks and `#` comment lines. */
+function parseList(raw, { comma = true } = {}) {
+    return raw
+        .split(/\r?\n/)
+        .flatMap((line) => (comma ? line.split(',') : [line]))
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+function listInput(name, options = {}) {
+    return parseList(lib_core/* getInput */.V4(name), options);
+}
+function enumInput(name, allowed, fallback) {
+    const value = lib_core/* getInput */.V4(name);
+    if (value === '')
+        return fallback;
+    if (!allowed.includes(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}, got '${value}'`);
+    }
+    return value;
+}
+/** KEY=VALUE lines (build args, labels) into a map; a line without '=' is an error naming the input. */
+function keyValueInput(name) {
+    const map = {};
+    for (const line of parseList(core.getInput(name), { comma: false })) {
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new ConfigurationError(`Input '${name}': expected KEY=VALUE, got '${line}'`);
+        map[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    }
+    return map;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
 var lib_io = __nccwpck_require__(8701);
 // EXTERNAL MODULE: external "crypto"
@@ -32075,8 +32240,6 @@ const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.
 var external_util_ = __nccwpck_require__(9023);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
 var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -32343,9 +32506,9 @@ function extractTar(file_1, dest_1) {
         // Create dest
         dest = yield _createExtractFolder(dest);
         // Determine whether GNU tar
-        core.debug('Checking tar --version');
+        lib_core/* debug */.Yz('Checking tar --version');
         let versionOutput = '';
-        yield exec('tar --version', [], {
+        yield (0,lib_exec/* exec */.m)('tar --version', [], {
             ignoreReturnCode: true,
             silent: true,
             listeners: {
@@ -32353,7 +32516,7 @@ function extractTar(file_1, dest_1) {
                 stderr: (data) => (versionOutput += data.toString())
             }
         });
-        core.debug(versionOutput.trim());
+        lib_core/* debug */.Yz(versionOutput.trim());
         const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
         // Initialize args
         let args;
@@ -32363,7 +32526,7 @@ function extractTar(file_1, dest_1) {
         else {
             args = [flags];
         }
-        if (core.isDebug() && !flags.includes('v')) {
+        if (lib_core/* isDebug */._o() && !flags.includes('v')) {
             args.push('-v');
         }
         let destArg = dest;
@@ -32381,7 +32544,7 @@ function extractTar(file_1, dest_1) {
             args.push('--overwrite');
         }
         args.push('-C', destArg, '-f', fileArg);
-        yield exec(`tar`, args);
+        yield (0,lib_exec/* exec */.m)(`tar`, args);
         return dest;
     });
 }
@@ -32508,20 +32671,20 @@ function extractZipNix(file, dest) {
  */
 function cacheDir(sourceDir, tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source dir: ${sourceDir}`);
-        if (!fs.statSync(sourceDir).isDirectory()) {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_.arch();
+        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
+        if (!external_fs_.statSync(sourceDir).isDirectory()) {
             throw new Error('sourceDir is not a directory');
         }
         // Create the tool dir
         const destPath = yield _createToolPath(tool, version, arch);
         // copy each child item. do not move. move can fail on Windows
         // due to anti-virus software having an open handle on a file.
-        for (const itemName of fs.readdirSync(sourceDir)) {
-            const s = path.join(sourceDir, itemName);
-            yield io.cp(s, destPath, { recursive: true });
+        for (const itemName of external_fs_.readdirSync(sourceDir)) {
+            const s = external_path_.join(sourceDir, itemName);
+            yield lib_io.cp(s, destPath, { recursive: true });
         }
         // write .complete
         _completeToolPath(tool, version, arch);
@@ -32666,9 +32829,9 @@ function _createExtractFolder(dest) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
         if (!dest) {
             // create a temp dir
-            dest = path.join(_getTempDirectory(), crypto.randomUUID());
+            dest = external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
         }
-        yield io.mkdirP(dest);
+        yield lib_io/* mkdirP */.U$(dest);
         return dest;
     });
 }
@@ -32765,173 +32928,18 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
-// EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
-var errors = __nccwpck_require__(3337);
-;// CONCATENATED MODULE: ./.tmp/build/actions/lib/exec.js
-/**
- * The one exec wrapper: runs a tool, captures stdout/stderr, and turns a non-zero exit into a ToolError carrying
- * the command and the last stderr lines.
- */
-
-
-function lastLines(text, count = 5) {
-    return text.trimEnd().split(/\r?\n/).filter(Boolean).slice(-count).join('\n');
-}
-async function execTool(tool, args, options = {}) {
-    let result;
-    try {
-        result = await lib_exec/* getExecOutput */.H(tool, args, {
-            cwd: options.cwd,
-            env: options.env ? { ...process.env, ...options.env } : undefined,
-            input: options.input === undefined ? undefined : Buffer.from(options.input),
-            ignoreReturnCode: true,
-            silent: !options.echo
-        });
-    }
-    catch (error) {
-        // @actions/exec throws before spawning when the executable is not on PATH.
-        throw new errors/* ToolError */.v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
-    }
-    if (result.exitCode !== 0 && !options.ignoreReturnCode) {
-        const command = [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
-        throw new errors/* ToolError */.v4(command, result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./.tmp/build/actions/lib/image-ref.js
-/** Parsing of image references; Slipway signs, scans and deploys by digest, so digests are checked strictly. */
-
-const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-const REPOSITORY_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
-function parseImageRef(ref) {
-    let rest = ref.trim();
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST_RE.test(digest))
-            throw new errors/* ConfigurationError */.j1(`'${ref}': '${digest}' is not a sha256 digest`);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG_RE.test(tag))
-            throw new errors/* ConfigurationError */.j1(`'${ref}': '${tag}' is not a valid tag`);
-    }
-    const firstSlash = rest.indexOf('/');
-    const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : '';
-    const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
-    const registry = hasRegistry ? first : 'docker.io';
-    const repository = hasRegistry ? rest.slice(firstSlash + 1) : rest.includes('/') ? rest : `library/${rest}`;
-    if (!REPOSITORY_RE.test(repository)) {
-        throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
-    }
-    return { registry, repository, tag, digest };
-}
-function formatImageRef(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/** Refuses a tag-only reference where a digest is needed, saying why. */
-function requireDigestRef(ref, inputName) {
-    const parsed = parseImageRef(ref);
-    if (!parsed.digest) {
-        throw new ConfigurationError(`Input '${inputName}': '${ref}' has no digest. Slipway acts only on immutable references ` +
-            `(image@sha256:…) because a tag can be moved to another image between build and use. ` +
-            `Pass the image record from the build step, or 'image@sha256:<digest>'.`);
-    }
-    return parsed;
-}
-/** Plain-http registries: loopback, as docker treats them. */
-function isInsecureRegistry(registry) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
-}
-
-;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
-/**
- * Typed action inputs, read the way @actions/core reads them (INPUT_<NAME>, trimmed), with errors that name the
- * input and say what is allowed.
- */
-
-
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** Optional string: empty means undefined. */
-function optionalString(name) {
-    const value = lib_core/* getInput */.V4(name);
-    return value === '' ? undefined : value;
-}
-function requiredString(name) {
-    const value = core.getInput(name);
-    if (value === '')
-        throw new ConfigurationError(`Input required and not supplied: ${name}`);
-    return value;
-}
-function stringInput(name, fallback) {
-    return optionalString(name) ?? fallback;
-}
-function boolInput(name, fallback) {
-    const value = lib_core/* getInput */.V4(name);
-    if (value === '')
-        return fallback;
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false, got '${value}'`);
-}
-function intInput(name, fallback, min = Number.MIN_SAFE_INTEGER) {
-    const value = core.getInput(name);
-    if (value === '')
-        return fallback;
-    if (!/^-?\d+$/.test(value) || Number(value) < min) {
-        throw new ConfigurationError(`Input '${name}' must be a whole number >= ${min}, got '${value}'`);
-    }
-    return Number(value);
-}
-/** Splits on newlines and commas (like docker/actions-toolkit), drops blanks and `#` comment lines. */
-function parseList(raw, { comma = true } = {}) {
-    return raw
-        .split(/\r?\n/)
-        .flatMap((line) => (comma ? line.split(',') : [line]))
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-function listInput(name, options = {}) {
-    return parseList(lib_core/* getInput */.V4(name), options);
-}
-function enumInput(name, allowed, fallback) {
-    const value = lib_core/* getInput */.V4(name);
-    if (value === '')
-        return fallback;
-    if (!allowed.includes(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}, got '${value}'`);
-    }
-    return value;
-}
-/** KEY=VALUE lines (build args, labels) into a map; a line without '=' is an error naming the input. */
-function keyValueInput(name) {
-    const map = {};
-    for (const line of parseList(core.getInput(name), { comma: false })) {
-        const eq = line.indexOf('=');
-        if (eq <= 0)
-            throw new ConfigurationError(`Input '${name}': expected KEY=VALUE, got '${line}'`);
-        map[line.slice(0, eq).trim()] = line.slice(eq + 1);
-    }
-    return map;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/tool-install.js
 /**
  * Pinned tool installs for the runner: an explicit path input, else the tool on PATH, else a pinned release through
  * @actions/tool-cache (find → download → verify SHA-256 → extract → cacheDir → addPath). Nothing unverified runs.
+ *
+ * Where the release files come from is configurable for tests and air-gapped runners, never the trust in them:
+ * - `SLIPWAY_TOOL_MIRROR` (a base URL) serves the same files laid out like GitHub releases,
+ *   `<mirror>/<owner>/<repo>/releases/download/<tag>/<asset>`; the pinned upstream checksums still apply.
+ * - `SLIPWAY_TOOL_PINS` (JSON, `{"<tool>": {"version": "x.y.z", "sha256": {"<platform>": "<hex>"}}}`) replaces a
+ *   tool's pin table, e.g. with the checksums of locally packaged test binaries. It is refused unless
+ *   `SLIPWAY_TOOL_MIRROR` is set too, so the upstream checksums cannot be weakened silently on a GitHub runner, and
+ *   a warning names it whenever it is used.
  */
 
 
@@ -32939,25 +32947,116 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
-/** The archive to download and the checksum it must have; an unknown version needs an explicit checksum. */
-function pinnedAsset(tool, version, platform, sha256) {
-    const v = version.replace(/^v/, '');
+/** The release files' home: tool URLs are GitHub release download URLs under it. */
+const GITHUB_RELEASES_BASE = 'https://github.com';
+const TOOL_MIRROR_ENV = 'SLIPWAY_TOOL_MIRROR';
+const TOOL_PINS_ENV = 'SLIPWAY_TOOL_PINS';
+const HEX64 = /^[0-9a-f]{64}$/;
+function parsePins(text) {
+    const shape = `{"<tool>": {"version": "1.2.3", "sha256": {"<platform>": "<64 hex>"}}}`;
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} is not JSON (${error instanceof Error ? error.message : String(error)}): expected ${shape}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} must be a JSON object like ${shape}`);
+    }
+    const pins = {};
+    for (const [tool, entry] of Object.entries(parsed)) {
+        const e = entry;
+        const sums = e?.sha256;
+        const valid = e &&
+            typeof e.version === 'string' &&
+            /^\d+\.\d+\.\d+$/.test(e.version) &&
+            sums &&
+            typeof sums === 'object' &&
+            !Array.isArray(sums) &&
+            Object.values(sums).every((v) => typeof v === 'string' && HEX64.test(v.toLowerCase()));
+        if (!valid) {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV}: the entry of '${tool}' must be {"version": "1.2.3", "sha256": {"<platform>": "<64 hex>"}}`);
+        }
+        const lower = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v.toLowerCase()]));
+        pins[tool] = { version: e.version, sha256: lower };
+    }
+    return pins;
+}
+/**
+ * The tool source from the environment: default GitHub's release URLs and the pinned checksums. A pin table
+ * override without a mirror is refused (see the file comment).
+ */
+function toolSourceFromEnv(env = process.env) {
+    const source = {};
+    const mirror = env[TOOL_MIRROR_ENV]?.trim();
+    if (mirror) {
+        let url;
+        try {
+            url = new URL(mirror);
+        }
+        catch {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
+        }
+        const base = mirror.replace(/\/+$/, '');
+        if (base !== GITHUB_RELEASES_BASE)
+            source.mirror = base;
+    }
+    const pins = env[TOOL_PINS_ENV]?.trim();
+    if (pins) {
+        if (!source.mirror) {
+            throw new errors/* ConfigurationError */.j1(`${TOOL_PINS_ENV} replaces the pinned release checksums and is accepted only together with ${TOOL_MIRROR_ENV} ` +
+                `(a mirror of the release files, e.g. in tests): unset ${TOOL_PINS_ENV} to install the pinned upstream releases`);
+        }
+        source.pins = parsePins(pins);
+    }
+    return source;
+}
+/** A GitHub release download URL moved onto the mirror (same `/<owner>/<repo>/releases/download/…` path). */
+function mirroredUrl(url, mirror) {
+    if (!mirror)
+        return url;
+    const prefix = `${GITHUB_RELEASES_BASE}/`;
+    if (!url.startsWith(prefix)) {
+        throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} can only serve GitHub release URLs, not ${url}`);
+    }
+    return `${mirror}/${url.slice(prefix.length)}`;
+}
+/**
+ * The archive to download and the checksum it must have. The version defaults to the pin table's (the tool's, or
+ * SLIPWAY_TOOL_PINS's); an unknown version needs an explicit checksum.
+ */
+function pinnedAsset(tool, version, platform, sha256, source = toolSourceFromEnv()) {
+    const override = source.pins?.[tool.name];
+    const requested = version || override?.version || tool.defaultVersion;
+    const v = requested.replace(/^v/, '');
     if (!/^\d+\.\d+\.\d+$/.test(v)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${version}'`);
+        throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-version' must be a release like ${tool.example}, got '${requested}'`);
     }
     const refusal = tool.refused?.(v);
     if (refusal) {
         throw new errors/* ConfigurationError */.j1(`${tool.name} ${v} is refused: ${refusal}. Set '${tool.name}-version' to ${tool.defaultVersion} (the pinned release) or leave it empty`);
     }
-    const expected = (sha256 || tool.releases[v]?.[platform] || '').toLowerCase();
+    const pinned = override
+        ? override.version === v
+            ? override.sha256[platform]
+            : undefined
+        : tool.releases[v]?.[platform];
+    const expected = (sha256 || pinned || '').toLowerCase();
     if (!expected) {
-        throw new errors/* ConfigurationError */.j1(`No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
-            `of the release) together with '${tool.name}-version', or set '${tool.name}-path' to an installed binary`);
+        throw new errors/* ConfigurationError */.j1(override
+            ? `No SHA-256 for ${tool.name} ${v} ${platform} in ${TOOL_PINS_ENV} (it pins ${tool.name} ${override.version} for ` +
+                `${Object.keys(override.sha256).join(', ') || 'no platform'}): add it there or set input '${tool.name}-sha256'`
+            : `No pinned SHA-256 for ${tool.name} ${v} ${platform}: set input '${tool.name}-sha256' (from ${tool.name}_${v}_checksums.txt ` +
+                `of the release) together with '${tool.name}-version', or set '${tool.name}-path' to an installed binary`);
     }
-    if (!/^[0-9a-f]{64}$/.test(expected)) {
+    if (!HEX64.test(expected)) {
         throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-sha256' must be 64 hex characters`);
     }
-    return { version: v, platform, url: tool.url(v, platform), sha256: expected };
+    return { version: v, platform, url: mirroredUrl(tool.url(v, platform), source.mirror), sha256: expected };
 }
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -32983,7 +33082,50 @@ function findOnPath(name, pathEnv = process.env.PATH ?? '') {
     }
     return undefined;
 }
-async function resolveTool(tool, platform, inputs) {
+/**
+ * Installs a pinned release: tool-cache hit, else download → verify SHA-256 (a mismatch deletes the file and fails)
+ * → extract → cacheDir/cacheFile; then addPath. Returns the binary's path.
+ */
+async function installPinned(tool, asset, format = 'tar.gz', env = process.env) {
+    if (toolSourceFromEnv(env).pins?.[tool.name]) {
+        lib_core/* warning */.$e(`${tool.name}: checksum from ${TOOL_PINS_ENV}, not Slipway's pinned upstream release checksums (test/mirror setup)`);
+    }
+    let dir = find(tool.name, asset.version, asset.platform);
+    if (!dir) {
+        lib_core/* info */.pq(`Downloading ${asset.url}`);
+        let file;
+        try {
+            file = await downloadTool(asset.url);
+        }
+        catch (error) {
+            const status = error instanceof HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+            throw new errors/* ConfigurationError */.j1(`Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
+                (asset.url.startsWith(GITHUB_RELEASES_BASE)
+                    ? ''
+                    : ` (is ${TOOL_MIRROR_ENV} serving the release files?)`));
+        }
+        const actual = await sha256File(file);
+        if (actual !== asset.sha256) {
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+            throw new errors/* ConfigurationError */.j1(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
+        }
+        if (format === 'binary') {
+            (0,external_node_fs_namespaceObject.chmodSync)(file, 0o755);
+            dir = await cacheFile(file, tool.name, tool.name, asset.version, asset.platform);
+        }
+        else {
+            const extracted = await extractTar(file);
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+            if (!isExecutable(external_node_path_namespaceObject.join(extracted, tool.name))) {
+                throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
+            }
+            dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
+        }
+    }
+    lib_core/* addPath */.fM(dir);
+    return external_node_path_namespaceObject.join(dir, tool.name);
+}
+async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
         if (!isExecutable(inputs.path)) {
             throw new ConfigurationError(`Input '${tool.name}-path': ${inputs.path} is not an executable file${existsSync(inputs.path) ? '' : ' (it does not exist)'}`);
@@ -32997,20 +33139,7 @@ async function resolveTool(tool, platform, inputs) {
             return onPath;
         }
     }
-    const asset = pinnedAsset(tool, inputs.version || tool.defaultVersion, platform(), inputs.sha256);
-    let dir = tc.find(tool.name, asset.version, asset.platform);
-    if (!dir) {
-        core.info(`Downloading ${asset.url}`);
-        const archive = await tc.downloadTool(asset.url);
-        const actual = await sha256File(archive);
-        if (actual !== asset.sha256) {
-            throw new ConfigurationError(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
-        }
-        const extracted = await tc.extractTar(archive);
-        dir = await tc.cacheDir(extracted, tool.name, asset.version, asset.platform);
-    }
-    core.addPath(dir);
-    return path.join(dir, tool.name);
+    return installPinned(tool, pinnedAsset(tool, inputs.version, platform(), inputs.sha256), format);
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/cosign.js
@@ -33021,7 +33150,6 @@ async function resolveTool(tool, platform, inputs) {
  * exact command lines and environment, including keyless mode whose services (Fulcio, Rekor, GitHub OIDC) are only
  * reachable on GitHub.
  */
-
 
 
 
@@ -33063,7 +33191,7 @@ function cosignPlatform(osName = process.platform, arch = process.arch) {
 }
 /**
  * Input `cosign-path`, else cosign on PATH (unless a version is asked for), else the pinned release: download →
- * verify SHA-256 → tool-cache → PATH. cosign ships a bare binary, not an archive, hence not resolveTool().
+ * verify SHA-256 → tool-cache → PATH (installPinned; cosign ships a bare binary, not an archive).
  */
 async function resolveCosign(inputs) {
     if (inputs.path) {
@@ -33079,21 +33207,7 @@ async function resolveCosign(inputs) {
             return onPath;
         }
     }
-    const asset = pinnedAsset(COSIGN, inputs.version || COSIGN.defaultVersion, cosignPlatform(), inputs.sha256);
-    let dir = find('cosign', asset.version, asset.platform);
-    if (!dir) {
-        lib_core/* info */.pq(`Downloading ${asset.url}`);
-        const file = await downloadTool(asset.url);
-        const actual = await sha256File(file);
-        if (actual !== asset.sha256) {
-            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-            throw new errors/* ConfigurationError */.j1(`SHA-256 mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}; refusing to run it`);
-        }
-        (0,external_node_fs_namespaceObject.chmodSync)(file, 0o755);
-        dir = await cacheFile(file, 'cosign', 'cosign', asset.version, asset.platform);
-    }
-    lib_core/* addPath */.fM(dir);
-    return external_node_path_namespaceObject.join(dir, 'cosign');
+    return installPinned(COSIGN, pinnedAsset(COSIGN, inputs.version, cosignPlatform(), inputs.sha256), 'binary');
 }
 /** The signing inputs sign and sbom share (same names, same defaults in both action.yml files). */
 function readSigningInputs() {
@@ -33885,6 +33999,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -33892,7 +34007,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -34926,10 +35041,9 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ exec),
   H: () => (/* binding */ getExecOutput)
 });
-
-// UNUSED EXPORTS: exec
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);

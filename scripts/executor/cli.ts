@@ -41,6 +41,8 @@ export const USAGE = `usage: npx tsx scripts/executor/cli.ts --workflow <file> [
                              and run id are kept, as on GitHub
   --rerun-failed             with --run-attempt: re-run only failed jobs (and jobs after them); jobs that
                              succeeded in the previous attempt keep their result and outputs
+  --all-host-tools           debugging only: jobs on GitHub-hosted labels see all of this machine's tools
+                             (default: only the tools of the label's runner image, see docs/local-runs.md)
   --check                    validate only: schema, trigger, inputs, secrets and every unsupported feature
                              (also of called workflows and actions); runs nothing
   --help                     this text`;
@@ -88,6 +90,7 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
       'run-attempt': { type: 'string' },
       'rerun-failed': { type: 'boolean' },
       check: { type: 'boolean' },
+      'all-host-tools': { type: 'boolean' },
       help: { type: 'boolean' }
     }
   });
@@ -141,7 +144,8 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
     defaultPermissions: policy,
     runAttempt,
     rerunFailed: values['rerun-failed'],
-    checkOnly: values.check
+    checkOnly: values.check,
+    ...(values['all-host-tools'] ? { hostedRunners: false } : {})
   };
 }
 

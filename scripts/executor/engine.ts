@@ -68,6 +68,7 @@ import {
   type DefaultPermissions,
   type Permissions
 } from './permissions.js';
+import { hostedRunner } from './runner-image.js';
 import { checkTrigger } from './triggers.js';
 import type { Conclusion, JobResult, RunOptions, RunResult, StepResult } from './types.js';
 
@@ -1081,7 +1082,7 @@ async function runJob(
   mkdirSync(temp, { recursive: true });
   mkdirSync(state.toolCache, { recursive: true });
   const github: Record<string, Value> = { ...state.github, job: id, workspace };
-  const runner: Value = {
+  const runner: Record<string, Value> = {
     os: 'Linux',
     arch: 'X64',
     name: 'slipway-local',
@@ -1115,6 +1116,7 @@ async function runJob(
   let deployment:
     { id: number; target: DeploymentTarget; logUrl: string; urlToken: TemplateToken | undefined } | undefined;
   let finalScope: Scope | undefined;
+  let runnerPath: StepRun['runnerPath'];
   try {
     const noStatus: Scope = { contexts: base, workspace };
     const runsOn = mapGet(raw, 'runs-on');
@@ -1124,6 +1126,29 @@ async function runJob(
         throw new UnsupportedFeatureError(
           `${at}: runs-on '${v}' is not supported by the local executor (Linux only)`
         );
+    }
+    // hosted-runner mode: only the image's tools on PATH, a fresh tool cache (scripts/executor/runner-image.ts)
+    const hosted =
+      state.options.hostedRunners === false
+        ? undefined
+        : hostedRunner(
+            runsOn ? evaluateToken(runsOn, noStatus) : null,
+            state.runDir,
+            state.hostEnv.PATH ?? ''
+          );
+    if (hosted) {
+      const toolCache = path.join(legDir, 'tool-cache');
+      mkdirSync(toolCache, { recursive: true });
+      Object.assign(runner, { environment: 'github-hosted', tool_cache: toolCache });
+      runnerPath = { path: hosted.bin.dir, toolCache };
+      logger.line(
+        `${pad}runner: ${hosted.label} — GitHub-hosted ${hosted.image.image}: ${hosted.bin.commands.length} of its tools on PATH, empty tool cache`
+      );
+      const note = `${hosted.label}: listed in ${hosted.image.source} but not on this machine, so absent: ${hosted.bin.missing.join(', ')}`;
+      if (hosted.bin.missing.length && !state.notes.includes(note)) {
+        state.notes.push(note);
+        logger.line(`${pad}note: ${note}`);
+      }
     }
     const coeToken = mapGet(raw, 'continue-on-error');
     continueOnError = coeToken ? evaluateToken(coeToken, noStatus) === true : false;
@@ -1236,7 +1261,8 @@ async function runJob(
         jobCancelled,
         pad,
         jobName: name,
-        github
+        github,
+        runnerPath
       });
       steps.push(result.step);
       stepsCtx[step.id] = {
@@ -1327,6 +1353,8 @@ interface StepRun {
   pad: string;
   jobName: string;
   github: Record<string, Value>;
+  /** hosted-runner mode: the image's bin dir (PATH before GITHUB_PATH additions) and the job's tool cache */
+  runnerPath?: { path: string; toolCache: string };
 }
 
 async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult; jobTimedOut: boolean }> {
@@ -1445,11 +1473,14 @@ async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult;
     // after a job timeout, the steps that still run (always(), cancelled()) get the runner's grace period
     const jobRemaining = s.jobCancelled ? CANCEL_GRACE_MS : s.deadline - Date.now();
     const timeoutMs = Math.max(0, Math.min(stepTimeoutMs, jobRemaining));
-    const hostPath = state.hostEnv.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+    const hostPath = s.runnerPath?.path ?? state.hostEnv.PATH ?? '/usr/local/bin:/usr/bin:/bin';
     const processEnv: Record<string, string> = {
       ...state.hostEnv,
       ...fullEnv,
       ...githubEnv(state, s.github, s.workspace, s.temp, s.step.id),
+      ...(s.runnerPath
+        ? { RUNNER_TOOL_CACHE: s.runnerPath.toolCache, RUNNER_ENVIRONMENT: 'github-hosted' }
+        : {}),
       ...files,
       PATH: [...s.pathAdds, fullEnv.PATH ?? hostPath].join(path.delimiter)
     };

@@ -56,6 +56,12 @@ export interface RunOptions {
   runAttempt?: number;
   /** with runAttempt > 1: "Re-run failed jobs" — failed jobs and the jobs after them run, the others keep their result */
   rerunFailed?: boolean;
+  /**
+   * Hosted-runner mode (default true): a job on a GitHub-hosted label (ubuntu-latest, ubuntu-24.04, ubuntu-22.04)
+   * sees only the tools that label's runner image ships, and an empty tool cache (scripts/executor/runner-image.ts).
+   * false gives every job this machine's PATH — for debugging only, the run then proves less.
+   */
+  hostedRunners?: boolean;
   /** only validate: parse, trigger, inputs and every static check (also of called workflows and actions); run nothing */
   checkOnly?: boolean;
   /** progress output (default process.stdout; null for silence) */
