@@ -41,6 +41,8 @@ export const USAGE = `usage: npx tsx scripts/executor/cli.ts --workflow <file> [
                              and run id are kept, as on GitHub
   --rerun-failed             with --run-attempt: re-run only failed jobs (and jobs after them); jobs that
                              succeeded in the previous attempt keep their result and outputs
+  --jobs <n>                 jobs and matrix legs running at once (default: the number of cores);
+                             1 runs them one after another
   --check                    validate only: schema, trigger, inputs, secrets and every unsupported feature
                              (also of called workflows and actions); runs nothing
   --help                     this text`;
@@ -88,6 +90,7 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
       'run-attempt': { type: 'string' },
       'rerun-failed': { type: 'boolean' },
       check: { type: 'boolean' },
+      jobs: { type: 'string' },
       help: { type: 'boolean' }
     }
   });
@@ -117,6 +120,14 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
     throw new WorkflowError(
       '--rerun-failed needs --run-attempt 2 or more (and the --run-dir of the earlier attempt)'
     );
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!/^\d+$/.test(values.jobs) || jobs < 1)
+      throw new WorkflowError(
+        `--jobs expects a whole number ≥ 1 (jobs running at once), got '${values.jobs}'`
+      );
+  }
   const actionRepos = Object.fromEntries(
     Object.entries(pairs(values['action-repo'], '--action-repo')).map(([k, v]) => [k, path.resolve(v)])
   );
@@ -141,7 +152,8 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
     defaultPermissions: policy,
     runAttempt,
     rerunFailed: values['rerun-failed'],
-    checkOnly: values.check
+    checkOnly: values.check,
+    jobs
   };
 }
 

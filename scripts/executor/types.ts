@@ -56,6 +56,11 @@ export interface RunOptions {
   runAttempt?: number;
   /** with runAttempt > 1: "Re-run failed jobs" — failed jobs and the jobs after them run, the others keep their result */
   rerunFailed?: boolean;
+  /**
+   * jobs (and matrix legs) with steps running at once, default the number of cores (os.availableParallelism()).
+   * 1 runs them one after another in the sequential order (also when `workspace` is shared by all jobs).
+   */
+  jobs?: number;
   /** only validate: parse, trigger, inputs and every static check (also of called workflows and actions); run nothing */
   checkOnly?: boolean;
   /** progress output (default process.stdout; null for silence) */
@@ -81,6 +86,9 @@ export interface JobResult {
   name: string;
   depth: number;
   matrix?: Record<string, Value>;
+  /** epoch ms when its first step began (after waiting for a slot) and when it ended (jobs with steps only) */
+  startedAt?: number;
+  finishedAt?: number;
   result: Conclusion;
   /** a re-run of failed jobs kept this job's result and outputs from the previous attempt */
   keptFromPreviousAttempt?: boolean;
