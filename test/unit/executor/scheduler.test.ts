@@ -1,4 +1,10 @@
-import { checkJobs, ConcurrencyGroups, defaultJobs, runLegs, Slots } from '../../../scripts/executor/scheduler.js';
+import {
+  checkJobs,
+  ConcurrencyGroups,
+  defaultJobs,
+  runLegs,
+  Slots
+} from '../../../scripts/executor/scheduler.js';
 import os from 'node:os';
 
 /** A promise with its resolve function, to finish work when the test says so. */
