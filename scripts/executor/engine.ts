@@ -60,6 +60,7 @@ import { parseFileCommands, runProcess } from './process.js';
 import { mappedRoot } from './refs.js';
 import { Logger, MARK, seconds, summaryTable } from './report.js';
 import { checkJobs, ConcurrencyGroups, defaultJobs, runLegs, Slots } from './scheduler.js';
+import { jobToolCache, publishToolCache } from './toolcache.js';
 import {
   callMaximum,
   defaultPermissions,
@@ -1264,6 +1265,8 @@ async function runJobSteps(
   mkdirSync(workspace, { recursive: true });
   mkdirSync(temp, { recursive: true });
   mkdirSync(state.toolCache, { recursive: true });
+  // side by side each job caches tools in its own directory (toolcache.ts); one after another they share one
+  const toolCache = state.parallel ? jobToolCache(state.toolCache, legDir) : state.toolCache;
   const github: Record<string, Value> = { ...state.github, job: id, workspace };
   const runner: Value = {
     os: 'Linux',
@@ -1271,7 +1274,7 @@ async function runJobSteps(
     name: 'slipway-local',
     environment: 'self-hosted',
     temp,
-    tool_cache: state.toolCache,
+    tool_cache: toolCache,
     debug: ''
   };
   const secrets = scope.secrets;
@@ -1432,6 +1435,7 @@ async function runJobSteps(
         jobName: name,
         github,
         logger,
+        toolCache,
         signal: jobCancelled ? undefined : signal
       });
       steps.push(result.step);
@@ -1491,6 +1495,14 @@ async function runJobSteps(
       logger.line(`${pad}✗ ${errorText(e)}`);
     }
   }
+  if (toolCache !== state.toolCache) {
+    try {
+      for (const entry of publishToolCache(toolCache, state.toolCache))
+        logger.line(`${pad}tool cache: ${entry} added to ${state.toolCache}`);
+    } catch (e) {
+      logger.line(`${pad}warning: tool cache not shared: ${errorText(e)}`);
+    }
+  }
   const result: Conclusion = jobFailed ? 'failure' : cancelledBy ? 'cancelled' : 'success';
   const finished = Date.now();
   const durationMs = finished - started;
@@ -1534,6 +1546,8 @@ interface StepRun {
   github: Record<string, Value>;
   /** the job's logger (buffered when jobs run side by side) */
   logger: Logger;
+  /** RUNNER_TOOL_CACHE of the job */
+  toolCache: string;
   /** cancels the running step (fail-fast, concurrency); absent for steps that run after the job was cancelled */
   signal: AbortSignal | undefined;
 }
@@ -1658,7 +1672,7 @@ async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult;
     const processEnv: Record<string, string> = {
       ...state.hostEnv,
       ...fullEnv,
-      ...githubEnv(state, s.github, s.workspace, s.temp, s.step.id),
+      ...githubEnv(state, s.github, s.workspace, s.temp, s.step.id, s.toolCache),
       ...files,
       PATH: [...s.pathAdds, fullEnv.PATH ?? hostPath].join(path.delimiter)
     };
@@ -1790,7 +1804,8 @@ function githubEnv(
   github: Record<string, Value>,
   workspace: string,
   temp: string,
-  stepId: string
+  stepId: string,
+  toolCache: string
 ): Record<string, string> {
   const g = (k: string): string => coerceString((github[k] ?? '') as Value);
   return {
@@ -1826,6 +1841,6 @@ function githubEnv(
     RUNNER_NAME: 'slipway-local',
     RUNNER_ENVIRONMENT: 'self-hosted',
     RUNNER_TEMP: temp,
-    RUNNER_TOOL_CACHE: state.toolCache
+    RUNNER_TOOL_CACHE: toolCache
   };
 }

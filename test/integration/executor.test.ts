@@ -105,7 +105,9 @@ test('run: steps, env levels, file commands, outputs across jobs, skipped chain,
 });
 
 test('dynamic matrix from a job output, include/exclude, last leg output, fail-fast', async () => {
-  const { result } = await run('matrix');
+  // one after another (jobs: 1): the last leg is the last to finish, and the leg after the failing one is still
+  // queued when fail-fast cancels (side by side it may already have succeeded: see 'side by side' below)
+  const { result } = await run('matrix', { jobs: 1 });
   expect(result.conclusion).toBe('failure');
   const build = job(result, 'build');
   expect(build.children?.map((l) => l.name)).toEqual(['build (api, 1)', 'build (web, 2)', 'build (cli, 3)']);
@@ -178,7 +180,12 @@ test('a reusable workflow of another repository (mapped to a checkout), called p
     /job 'call': error parsing called workflow "acme\/shared\/\.github\/workflows\/reusable-callee\.yml@0123456789abcdef0123456789abcdef01234567": failed to fetch workflow: reference to workflow should be either a valid branch, tag, or commit/
   );
   const mapped = { 'acme/shared@0123456789abcdef0123456789abcdef01234567': dir };
-  const { result } = await run('reusable-remote', { secrets: { K: 'kk' }, actionRepos: mapped });
+  // jobs: 1 — the matrix output asserted below is the last leg's, which side by side is the last to finish
+  const { result } = await run('reusable-remote', {
+    secrets: { K: 'kk' },
+    actionRepos: mapped,
+    jobs: 1
+  });
   expect(result.conclusion).toBe('success');
   const call = job(result, 'call');
   expect(call.children?.map((l) => l.name)).toEqual(['call (alice)', 'call (bob)']);
