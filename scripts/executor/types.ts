@@ -18,7 +18,7 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** source git repository actions/checkout materializes (default: the current directory) */
   repo?: string;
-  /** one workspace shared by all jobs (default: a fresh workspace per job, as each GitHub job gets a new runner) */
+  /** one workspace shared by all jobs, which then run one after another (default: a fresh workspace per job, as each GitHub job gets a new runner) */
   workspace?: string;
   /** github.ref / github.sha (default: from the payload, else the repo's HEAD) */
   ref?: string;
