@@ -116,6 +116,8 @@ interface WorkflowScope {
   depth: number;
   /** `permissions:` for jobs without their own: the workflow's, or (called workflows) the caller's */
   permissions: Permissions | undefined;
+  /** the jobs of a workflow called by a matrix leg are cancelled with the leg (fail-fast of the caller's matrix) */
+  cancel?: AbortSignal;
 }
 
 function git(cwd: string, args: string[]): string | undefined {
@@ -981,6 +983,9 @@ async function executeJob(
   // (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstrategyfail-fast):
   // queued legs never start, running legs are cancelled through this signal
   const failFastAbort = new AbortController();
+  const legSignal = scope.cancel
+    ? AbortSignal.any([scope.cancel, failFastAbort.signal])
+    : failFastAbort.signal;
   const prepared = combos.map((combo, index) => {
     const strategy: Value = {
       'fail-fast': failFast,
@@ -1019,8 +1024,8 @@ async function executeJob(
   const start = async (index: number): Promise<JobResult> => {
     const { combo, legScope, name, legDepth } = prepared[index] as (typeof prepared)[number];
     const leg = isReusableJob(job)
-      ? await runCall(state, scope, job, legScope, name, legDepth, combo)
-      : await runJob(state, scope, job, legScope, name, legDepth, combo, failFastAbort.signal);
+      ? await runCall(state, scope, job, legScope, name, legDepth, combo, legSignal)
+      : await runJob(state, scope, job, legScope, name, legDepth, combo, legSignal);
     finished.push(leg);
     if (leg.result === 'failure' && !leg.continuedOnError && failFast && hasMatrix) {
       cancelRest = true;
@@ -1073,7 +1078,8 @@ async function runCall(
   legScope: Scope,
   name: string,
   depth: number,
-  combo: Combination
+  combo: Combination,
+  cancel?: AbortSignal
 ): Promise<JobResult> {
   const { wf } = scope;
   const id = job.id.value;
@@ -1113,11 +1119,16 @@ async function runCall(
       permissions:
         parsePermissions(mapGet(callee.raw, 'permissions'), callee.display) ??
         parsePermissions(mapGet(rawJob(wf, id), 'permissions'), at) ??
-        scope.permissions
+        scope.permissions,
+      cancel
     });
     const outputs = evaluateCallOutputs(callee, records, inputs, state);
     const failed = Object.values(records).some((r) => r.result === 'failure');
-    const result: Conclusion = failed ? 'failure' : 'success';
+    const result: Conclusion = failed
+      ? 'failure'
+      : Object.values(records).some((r) => r.result === 'cancelled')
+        ? 'cancelled'
+        : 'success';
     const coe = evaluateToken(mapGet(rawJob(wf, id), 'continue-on-error'), legScope) === true;
     logger.line(`${indent(depth)}${MARK[result]} ${name} ${result} (${seconds(Date.now() - started)})`);
     return {

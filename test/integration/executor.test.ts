@@ -739,6 +739,31 @@ jobs:
       - name: cleanup
         if: cancelled()
         run: echo "cleanup after cancel"
+  calls:
+    strategy:
+      matrix:
+        leg: [fails, slow]
+    uses: ./.github/workflows/called-ff.yml
+    with:
+      leg: \${{ matrix.leg }}
+`,
+      'called-ff.yml': `on:
+  workflow_call:
+    inputs:
+      leg:
+        type: string
+        required: true
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          if [ "\${{ inputs.leg }}" = fails ]; then
+            for i in $(seq 600); do [ -f "$MEET/call-slow" ] && exit 1; sleep 0.1; done
+            exit 2
+          fi
+          touch "$MEET/call-\${{ inputs.leg }}"
+          sleep 120
 `
     });
     const { result, out } = await runIn(dir, 'ff.yml', { jobs: 4 });
@@ -752,6 +777,11 @@ jobs:
     expect(legs[2]?.startedAt).toBeUndefined();
     expect(existsSync(path.join(dir, 'queued'))).toBe(false);
     expect(out).toContain('fail-fast');
+    // a leg that calls a reusable workflow is cancelled with its called jobs
+    const calls = job(result, 'calls').children as JobResult[];
+    expect(calls.map((l) => l.result)).toEqual(['failure', 'cancelled']);
+    expect(job(result, 'calls (slow) / work').result).toBe('cancelled');
+    expect(job(result, 'calls (slow) / work').durationMs).toBeLessThan(60_000);
     expect(result.conclusion).toBe('failure');
   });
 
