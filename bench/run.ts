@@ -4,7 +4,7 @@
  *
  *   npm run bench                 all
  *   npm run bench -- cold-start   one (cold-start, plan-big-repo, plan-shapes, trivy-gate, supply-chain, cleanup,
- *                                 deploy, release, executor)
+ *                                 deploy, release, executor, pipeline)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync, readdirSync, existsSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { benchCleanup } from './cleanup.js';
 import { benchPlanShapes, bigRepo } from './plan.js';
 import { benchDeploy } from './deploy.js';
 import { benchExecutor } from './executor.js';
+import { benchPipeline } from './pipeline.js';
 import { benchRelease } from './release.js';
 import { benchSupplyChain } from './supply-chain.js';
 
@@ -177,7 +178,8 @@ const benches: Record<string, () => Promise<void>> = {
   cleanup: benchCleanup,
   deploy: benchDeploy,
   release: benchRelease,
-  executor: benchExecutor
+  executor: benchExecutor,
+  pipeline: benchPipeline
 };
 const selected = process.argv.slice(2).filter((a) => a !== '--');
 for (const name of selected.length ? selected : Object.keys(benches)) {

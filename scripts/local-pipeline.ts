@@ -11,7 +11,8 @@
  *   3. workflow_dispatch of the deploy workflow to `dev` (when it exists): blue-green behind nginx, health checked;
  *      prints the URL.
  *
- *   npx tsx scripts/local-pipeline.ts [--owner acme] [--keep]   (--keep leaves the dev deployment running)
+ *   npx tsx scripts/local-pipeline.ts [--owner acme] [--keep] [--jobs N]
+ *   (--keep leaves the dev deployment running; --jobs: jobs running at once, default the cores, 1 one after another)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -42,9 +43,15 @@ const { values } = parseArgs({
   options: {
     owner: { type: 'string', default: 'acme' },
     registry: { type: 'string', default: '127.0.0.1:5000' },
-    keep: { type: 'boolean', default: false }
+    keep: { type: 'boolean', default: false },
+    jobs: { type: 'string' }
   }
 });
+const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
+  console.error(`--jobs expects a whole number ≥ 1 (jobs running at once), got '${values.jobs}'`);
+  process.exit(2);
+}
 const owner = values.owner!;
 const registry = values.registry!;
 const TOKEN = 'ghs_local_pipeline_token';
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
   // on GitHub, from a local mirror of the release files (this machine's binaries, test checksums)
   const mirror = await startToolMirror(['trivy', 'cosign', 'gitleaks']);
   const common = {
+    jobs,
     repo: repo.origin,
     repository: `${owner}/monorepo`,
     actionRepos: SLIPWAY_ACTION_REPOS,

@@ -43,6 +43,8 @@ export const USAGE = `usage: npx tsx scripts/executor/cli.ts --workflow <file> [
                              succeeded in the previous attempt keep their result and outputs
   --all-host-tools           debugging only: jobs on GitHub-hosted labels see all of this machine's tools
                              (default: only the tools of the label's runner image, see docs/local-runs.md)
+  --jobs <n>                 jobs and matrix legs running at once (default: the number of cores);
+                             1 runs them one after another
   --check                    validate only: schema, trigger, inputs, secrets and every unsupported feature
                              (also of called workflows and actions); runs nothing
   --help                     this text`;
@@ -91,6 +93,7 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
       'rerun-failed': { type: 'boolean' },
       check: { type: 'boolean' },
       'all-host-tools': { type: 'boolean' },
+      jobs: { type: 'string' },
       help: { type: 'boolean' }
     }
   });
@@ -120,6 +123,14 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
     throw new WorkflowError(
       '--rerun-failed needs --run-attempt 2 or more (and the --run-dir of the earlier attempt)'
     );
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!/^\d+$/.test(values.jobs) || jobs < 1)
+      throw new WorkflowError(
+        `--jobs expects a whole number ≥ 1 (jobs running at once), got '${values.jobs}'`
+      );
+  }
   const actionRepos = Object.fromEntries(
     Object.entries(pairs(values['action-repo'], '--action-repo')).map(([k, v]) => [k, path.resolve(v)])
   );
@@ -145,7 +156,8 @@ export function parseCli(argv: string[]): RunOptions | 'help' {
     runAttempt,
     rerunFailed: values['rerun-failed'],
     checkOnly: values.check,
-    ...(values['all-host-tools'] ? { hostedRunners: false } : {})
+    ...(values['all-host-tools'] ? { hostedRunners: false } : {}),
+    jobs
   };
 }
 

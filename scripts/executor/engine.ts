@@ -1,5 +1,6 @@
 /**
- * The local workflow executor: runs a workflow's jobs in `needs` order (sequentially) with matrix expansion,
+ * The local workflow executor: runs a workflow's jobs in `needs` order — side by side as GitHub does, bounded by
+ * `jobs` (scheduler.ts), or one after another with `jobs: 1` — with matrix expansion,
  * `if:` with status functions, env/defaults, run: steps through bash, local JavaScript actions through their
  * bundles, stand-ins for a few third-party actions, and reusable-workflow calls — the GitHub semantics the
  * generated workflows rely on. Anything it does not run is an UnsupportedFeatureError found before the first step.
@@ -58,6 +59,8 @@ import { expandMatrix, legName, type Combination } from './matrix.js';
 import { parseFileCommands, runProcess } from './process.js';
 import { mappedRoot } from './refs.js';
 import { Logger, MARK, seconds, summaryTable } from './report.js';
+import { checkJobs, ConcurrencyGroups, defaultJobs, runLegs, Slots } from './scheduler.js';
+import { jobToolCache, publishToolCache } from './toolcache.js';
 import {
   callMaximum,
   defaultPermissions,
@@ -99,6 +102,11 @@ interface RunState {
   /** job workspaces of this attempt (attempt 1: <run dir>/jobs, attempt n: <run dir>/attempt-n/jobs) */
   jobsDir: string;
   defaultPermissions: DefaultPermissions;
+  /** jobs with steps running at once (--jobs); 1 keeps the sequential executor's order exactly */
+  slots: Slots;
+  /** jobs and matrix legs start side by side (false: one after another, in orderJobs order) */
+  parallel: boolean;
+  groups: ConcurrencyGroups;
 }
 
 interface WorkflowScope {
@@ -109,6 +117,8 @@ interface WorkflowScope {
   depth: number;
   /** `permissions:` for jobs without their own: the workflow's, or (called workflows) the caller's */
   permissions: Permissions | undefined;
+  /** the jobs of a workflow called by a matrix leg are cancelled with the leg (fail-fast of the caller's matrix) */
+  cancel?: AbortSignal;
 }
 
 function git(cwd: string, args: string[]): string | undefined {
@@ -448,6 +458,12 @@ function hostEnvironment(extra: Record<string, string> | undefined): Record<stri
 
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
+  let jobs: number;
+  try {
+    jobs = checkJobs(options.jobs ?? defaultJobs());
+  } catch (error) {
+    throw new WorkflowError(errorText(error));
+  }
   const logger = new Logger(options.output === undefined ? process.stdout : options.output);
   const secrets = { ...(options.secrets ?? {}) };
   // secrets of a run stand for repository/organization/environment secrets, which GitHub only stores under valid
@@ -607,7 +623,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     hostEnv: hostEnvironment(options.env),
     jobCounter: 0,
     jobsDir: attempt > 1 ? path.join(runDir, `attempt-${attempt}`, 'jobs') : path.join(runDir, 'jobs'),
-    defaultPermissions: options.defaultPermissions ?? 'restricted'
+    defaultPermissions: options.defaultPermissions ?? 'restricted',
+    slots: new Slots(jobs),
+    // one workspace shared by all jobs cannot hold two jobs at once: they run one after another
+    parallel: jobs > 1 && !options.workspace,
+    groups: new ConcurrencyGroups()
   };
   const rootPermissions = parsePermissions(mapGet(wf.raw, 'permissions'), wf.display);
   await checkWorkflow(wf, {
@@ -800,23 +820,12 @@ async function executeWorkflow(
   const order = orderJobs(nodes, wf.display);
   const records: Record<string, JobRecord> = {};
   const results: JobResult[] = [];
+  if (state.parallel) return executeWorkflowParallel(state, scope, kept, nodes, order);
   for (const id of order) {
     const job = wf.template.jobs.find((j) => j.id.value === id) as Job | ReusableWorkflowJob;
     const keep = kept[id];
     if (keep) {
-      state.logger.line(
-        `${indent(scope.depth)}${MARK[keep.result]} ${id} ${keep.result} (kept from attempt ${Number(state.github.run_attempt) - 1}, not re-run)`
-      );
-      results.push({
-        id,
-        name: id,
-        depth: scope.depth,
-        result: keep.result,
-        outputs: keep.outputs,
-        steps: [],
-        durationMs: 0,
-        keptFromPreviousAttempt: true
-      });
+      results.push(keptResult(state, id, scope.depth, keep));
       records[id] = keep;
       continue;
     }
@@ -828,6 +837,77 @@ async function executeWorkflow(
     };
   }
   return { results, records };
+}
+
+function keptResult(state: RunState, id: string, depth: number, keep: JobRecord): JobResult {
+  state.logger.line(
+    `${indent(depth)}${MARK[keep.result]} ${id} ${keep.result} (kept from attempt ${Number(state.github.run_attempt) - 1}, not re-run)`
+  );
+  return {
+    id,
+    name: id,
+    depth,
+    result: keep.result,
+    outputs: keep.outputs,
+    steps: [],
+    durationMs: 0,
+    keptFromPreviousAttempt: true
+  };
+}
+
+/**
+ * Jobs side by side: "By default, jobs have no dependencies and run in parallel with each other"; a job with
+ * `needs:` starts when every job it needs has completed
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idneeds). Each job
+ * starts as soon as its needs are recorded (results feed its `if:` and the needs context, as in the sequential
+ * order); the run-wide Slots bound how many run steps at once. Results are listed in orderJobs order, so the
+ * final table reads the same as a sequential run's.
+ */
+async function executeWorkflowParallel(
+  state: RunState,
+  scope: WorkflowScope,
+  kept: Record<string, JobRecord>,
+  nodes: JobNode[],
+  order: string[]
+): Promise<{ results: JobResult[]; records: Record<string, JobRecord> }> {
+  const { wf } = scope;
+  const records: Record<string, JobRecord> = {};
+  const byId = new Map<string, JobResult>();
+  const needsOf = new Map(nodes.map((n) => [n.id, n.needs]));
+  const started = new Set<string>();
+  const running = new Map<string, Promise<void>>();
+  const ready = (): string[] =>
+    order.filter((id) => !started.has(id) && (needsOf.get(id) ?? []).every((n) => n in records));
+  while (byId.size < order.length) {
+    const now = ready();
+    for (const id of now) {
+      started.add(id);
+      const keep = kept[id];
+      if (keep) {
+        byId.set(id, keptResult(state, id, scope.depth, keep));
+        records[id] = keep;
+        continue;
+      }
+      const job = wf.template.jobs.find((j) => j.id.value === id) as Job | ReusableWorkflowJob;
+      running.set(
+        id,
+        executeJob(state, scope, job, nodes, records).then((result) => {
+          byId.set(id, result);
+          records[id] = {
+            result: result.continuedOnError ? 'success' : result.result,
+            outputs: result.outputs
+          };
+          running.delete(id);
+        })
+      );
+    }
+    // a kept job may have made others ready at once: wait only when nothing new started
+    if (now.length === 0) {
+      if (!running.size) throw new Error(`${wf.display}: no job is ready and none runs (scheduler bug)`);
+      await Promise.race(running.values());
+    }
+  }
+  return { results: order.map((id) => byId.get(id) as JobResult), records };
 }
 
 async function executeJob(
@@ -900,7 +980,14 @@ async function executeJob(
   }
   const legs: JobResult[] = [];
   let cancelRest = false;
-  for (const [index, combo] of combos.entries()) {
+  // fail-fast: "GitHub will cancel all in-progress and queued jobs in the matrix if any job in the matrix fails"
+  // (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstrategyfail-fast):
+  // queued legs never start, running legs are cancelled through this signal
+  const failFastAbort = new AbortController();
+  const legSignal = scope.cancel
+    ? AbortSignal.any([scope.cancel, failFastAbort.signal])
+    : failFastAbort.signal;
+  const prepared = combos.map((combo, index) => {
     const strategy: Value = {
       'fail-fast': failFast,
       'job-index': index,
@@ -917,31 +1004,55 @@ async function executeJob(
       }
     } else if (hasMatrix) name = legName(baseName, combo);
     const legDepth = hasMatrix ? depth + 1 : depth;
-    if (cancelRest) {
-      logger.line(
-        `${indent(legDepth)}${MARK.cancelled} ${name} cancelled (fail-fast: an earlier leg failed)`
-      );
-      legs.push({
-        id,
-        name,
-        depth: legDepth,
-        matrix: combo,
-        result: 'cancelled',
-        outputs: {},
-        steps: [],
-        durationMs: 0
-      });
-      continue;
-    }
+    return { combo, legScope, name, legDepth };
+  });
+  const cancelled = (index: number): JobResult => {
+    const { combo, name, legDepth } = prepared[index] as (typeof prepared)[number];
+    logger.line(`${indent(legDepth)}${MARK.cancelled} ${name} cancelled (fail-fast: an earlier leg failed)`);
+    return {
+      id,
+      name,
+      depth: legDepth,
+      matrix: combo,
+      result: 'cancelled',
+      outputs: {},
+      steps: [],
+      durationMs: 0
+    };
+  };
+  /** legs in the order they finished: with several legs setting one output, the last to finish wins (below) */
+  const finished: JobResult[] = [];
+  const start = async (index: number): Promise<JobResult> => {
+    const { combo, legScope, name, legDepth } = prepared[index] as (typeof prepared)[number];
     const leg = isReusableJob(job)
-      ? await runCall(state, scope, job, legScope, name, legDepth, combo)
-      : await runJob(state, scope, job, legScope, name, legDepth, combo);
-    legs.push(leg);
-    if (leg.result === 'failure' && !leg.continuedOnError && failFast && hasMatrix) cancelRest = true;
+      ? await runCall(state, scope, job, legScope, name, legDepth, combo, legSignal)
+      : await runJob(state, scope, job, legScope, name, legDepth, combo, legSignal);
+    finished.push(leg);
+    if (leg.result === 'failure' && !leg.continuedOnError && failFast && hasMatrix) {
+      cancelRest = true;
+      failFastAbort.abort(`fail-fast: ${name} failed`);
+    }
+    return leg;
+  };
+  if (!state.parallel || combos.length === 1) {
+    for (const index of combos.keys()) legs.push(cancelRest ? cancelled(index) : await start(index));
+  } else {
+    // "strategy.max-parallel: The maximum number of jobs that can run simultaneously when using a matrix job
+    // strategy. By default, GitHub will maximize the number of jobs run in parallel depending on runner
+    // availability" (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstrategymax-parallel);
+    // locally the runners available are the --jobs slots
+    const limit =
+      typeof maxParallel === 'number' && maxParallel >= 1 ? Math.floor(maxParallel) : combos.length;
+    legs.push(...(await runLegs(combos.length, limit, start, cancelled, () => cancelRest)));
   }
   if (!hasMatrix) return legs[0] as JobResult;
+  // "When using a matrix, job outputs will be combined from all jobs inside the matrix"
+  // (https://docs.github.com/en/enterprise-server@3.15/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs);
+  // for one name set by several legs "only the latest iteration's output [is] available"
+  // (https://github.com/actions/runner/issues/1835, https://docs.cloudposse.com/github-actions/library/actions/matrix-outputs-write/):
+  // merged in finishing order, so the leg that finished last wins (one after another: the last leg)
   const outputs: Record<string, string> = {};
-  for (const leg of legs) for (const [k, v] of Object.entries(leg.outputs)) if (v !== '') outputs[k] = v;
+  for (const leg of finished) for (const [k, v] of Object.entries(leg.outputs)) if (v !== '') outputs[k] = v;
   const failed = legs.some((l) => l.result === 'failure' && !l.continuedOnError);
   const result: Conclusion = failed
     ? 'failure'
@@ -968,7 +1079,8 @@ async function runCall(
   legScope: Scope,
   name: string,
   depth: number,
-  combo: Combination
+  combo: Combination,
+  cancel?: AbortSignal
 ): Promise<JobResult> {
   const { wf } = scope;
   const id = job.id.value;
@@ -1008,11 +1120,16 @@ async function runCall(
       permissions:
         parsePermissions(mapGet(callee.raw, 'permissions'), callee.display) ??
         parsePermissions(mapGet(rawJob(wf, id), 'permissions'), at) ??
-        scope.permissions
+        scope.permissions,
+      cancel
     });
     const outputs = evaluateCallOutputs(callee, records, inputs, state);
     const failed = Object.values(records).some((r) => r.result === 'failure');
-    const result: Conclusion = failed ? 'failure' : 'success';
+    const result: Conclusion = failed
+      ? 'failure'
+      : Object.values(records).some((r) => r.result === 'cancelled')
+        ? 'cancelled'
+        : 'success';
     const coe = evaluateToken(mapGet(rawJob(wf, id), 'continue-on-error'), legScope) === true;
     logger.line(`${indent(depth)}${MARK[result]} ${name} ${result} (${seconds(Date.now() - started)})`);
     return {
@@ -1059,6 +1176,10 @@ function shellCommand(shell: string | undefined, script: string): [string, strin
   }
 }
 
+/**
+ * A job with steps (or one matrix leg): waits for its concurrency group and a run slot, then runs. Side by side its
+ * log is buffered and printed whole when it ends.
+ */
 async function runJob(
   state: RunState,
   scope: WorkflowScope,
@@ -1066,11 +1187,86 @@ async function runJob(
   legScope: Scope,
   name: string,
   depth: number,
-  combo: Combination
+  combo: Combination,
+  failFast?: AbortSignal
 ): Promise<JobResult> {
   const { wf } = scope;
   const id = job.id.value;
-  const logger = state.logger;
+  const raw = rawJob(wf, id);
+  const queued = Date.now();
+  // cancelled by fail-fast (a sibling leg failed) or by a newer job of its concurrency group (cancel-in-progress)
+  const cancel = new AbortController();
+  const onFailFast = (): void => cancel.abort(`cancelled: ${String(failFast?.reason ?? 'fail-fast')}`);
+  if (failFast?.aborted) onFailFast();
+  else failFast?.addEventListener('abort', onFailFast, { once: true });
+  let turn: { leave(): void } | undefined;
+  const groupToken = mapGet(raw, 'concurrency');
+  if (groupToken && state.parallel) {
+    // job-level concurrency may use github, inputs, vars, needs, strategy and matrix — the leg's scope
+    // (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idconcurrency)
+    let group: string;
+    let cancelInProgress: boolean;
+    try {
+      const c = evaluateToken(groupToken, { contexts: legScope.contexts });
+      const map =
+        c !== null && typeof c === 'object' && !Array.isArray(c) ? (c as Record<string, Value>) : undefined;
+      group = map ? coerceString(map.group ?? null) : coerceString(c);
+      cancelInProgress = map?.['cancel-in-progress'] === true;
+    } catch (error) {
+      return failedJob(
+        state.logger,
+        { id, name, depth, started: queued },
+        `${where(wf.display, id)}: concurrency: ${errorText(error)}`
+      );
+    }
+    const got = await state.groups.enter(group, cancelInProgress, {
+      cancel: (reason) => cancel.abort(reason)
+    });
+    if (!got.run) {
+      state.logger.line(`${indent(depth)}${MARK.cancelled} ${name} cancelled (${got.reason})`);
+      return {
+        id,
+        name,
+        depth,
+        result: 'cancelled',
+        outputs: {},
+        steps: [],
+        durationMs: 0,
+        error: got.reason
+      };
+    }
+    turn = got;
+  }
+  const release = await state.slots.acquire();
+  const logger = state.parallel ? state.logger.buffered() : state.logger;
+  try {
+    if (cancel.signal.aborted) {
+      const reason = String(cancel.signal.reason);
+      logger.line(`${indent(depth)}${MARK.cancelled} ${name} cancelled before it started (${reason})`);
+      return { id, name, depth, result: 'cancelled', outputs: {}, steps: [], durationMs: 0, error: reason };
+    }
+    return await runJobSteps(state, scope, job, legScope, name, depth, combo, logger, cancel.signal);
+  } finally {
+    logger.flush();
+    release();
+    turn?.leave();
+    failFast?.removeEventListener('abort', onFailFast);
+  }
+}
+
+async function runJobSteps(
+  state: RunState,
+  scope: WorkflowScope,
+  job: Job,
+  legScope: Scope,
+  name: string,
+  depth: number,
+  combo: Combination,
+  logger: Logger,
+  signal: AbortSignal
+): Promise<JobResult> {
+  const { wf } = scope;
+  const id = job.id.value;
   const started = Date.now();
   const raw = rawJob(wf, id);
   const legDir = path.join(state.jobsDir, `${++state.jobCounter}-${slug(name)}`);
@@ -1081,6 +1277,8 @@ async function runJob(
   mkdirSync(workspace, { recursive: true });
   mkdirSync(temp, { recursive: true });
   mkdirSync(state.toolCache, { recursive: true });
+  // side by side each job caches tools in its own directory (toolcache.ts); one after another they share one
+  const toolCache = state.parallel ? jobToolCache(state.toolCache, legDir) : state.toolCache;
   const github: Record<string, Value> = { ...state.github, job: id, workspace };
   const runner: Record<string, Value> = {
     os: 'Linux',
@@ -1088,7 +1286,7 @@ async function runJob(
     name: 'slipway-local',
     environment: 'self-hosted',
     temp,
-    tool_cache: state.toolCache,
+    tool_cache: toolCache,
     debug: ''
   };
   const secrets = scope.secrets;
@@ -1110,6 +1308,8 @@ async function runJob(
   const pad = indent(depth + 1);
   let jobFailed = false;
   let jobCancelled = false;
+  /** why the job was cancelled from outside (fail-fast, concurrency), not by its own timeout */
+  let cancelledBy: string | undefined;
   let error: string | undefined;
   let continueOnError = false;
   let outputs: Record<string, string> = {};
@@ -1159,7 +1359,9 @@ async function runJob(
     if (concurrency) {
       const c = evaluateToken(concurrency, noStatus);
       const group = typeof c === 'string' ? c : coerceString((c as Record<string, Value>)?.group ?? null);
-      logger.line(`${pad}concurrency group: ${group} (runs are not queued locally)`);
+      logger.line(
+        `${pad}concurrency group: ${group} (${mapGet(raw, 'concurrency') && state.parallel ? 'jobs of this run in the group wait for each other; other runs are not seen' : 'other runs are not seen locally'})`
+      );
     }
     const environment = mapGet(raw, 'environment');
     if (environment) {
@@ -1216,6 +1418,12 @@ async function runJob(
     const raws = rawSteps(wf, id);
     let timedOut = false;
     for (const [index, step] of job.steps.entries()) {
+      if (signal.aborted && !jobCancelled) {
+        jobCancelled = true;
+        cancelledBy = String(signal.reason);
+        error = cancelledBy;
+        logger.line(`${pad}${MARK.cancelled} ${cancelledBy}`);
+      }
       const rawStep = raws[index] as MappingToken;
       const envCtx = { ...jobEnv, ...fileEnv };
       const contexts = {
@@ -1262,7 +1470,10 @@ async function runJob(
         pad,
         jobName: name,
         github,
-        runnerPath
+        runnerPath,
+        logger,
+        toolCache,
+        signal: jobCancelled ? undefined : signal
       });
       steps.push(result.step);
       stepsCtx[step.id] = {
@@ -1271,6 +1482,12 @@ async function runJob(
         conclusion: result.step.conclusion
       };
       if (result.step.conclusion === 'failure') jobFailed = true;
+      if (result.step.conclusion === 'cancelled' && !jobCancelled) {
+        jobCancelled = true;
+        cancelledBy = String(signal.reason);
+        error = cancelledBy;
+        logger.line(`${pad}${MARK.cancelled} ${cancelledBy}`);
+      }
       if (result.jobTimedOut && !timedOut) {
         timedOut = true;
         jobCancelled = true;
@@ -1315,8 +1532,17 @@ async function runJob(
       logger.line(`${pad}✗ ${errorText(e)}`);
     }
   }
-  const result: Conclusion = jobFailed ? 'failure' : 'success';
-  const durationMs = Date.now() - started;
+  if (toolCache !== state.toolCache) {
+    try {
+      for (const entry of publishToolCache(toolCache, state.toolCache))
+        logger.line(`${pad}tool cache: ${entry} added to ${state.toolCache}`);
+    } catch (e) {
+      logger.line(`${pad}warning: tool cache not shared: ${errorText(e)}`);
+    }
+  }
+  const result: Conclusion = jobFailed ? 'failure' : cancelledBy ? 'cancelled' : 'success';
+  const finished = Date.now();
+  const durationMs = finished - started;
   logger.line(
     `${indent(depth)}${MARK[result]} ${name} ${result}${jobFailed && continueOnError ? ' (continue-on-error)' : ''} (${seconds(durationMs)})`
   );
@@ -1325,6 +1551,8 @@ async function runJob(
     name,
     depth,
     matrix: Object.keys(combo).length ? combo : undefined,
+    startedAt: started,
+    finishedAt: finished,
     result,
     continuedOnError: jobFailed && continueOnError,
     outputs,
@@ -1355,10 +1583,16 @@ interface StepRun {
   github: Record<string, Value>;
   /** hosted-runner mode: the image's bin dir (PATH before GITHUB_PATH additions) and the job's tool cache */
   runnerPath?: { path: string; toolCache: string };
+  /** the job's logger (buffered when jobs run side by side) */
+  logger: Logger;
+  /** RUNNER_TOOL_CACHE of the job */
+  toolCache: string;
+  /** cancels the running step (fail-fast, concurrency); absent for steps that run after the job was cancelled */
+  signal: AbortSignal | undefined;
 }
 
 async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult; jobTimedOut: boolean }> {
-  const logger = state.logger;
+  const logger = s.logger;
   const started = Date.now();
   const log: string[] = [];
   const record = (line: string): void => {
@@ -1477,10 +1711,8 @@ async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult;
     const processEnv: Record<string, string> = {
       ...state.hostEnv,
       ...fullEnv,
-      ...githubEnv(state, s.github, s.workspace, s.temp, s.step.id),
-      ...(s.runnerPath
-        ? { RUNNER_TOOL_CACHE: s.runnerPath.toolCache, RUNNER_ENVIRONMENT: 'github-hosted' }
-        : {}),
+      ...githubEnv(state, s.github, s.workspace, s.temp, s.step.id, s.runnerPath?.toolCache ?? s.toolCache),
+      ...(s.runnerPath ? { RUNNER_ENVIRONMENT: 'github-hosted' } : {}),
       ...files,
       PATH: [...s.pathAdds, fullEnv.PATH ?? hostPath].join(path.delimiter)
     };
@@ -1499,7 +1731,7 @@ async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult;
       const scriptFile = path.join(s.temp, `${randomUUID()}.${shell === 'python' ? 'py' : 'sh'}`);
       writeFileSync(scriptFile, script);
       const [cmd, args] = shellCommand(shell, scriptFile);
-      const r = await runProcess(cmd, args, { cwd, env: processEnv, timeoutMs, onLine });
+      const r = await runProcess(cmd, args, { cwd, env: processEnv, timeoutMs, onLine, signal: s.signal });
       exitCode = r.exitCode;
       timedOut = r.timedOut;
     } else if ('uses' in s.step) {
@@ -1565,13 +1797,18 @@ async function runStep(state: RunState, s: StepRun): Promise<{ step: StepResult;
             GITHUB_ACTION_REF: remote?.ref ?? ''
           },
           timeoutMs,
-          onLine
+          onLine,
+          signal: s.signal
         });
         exitCode = r.exitCode;
         timedOut = r.timedOut;
       }
     }
-    if (timedOut) {
+    if (s.signal?.aborted) {
+      // the runner's words for a step stopped by a cancellation: "The operation was canceled."
+      outcome = 'cancelled';
+      error = 'The operation was canceled.';
+    } else if (timedOut) {
       jobTimedOut = !s.jobCancelled && timeoutMs >= jobRemaining;
       outcome = 'failure';
       error = jobTimedOut ? 'cancelled: the job timed out' : `the step exceeded its timeout-minutes`;
@@ -1607,7 +1844,8 @@ function githubEnv(
   github: Record<string, Value>,
   workspace: string,
   temp: string,
-  stepId: string
+  stepId: string,
+  toolCache: string
 ): Record<string, string> {
   const g = (k: string): string => coerceString((github[k] ?? '') as Value);
   return {
@@ -1643,6 +1881,6 @@ function githubEnv(
     RUNNER_NAME: 'slipway-local',
     RUNNER_ENVIRONMENT: 'self-hosted',
     RUNNER_TEMP: temp,
-    RUNNER_TOOL_CACHE: state.toolCache
+    RUNNER_TOOL_CACHE: toolCache
   };
 }

@@ -15,6 +15,8 @@ export interface ProcessOptions {
   timeoutMs?: number;
   onLine(line: string, stream: 'stdout' | 'stderr'): void;
   stdin?: string;
+  /** kills the process group when aborted (a cancelled job: fail-fast, concurrency) */
+  signal?: AbortSignal;
 }
 
 /** Process groups of running steps: killed when the executor itself is interrupted, so no step outlives it. */
@@ -77,11 +79,22 @@ export function runProcess(command: string, args: string[], options: ProcessOpti
             Math.max(0, options.timeoutMs)
           )
         : undefined;
+    const onAbort = (): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (error) => {
+      options.signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       reject(error);
     });
     child.on('close', (code, signal) => {
+      options.signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       if (pid) running.delete(pid);
       for (const stream of ['stdout', 'stderr'] as const)

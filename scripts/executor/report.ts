@@ -1,12 +1,36 @@
-/** Printing: one masked logger for the whole run, per-step lines, and the final summary table. */
+/** Printing: one masked logger for the whole run (buffered per job when jobs run side by side), per-step lines, and the final summary table. */
 import type { JobResult } from './types.js';
 
 const MIN_MASK_LENGTH = 4;
 
 export class Logger {
-  private masks: string[] = [];
+  private masks: string[];
+  private readonly buffer: string[] | undefined;
 
-  constructor(private readonly out: NodeJS.WritableStream | null) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream | null,
+    shared?: Logger
+  ) {
+    // a job's buffered logger shares the run's masks: a mask added in one job masks everything printed after it
+    this.masks = shared ? shared.masks : [];
+    this.buffer = shared ? [] : undefined;
+  }
+
+  /**
+   * A logger for one job run side by side with others: its lines are kept and printed whole by flush(), so a job's
+   * log is one block (a failing job's log is easy to find) instead of lines interleaved with other jobs.
+   */
+  buffered(): Logger {
+    return new Logger(this.out, this);
+  }
+
+  /** Prints a buffered logger's lines as one write (masked again: masks added later by other jobs apply too). */
+  flush(): void {
+    if (!this.buffer?.length) return;
+    const text = this.buffer.map((l) => `${this.mask(l)}\n`).join('');
+    this.buffer.length = 0;
+    this.out?.write(text);
+  }
 
   /** Masks a secret (and each of its lines, as the runner does) in everything printed or recorded from now on. */
   addMask(value: string | undefined): void {
@@ -16,6 +40,7 @@ export class Logger {
       .map((v) => v.trim())
       .filter((v) => v.length >= MIN_MASK_LENGTH);
     for (const part of parts) if (!this.masks.includes(part)) this.masks.push(part);
+    // sorted in place: buffered loggers share this array
     this.masks.sort((a, b) => b.length - a.length);
   }
 
@@ -30,7 +55,8 @@ export class Logger {
   }
 
   line(text: string): void {
-    this.out?.write(`${this.mask(text)}\n`);
+    if (this.buffer) this.buffer.push(this.mask(text));
+    else this.out?.write(`${this.mask(text)}\n`);
   }
 }
 

@@ -18,7 +18,7 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** source git repository actions/checkout materializes (default: the current directory) */
   repo?: string;
-  /** one workspace shared by all jobs (default: a fresh workspace per job, as each GitHub job gets a new runner) */
+  /** one workspace shared by all jobs, which then run one after another (default: a fresh workspace per job, as each GitHub job gets a new runner) */
   workspace?: string;
   /** github.ref / github.sha (default: from the payload, else the repo's HEAD) */
   ref?: string;
@@ -62,6 +62,11 @@ export interface RunOptions {
    * false gives every job this machine's PATH — for debugging only, the run then proves less.
    */
   hostedRunners?: boolean;
+  /**
+   * jobs (and matrix legs) with steps running at once, default the number of cores (os.availableParallelism()).
+   * 1 runs them one after another in the sequential order (also when `workspace` is shared by all jobs).
+   */
+  jobs?: number;
   /** only validate: parse, trigger, inputs and every static check (also of called workflows and actions); run nothing */
   checkOnly?: boolean;
   /** progress output (default process.stdout; null for silence) */
@@ -87,6 +92,9 @@ export interface JobResult {
   name: string;
   depth: number;
   matrix?: Record<string, Value>;
+  /** epoch ms when its first step began (after waiting for a slot) and when it ended (jobs with steps only) */
+  startedAt?: number;
+  finishedAt?: number;
   result: Conclusion;
   /** a re-run of failed jobs kept this job's result and outputs from the previous attempt */
   keptFromPreviousAttempt?: boolean;

@@ -105,7 +105,9 @@ test('run: steps, env levels, file commands, outputs across jobs, skipped chain,
 });
 
 test('dynamic matrix from a job output, include/exclude, last leg output, fail-fast', async () => {
-  const { result } = await run('matrix');
+  // one after another (jobs: 1): the last leg is the last to finish, and the leg after the failing one is still
+  // queued when fail-fast cancels (side by side it may already have succeeded: see 'side by side' below)
+  const { result } = await run('matrix', { jobs: 1 });
   expect(result.conclusion).toBe('failure');
   const build = job(result, 'build');
   expect(build.children?.map((l) => l.name)).toEqual(['build (api, 1)', 'build (web, 2)', 'build (cli, 3)']);
@@ -178,7 +180,12 @@ test('a reusable workflow of another repository (mapped to a checkout), called p
     /job 'call': error parsing called workflow "acme\/shared\/\.github\/workflows\/reusable-callee\.yml@0123456789abcdef0123456789abcdef01234567": failed to fetch workflow: reference to workflow should be either a valid branch, tag, or commit/
   );
   const mapped = { 'acme/shared@0123456789abcdef0123456789abcdef01234567': dir };
-  const { result } = await run('reusable-remote', { secrets: { K: 'kk' }, actionRepos: mapped });
+  // jobs: 1 — the matrix output asserted below is the last leg's, which side by side is the last to finish
+  const { result } = await run('reusable-remote', {
+    secrets: { K: 'kk' },
+    actionRepos: mapped,
+    jobs: 1
+  });
   expect(result.conclusion).toBe('success');
   const call = job(result, 'call');
   expect(call.children?.map((l) => l.name)).toEqual(['call (alice)', 'call (bob)']);
@@ -543,5 +550,283 @@ describe('the executor refuses what GitHub refuses', () => {
     );
     const pinned = await run('action-ref-missing', { actionRepos: { 'acme/tools@v9': tools } });
     expect(pinned.result.conclusion).toBe('success');
+  });
+});
+
+describe('jobs and matrix legs side by side', () => {
+  /** Writes workflows into a fresh repository directory (its .github/workflows) and returns that directory. */
+  function workflows(files: Record<string, string>): string {
+    const dir = mkdtempSync(path.join(RUNS, 'parallel-repo-'));
+    mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+    for (const [name, text] of Object.entries(files))
+      writeFileSync(path.join(dir, '.github/workflows', name), text);
+    return dir;
+  }
+
+  async function runIn(
+    dir: string,
+    file: string,
+    options: Partial<RunOptions>
+  ): Promise<{ result: RunResult; out: string }> {
+    const out = new Capture();
+    const result = await runWorkflow({
+      workflow: path.join(dir, '.github/workflows', file),
+      repo: REPO_ROOT,
+      ref: 'refs/heads/main',
+      output: out,
+      runDir: mkdtempSync(path.join(RUNS, 'parallel-run-')),
+      env: { MEET: dir },
+      ...options
+    });
+    return { result, out: out.text };
+  }
+
+  // Two jobs meet: each leaves a file and waits for the other's. Run one after another the first one waits in vain
+  // and fails after 60 s (a bound far above the milliseconds the meeting takes, even on a busy 2-core machine).
+  const meet = (me: string, other: string): string =>
+    `touch "$MEET/${me}"; for i in $(seq 600); do [ -f "$MEET/${other}" ] && exit 0; sleep 0.1; done; echo "${other} never started"; exit 1`;
+
+  const overlap = (a: JobResult, b: JobResult): boolean =>
+    (a.startedAt as number) < (b.finishedAt as number) && (b.startedAt as number) < (a.finishedAt as number);
+
+  test('independent jobs run at the same time, needs waits for both, logs stay whole per job', async () => {
+    const dir = workflows({
+      'side.yml': `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ${JSON.stringify(meet('a', 'b'))}
+      - run: echo "a done"
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ${JSON.stringify(meet('b', 'a'))}
+      - run: echo "b done"
+  c:
+    needs: [a, b]
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "c after a and b"
+  call:
+    uses: ./.github/workflows/called.yml
+`,
+      'called.yml': `on: workflow_call
+jobs:
+  x:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ${JSON.stringify(meet('x', 'y'))}
+  y:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ${JSON.stringify(meet('y', 'x'))}
+`
+    });
+    const { result, out } = await runIn(dir, 'side.yml', { jobs: 4 });
+    expect(result.conclusion).toBe('success');
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => job(result, n));
+    expect(overlap(a as JobResult, b as JobResult)).toBe(true);
+    expect((c as JobResult).startedAt).toBeGreaterThanOrEqual(
+      Math.max((a as JobResult).finishedAt as number, (b as JobResult).finishedAt as number)
+    );
+    // the called workflow's jobs are scheduled under the same bound: they meet too
+    expect(overlap(job(result, 'call / x'), job(result, 'call / y'))).toBe(true);
+    // the table lists jobs in the sequential order, whatever order they finished in
+    expect(result.jobs.map((j) => j.name)).toEqual(['a', 'b', 'c', 'call']);
+    // each job's log is one block: nothing of b between a's first and last line
+    const block = out.slice(out.indexOf('● a\n'), out.indexOf('✓ a success'));
+    expect(block).toContain('│ a done');
+    expect(block).not.toContain('b done');
+  });
+
+  test('--jobs 1 runs them one after another in the sequential order, with the same results', async () => {
+    const dir = workflows({
+      'seq.yml': `on: push
+jobs:
+  first:
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ steps.s.outputs.v }}
+    steps:
+      - id: s
+        run: sleep 0.2; echo "v=one" >> "$GITHUB_OUTPUT"
+  after-first:
+    needs: first
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "\${{ needs.first.outputs.v }}"
+  second:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        n: [1, 2, 3]
+    outputs:
+      last: \${{ steps.s.outputs.n }}
+    steps:
+      - id: s
+        run: sleep 0.2; echo "n=\${{ matrix.n }}" >> "$GITHUB_OUTPUT"
+`
+    });
+    const one = await runIn(dir, 'seq.yml', { jobs: 1 });
+    const many = await runIn(dir, 'seq.yml', { jobs: 4, env: { MEET: dir } });
+    const flat = flattenJobs(one.result.jobs).filter((j) => j.startedAt !== undefined);
+    // sequential order of orderJobs (file order among ready jobs): first, after-first, then the legs
+    expect(flat.map((j) => j.name)).toEqual([
+      'first',
+      'after-first',
+      'second (1)',
+      'second (2)',
+      'second (3)'
+    ]);
+    for (let i = 1; i < flat.length; i++)
+      expect(flat[i]?.startedAt).toBeGreaterThanOrEqual(flat[i - 1]?.finishedAt as number);
+    const view = (r: RunResult) =>
+      flattenJobs(r.jobs).map((j) => ({ name: j.name, result: j.result, outputs: j.outputs }));
+    expect(view(many.result).filter((j) => j.name !== 'second')).toEqual(
+      view(one.result).filter((j) => j.name !== 'second')
+    );
+    // one after another the last leg sets the matrix output; side by side the leg that finished last
+    expect(job(one.result, 'second').outputs).toEqual({ last: '3' });
+    const legs = job(many.result, 'second').children as JobResult[];
+    const lastDone = [...legs].sort((x, y) => (x.finishedAt as number) - (y.finishedAt as number)).at(-1);
+    expect(job(many.result, 'second').outputs).toEqual({ last: lastDone?.outputs.last });
+    // and side by side the legs did overlap with first (no needs between them)
+    expect(legs.some((l) => overlap(l, job(many.result, 'first')))).toBe(true);
+  });
+
+  test('max-parallel 1 runs the legs one at a time, in order', async () => {
+    const dir = workflows({
+      'mp.yml': `on: push
+jobs:
+  legs:
+    runs-on: ubuntu-latest
+    strategy:
+      max-parallel: 1
+      matrix:
+        n: [1, 2, 3]
+    steps:
+      - run: sleep 0.2
+`
+    });
+    const { result } = await runIn(dir, 'mp.yml', { jobs: 4 });
+    const legs = job(result, 'legs').children as JobResult[];
+    expect(legs.map((l) => l.result)).toEqual(['success', 'success', 'success']);
+    for (let i = 1; i < legs.length; i++)
+      expect(legs[i]?.startedAt).toBeGreaterThanOrEqual(legs[i - 1]?.finishedAt as number);
+  });
+
+  test('fail-fast cancels the running leg (its cleanup step still runs) and the queued one', async () => {
+    const dir = workflows({
+      'ff.yml': `on: push
+jobs:
+  legs:
+    runs-on: ubuntu-latest
+    strategy:
+      max-parallel: 2
+      matrix:
+        leg: [fails, slow, queued]
+    steps:
+      - name: work
+        run: |
+          if [ "\${{ matrix.leg }}" = fails ]; then
+            # fail only once the slow leg is running, so the cancellation meets it in progress
+            for i in $(seq 600); do [ -f "$MEET/slow" ] && exit 1; sleep 0.1; done
+            exit 2
+          fi
+          touch "$MEET/\${{ matrix.leg }}"
+          sleep 120
+      - name: cleanup
+        if: cancelled()
+        run: echo "cleanup after cancel"
+  calls:
+    strategy:
+      matrix:
+        leg: [fails, slow]
+    uses: ./.github/workflows/called-ff.yml
+    with:
+      leg: \${{ matrix.leg }}
+`,
+      'called-ff.yml': `on:
+  workflow_call:
+    inputs:
+      leg:
+        type: string
+        required: true
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          if [ "\${{ inputs.leg }}" = fails ]; then
+            for i in $(seq 600); do [ -f "$MEET/call-slow" ] && exit 1; sleep 0.1; done
+            exit 2
+          fi
+          touch "$MEET/call-\${{ inputs.leg }}"
+          sleep 120
+`
+    });
+    const { result, out } = await runIn(dir, 'ff.yml', { jobs: 4 });
+    const legs = job(result, 'legs').children as JobResult[];
+    expect(legs.map((l) => l.result)).toEqual(['failure', 'cancelled', 'cancelled']);
+    const slow = legs[1] as JobResult;
+    expect(slow.steps[0]?.conclusion).toBe('cancelled');
+    expect(slow.steps[1]?.log).toContain('cleanup after cancel');
+    // killed, not waited for: far below the step's 120 s sleep
+    expect(slow.durationMs).toBeLessThan(60_000);
+    expect(legs[2]?.startedAt).toBeUndefined();
+    expect(existsSync(path.join(dir, 'queued'))).toBe(false);
+    expect(out).toContain('fail-fast');
+    // a leg that calls a reusable workflow is cancelled with its called jobs
+    const calls = job(result, 'calls').children as JobResult[];
+    expect(calls.map((l) => l.result)).toEqual(['failure', 'cancelled']);
+    expect(job(result, 'calls (slow) / work').result).toBe('cancelled');
+    expect(job(result, 'calls (slow) / work').durationMs).toBeLessThan(60_000);
+    expect(result.conclusion).toBe('failure');
+  });
+
+  test('job concurrency groups: one runs, the pending one is replaced by a newer one; cancel-in-progress cancels', async () => {
+    const dir = workflows({
+      'cg.yml': `on: push
+jobs:
+  d1:
+    runs-on: ubuntu-latest
+    concurrency: deploy
+    steps:
+      - run: sleep 0.5; echo d1
+  d2:
+    runs-on: ubuntu-latest
+    concurrency: Deploy
+    steps:
+      - run: echo d2
+  d3:
+    runs-on: ubuntu-latest
+    concurrency: deploy
+    steps:
+      - run: echo d3
+  long:
+    runs-on: ubuntu-latest
+    concurrency: env-\${{ github.ref_name }}
+    steps:
+      - run: sleep 120
+  newer:
+    runs-on: ubuntu-latest
+    concurrency:
+      group: env-main
+      cancel-in-progress: true
+    steps:
+      - run: echo newer
+`
+    });
+    const { result } = await runIn(dir, 'cg.yml', { jobs: 4 });
+    expect(job(result, 'd1').result).toBe('success');
+    // group names are case-insensitive: d2 was pending behind d1 and d3 replaced it
+    expect(job(result, 'd2').result).toBe('cancelled');
+    expect(job(result, 'd3').result).toBe('success');
+    expect(job(result, 'd3').startedAt).toBeGreaterThanOrEqual(job(result, 'd1').finishedAt as number);
+    expect(job(result, 'long').result).toBe('cancelled');
+    expect(job(result, 'long').durationMs).toBeLessThan(60_000);
+    expect(job(result, 'newer').result).toBe('success');
+    expect(result.conclusion).toBe('success');
   });
 });

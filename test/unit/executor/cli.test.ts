@@ -24,6 +24,15 @@ describe('cli', () => {
     });
   });
 
+  test('--jobs: a whole number ≥ 1, default left to the engine (the cores)', () => {
+    expect(parseCli(['--workflow', 'w.yml', '--jobs', '1'])).toMatchObject({ jobs: 1 });
+    expect(parseCli(['--workflow', 'w.yml'])).toMatchObject({ jobs: undefined });
+    for (const bad of ['0', '1.5', 'many'])
+      expect(() => parseCli(['--workflow', 'w.yml', '--jobs', bad])).toThrow(
+        `--jobs expects a whole number ≥ 1 (jobs running at once), got '${bad}'`
+      );
+  });
+
   test('--secret NAME reads the environment', () => {
     process.env.EXECUTOR_TEST_SECRET = 'from-env';
     expect(parseCli(['--workflow', 'w.yml', '--secret', 'EXECUTOR_TEST_SECRET'])).toMatchObject({
