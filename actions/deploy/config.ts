@@ -39,6 +39,11 @@ export interface ComposeTarget {
   proxy: ProxyConfig;
   /** seconds the old color keeps running after the switch, for in-flight requests */
   drainSeconds?: number;
+  /**
+   * seconds after `compose up` during which failed health answers do not count (a warm-up); the images'
+   * HEALTHCHECK start period is honoured anyway, the longer of the two wins
+   */
+  readinessSeconds?: number;
 }
 
 export interface CommandTarget {
@@ -132,6 +137,7 @@ export const ENVIRONMENT_SCHEMA = {
             project: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' },
             host: { type: 'string', minLength: 1 },
             drainSeconds: { type: 'number', minimum: 0, maximum: 3600 },
+            readinessSeconds: { type: 'number', minimum: 0, maximum: 3600 },
             proxy: {
               type: 'object',
               additionalProperties: false,

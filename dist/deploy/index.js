@@ -40277,7 +40277,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7511);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3955);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -40287,7 +40287,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7511:
+/***/ 3955:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45604,29 +45604,60 @@ function passes(status, policy) {
     return status === 'healthy' || (status === 'degraded' && policy === 'accept');
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Polls one URL until it passes, a `degraded` answer fails under policy `fail`, attempts run out, or timeout. */
+/** The failure reason seen most often over the attempts, with its count (pure). */
+function dominantError(r) {
+    let best;
+    for (const [error, count] of Object.entries(r.errorCounts ?? {})) {
+        if (!best || count > best.count)
+            best = { error, count };
+    }
+    return best ?? (r.error ? { error: r.error, count: 1 } : undefined);
+}
+/** "… after 7 attempt(s): mostly HTTP 503 (5 of 7); last: no answer within 5000 ms" (pure). */
+function describeFailure(r) {
+    const dominant = dominantError(r);
+    const last = r.error ?? 'no detail';
+    if (!dominant || dominant.error === last)
+        return `${r.url} ${r.status} after ${r.attempts} attempt(s): ${last}`;
+    return (`${r.url} ${r.status} after ${r.attempts} attempt(s): mostly ${dominant.error} ` +
+        `(${dominant.count} of ${r.attempts}); last: ${last}`);
+}
+/**
+ * Polls one URL until it passes, a `degraded` answer fails under policy `fail`, attempts run out, or timeout.
+ * Every attempt gets the full `requestTimeoutMs` (a request is never cut short because the budget is nearly
+ * spent: under load a healthy service may need all of it); no attempt starts after the deadline, so the verdict
+ * comes at most `requestTimeoutMs` after `graceMs + timeoutMs`.
+ */
 async function waitHealthy(url, options) {
     const started = Date.now();
+    const graceMs = Math.max(0, options.graceMs ?? 0);
+    const deadline = started + graceMs + options.timeoutMs;
     let attempt = 0;
+    let counted = 0;
     let unhealthyStreak = 0;
+    const errorCounts = {};
     let last = { status: 'unhealthy', checks: {}, error: 'not checked' };
     for (;;) {
         attempt++;
-        const remaining = options.timeoutMs - (Date.now() - started);
-        const answer = await probe(url, Math.max(100, Math.min(options.requestTimeoutMs, remaining)));
+        const answer = await probe(url, options.requestTimeoutMs);
         last = versionCheck(answer, options.expectVersion);
         options.onAttempt?.(url, attempt, last);
         const passed = passes(last.status, options.degraded);
+        const inGrace = Date.now() - started < graceMs;
+        if (!passed && last.error)
+            errorCounts[last.error] = (errorCounts[last.error] ?? 0) + 1;
+        if (!inGrace)
+            counted++;
         // only the service saying so counts (not a refused connection, nor another version still answering)
         unhealthyStreak =
-            answer.status === 'unhealthy' && answer.httpStatus !== undefined ? unhealthyStreak + 1 : 0;
+            !inGrace && answer.status === 'unhealthy' && answer.httpStatus !== undefined ? unhealthyStreak + 1 : 0;
         const final = passed ||
             (options.unhealthyThreshold !== undefined &&
                 options.unhealthyThreshold > 0 &&
                 unhealthyStreak >= options.unhealthyThreshold) ||
-            (last.status === 'degraded' && options.degraded === 'fail') ||
-            (options.retries > 0 && attempt >= options.retries) ||
-            Date.now() - started + options.intervalMs > options.timeoutMs;
+            (!inGrace && last.status === 'degraded' && options.degraded === 'fail') ||
+            (options.retries > 0 && counted >= options.retries) ||
+            Date.now() + options.intervalMs > deadline;
         if (final) {
             const error = !passed && last.status === 'degraded'
                 ? 'reported degraded (degraded policy: fail or wait)'
@@ -45637,7 +45668,8 @@ async function waitHealthy(url, options) {
                 url,
                 attempts: attempt,
                 elapsedMs: Date.now() - started,
-                passed
+                passed,
+                errorCounts
             };
         }
         await sleep(options.intervalMs);
@@ -45959,36 +45991,113 @@ function compressedSize(manifest) {
     return (manifest.config?.size ?? 0) + (manifest.layers ?? []).reduce((sum, layer) => sum + layer.size, 0);
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(2876);
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/exec.js
 /**
  * The one exec wrapper: runs a tool, captures stdout/stderr, and turns a non-zero exit into a ToolError carrying
- * the command and the last stderr lines.
+ * the command and the last stderr lines. With `timeoutMs` the tool runs in its own process group and the whole
+ * group (e.g. `docker compose` and its plugin process) is ended when the time is up: a TimeoutError, always thrown.
  */
 
 
+
+/** The tool did not finish within ExecOptions.timeoutMs; it was killed. */
+class TimeoutError extends lib_errors/* ToolError */.v4 {
+    timeoutMs;
+    name = 'TimeoutError';
+    constructor(command, timeoutMs, stderrTail, hint) {
+        super(command, 124, `no result within ${Math.round(timeoutMs / 1000)} s (killed)${stderrTail ? `; ${stderrTail}` : ''}`, hint);
+        this.timeoutMs = timeoutMs;
+    }
+}
 function lastLines(text, count = 5) {
     return text.trimEnd().split(/\r?\n/).filter(Boolean).slice(-count).join('\n');
+}
+function shortCommand(tool, args) {
+    return [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
+}
+const KILL_GRACE_MS = 5_000;
+/** spawn in a process group of its own, so a timeout ends the tool and every child it started. */
+function execWithTimeout(tool, args, options) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(tool, args, {
+            cwd: options.cwd,
+            env: options.env ? { ...process.env, ...options.env } : process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            detached: true
+        });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        let killTimer;
+        const signalGroup = (signal) => {
+            try {
+                if (child.pid)
+                    process.kill(-child.pid, signal);
+            }
+            catch {
+                /* already gone */
+            }
+        };
+        const timer = setTimeout(() => {
+            timedOut = true;
+            signalGroup('SIGTERM');
+            killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+        }, options.timeoutMs);
+        child.stdout.setEncoding('utf8').on('data', (chunk) => {
+            stdout += chunk;
+            if (options.echo)
+                process.stdout.write(chunk);
+        });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => {
+            stderr += chunk;
+            if (options.echo)
+                process.stdout.write(chunk);
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input ?? '');
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+        });
+    });
 }
 async function execTool(tool, args, options = {}) {
     let result;
     try {
-        result = await exec/* getExecOutput */.H(tool, args, {
-            cwd: options.cwd,
-            env: options.env ? { ...process.env, ...options.env } : undefined,
-            input: options.input === undefined ? undefined : Buffer.from(options.input),
-            ignoreReturnCode: true,
-            silent: !options.echo
-        });
+        if (options.timeoutMs !== undefined) {
+            const r = await execWithTimeout(tool, args, { ...options, timeoutMs: options.timeoutMs });
+            if (r.timedOut) {
+                throw new TimeoutError(shortCommand(tool, args), options.timeoutMs, lastLines(r.stderr || r.stdout, 3), options.hint?.(r));
+            }
+            result = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+        }
+        else {
+            result = await exec/* getExecOutput */.H(tool, args, {
+                cwd: options.cwd,
+                env: options.env ? { ...process.env, ...options.env } : undefined,
+                input: options.input === undefined ? undefined : Buffer.from(options.input),
+                ignoreReturnCode: true,
+                silent: !options.echo
+            });
+        }
     }
     catch (error) {
-        // @actions/exec throws before spawning when the executable is not on PATH.
+        if (error instanceof TimeoutError)
+            throw error;
+        // the executable is not on PATH (@actions/exec throws before spawning; spawn emits ENOENT)
         throw new lib_errors/* ToolError */.v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
     }
     if (result.exitCode !== 0 && !options.ignoreReturnCode) {
-        const command = [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
-        throw new lib_errors/* ToolError */.v4(command, result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
+        throw new lib_errors/* ToolError */.v4(shortCommand(tool, args), result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
     }
     return result;
 }
@@ -46073,6 +46182,7 @@ const ENVIRONMENT_SCHEMA = {
                         project: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' },
                         host: { type: 'string', minLength: 1 },
                         drainSeconds: { type: 'number', minimum: 0, maximum: 3600 },
+                        readinessSeconds: { type: 'number', minimum: 0, maximum: 3600 },
                         proxy: {
                             type: 'object',
                             additionalProperties: false,
@@ -46231,23 +46341,48 @@ function parseActiveColor(text) {
     const m = /^# slipway: environment=\S+ color=(blue|green) version=(\S+)$/m.exec(text);
     return m ? { color: m[1], version: m[2] } : undefined;
 }
+const DEFAULT_TIMEOUTS = { upMs: 600_000, otherMs: 60_000 };
 class ComposeDeployer {
     environment;
     loaded;
     dockerHost;
+    timeouts;
     target;
     host;
-    constructor(environment, loaded, dockerHost) {
+    /** set when a Docker command timed out: later ones fail at once instead of hanging again */
+    hostLost;
+    constructor(environment, loaded, dockerHost, timeouts = DEFAULT_TIMEOUTS) {
         this.environment = environment;
         this.loaded = loaded;
         this.dockerHost = dockerHost;
+        this.timeouts = timeouts;
         this.target = loaded.config.target;
         this.host = this.target.host ?? '127.0.0.1';
+    }
+    /** Every Docker command goes through here: a time limit, and no new command once the host stopped answering. */
+    async docker(args, options = {}) {
+        if (this.hostLost) {
+            throw new TimeoutError(`docker ${args.slice(0, 3).join(' ')}`, 0, `not run: ${this.hostLost}`);
+        }
+        try {
+            return await execTool('docker', args, {
+                ...options,
+                env: this.dockerEnv(options.env),
+                timeoutMs: options.timeoutMs ?? this.timeouts.otherMs
+            });
+        }
+        catch (error) {
+            if (error instanceof TimeoutError) {
+                this.hostLost = `the Docker host did not answer '${error.command}' within ${Math.round(error.timeoutMs / 1000)} s`;
+            }
+            throw error;
+        }
     }
     project(color) {
         return `${this.target.project ?? this.environment}-${color}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
     }
     dockerEnv(extra = {}) {
+        // DOCKER_HOST from the input wins over the runner's; unset, docker uses the runner's own
         return { ...(this.dockerHost ? { DOCKER_HOST: this.dockerHost } : {}), ...extra };
     }
     get composeFile() {
@@ -46255,8 +46390,7 @@ class ComposeDeployer {
     }
     /** Fails early (before any record or container) when the Docker host or the template is not usable. */
     async preflight() {
-        await execTool('docker', ['version', '--format', '{{.Server.Version}}'], {
-            env: this.dockerEnv(),
+        await this.docker(['version', '--format', '{{.Server.Version}}'], {
             hint: () => `the Docker host ${this.dockerHost ?? process.env.DOCKER_HOST ?? '(local socket)'} is not reachable; ` +
                 `check the 'docker-host' input (unix://, tcp:// or ssh://user@host) and that dockerd runs there`
         });
@@ -46264,13 +46398,14 @@ class ComposeDeployer {
             throw new lib_errors/* ConfigurationError */.j1(`${this.loaded.file}: target.composeFile '${this.target.composeFile}' does not exist (${this.composeFile})`);
         }
     }
+    /** What the proxy config says serves (read back after every change). */
     activeColor() {
         const file = this.target.proxy.upstreamFile;
         return (0,external_node_fs_namespaceObject.existsSync)(file) ? parseActiveColor((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8')) : undefined;
     }
     async up(color, images, version) {
         const env = deployEnv(this.environment, version, images, this.loaded.config, color);
-        await execTool('docker', [
+        await this.docker([
             'compose',
             '--project-name',
             this.project(color),
@@ -46283,19 +46418,77 @@ class ComposeDeployer {
             '--remove-orphans',
             '--pull',
             'missing'
-        ], { env: this.dockerEnv(env) });
+        ], { env, timeoutMs: this.timeouts.upMs });
     }
-    /** Stops and removes a color; `graceSeconds` between SIGTERM and SIGKILL (short for a color that never got traffic). */
+    /** The containers of a color on the Docker host (empty: none). */
+    async containers(color) {
+        const ids = (await this.docker([
+            'ps',
+            '--all',
+            '--quiet',
+            '--filter',
+            `label=com.docker.compose.project=${this.project(color)}`
+        ])).stdout
+            .split(/\s+/)
+            .filter(Boolean);
+        if (ids.length === 0)
+            return [];
+        const out = await this.docker(['inspect', '--format', '{{json .}}', ...ids]);
+        return out.stdout
+            .split('\n')
+            .filter((line) => line.trim().startsWith('{'))
+            .map((line) => {
+            const c = JSON.parse(line);
+            return {
+                service: c.Config?.Labels?.['com.docker.compose.service'] ?? '',
+                image: c.Config?.Image ?? '',
+                state: c.State?.Status ?? 'unknown',
+                health: c.State?.Health?.Status,
+                // nanoseconds in the Docker API
+                startPeriodMs: Math.round((c.Config?.Healthcheck?.StartPeriod ?? 0) / 1e6),
+                startedAt: Date.parse(c.State?.StartedAt ?? '') || Date.now()
+            };
+        });
+    }
+    /** true when every service of `images` runs in `color` from exactly that digest. */
+    async runs(color, images) {
+        const containers = await this.containers(color);
+        return images.every((i) => containers.some((c) => c.service === i.service && c.image === `${i.image}@${i.digest}` && c.state === 'running'));
+    }
+    /**
+     * How long health failures of a freshly started color do not count: the longest HEALTHCHECK start period of
+     * its containers, or the configured `readinessSeconds`, whichever is longer, minus the time already running.
+     */
+    async readinessMs(color) {
+        const configured = (this.target.readinessSeconds ?? 0) * 1000;
+        let fromImage = 0;
+        let startedAt = Date.now();
+        for (const c of await this.containers(color)) {
+            fromImage = Math.max(fromImage, c.startPeriodMs);
+            startedAt = Math.min(startedAt, c.startedAt);
+        }
+        return Math.max(0, Math.max(configured, fromImage) - (Date.now() - startedAt));
+    }
+    /**
+     * Stops and removes a color; `graceSeconds` between SIGTERM and SIGKILL (short for a color that never got
+     * traffic). Returns why it failed (undefined: done) — a color left running is reported, never silent.
+     */
     async down(color, graceSeconds = 10) {
-        await execTool('docker', [
-            'compose',
-            '--project-name',
-            this.project(color),
-            'down',
-            '--remove-orphans',
-            '--timeout',
-            String(graceSeconds)
-        ], { env: this.dockerEnv(), ignoreReturnCode: true });
+        try {
+            await this.docker([
+                'compose',
+                '--project-name',
+                this.project(color),
+                'down',
+                '--remove-orphans',
+                '--timeout',
+                String(graceSeconds)
+            ]);
+            return undefined;
+        }
+        catch (error) {
+            return (0,lib_errors/* errorMessage */.gJ)(error);
+        }
     }
     /** Health URLs of one color, reached directly (before any traffic moves). */
     directHealthUrls(color) {
@@ -46312,8 +46505,12 @@ class ComposeDeployer {
         writeAtomic(file, next);
         try {
             if (this.target.proxy.test)
-                await execTool('sh', ['-c', this.target.proxy.test]);
+                await execTool('sh', ['-c', this.target.proxy.test], {
+                    timeoutMs: this.timeouts.otherMs,
+                    hint: () => `the proxy config check '${this.target.proxy.test}' failed; traffic was not moved`
+                });
             await execTool('sh', ['-c', this.target.proxy.reload], {
+                timeoutMs: this.timeouts.otherMs,
                 hint: () => `the proxy reload command '${this.target.proxy.reload}' failed; traffic was not moved`
             });
         }
@@ -46335,13 +46532,17 @@ function writeAtomic(file, content) {
 /**
  * The deploy state machine, for both targets, with the Deployments API records:
  *
- *   create deployment → in_progress → start the new version → health → switch traffic → health → success
- *                                           │ fails                │ fails        │ fails (switch back)
- *                                           └──────────────────────┴──────────────┴→ failure, then rollback:
- *                                              redeploy the last known good digests as a deployment of its own
- *                                              (in_progress → success) → status rolled_back
+ *   create deployment → in_progress → start the new version on the IDLE color → readiness → health
+ *     → switch traffic → health → success → retire the old color (a failed stop is reported, not silent)
+ *                                 │ fails                          │ fails
+ *                                 └────────────────────────────────┴→ failure, then rollback (a deployment of its
+ *      own, in_progress → success | failure): point the proxy back at the old color (its containers are never
+ *      stopped, recreated or restarted — only the idle color is ever `compose up`-ed), check it with the rollback's
+ *      own budget; only if it does not answer the last good version, start that on the idle color and switch.
  *
- * Nothing is reported done before it is: success is written only after the health check through the public URL.
+ * After the last change the proxy is read back: the outputs and records name the color and version that actually
+ * serve, or say that it cannot be told. A Docker or proxy command that times out closes the open records
+ * (`error`) and the report says what was left on the host.
  */
 
 
@@ -46363,30 +46564,77 @@ async function health(urls, options, label) {
         ...options,
         onAttempt: (url, attempt, r) => lib_core/* info */.pq(`[${label}] ${url}: attempt ${attempt}: ${r.status}${r.error ? ` (${r.error})` : ''}`)
     });
-    const bad = result.results.filter((r) => !r.passed);
     return {
         passed: result.passed,
         results: result.results,
-        reason: bad
-            .map((r) => `${r.url} ${r.status} after ${r.attempts} attempt(s): ${r.error ?? 'no detail'}`)
+        reason: result.results
+            .filter((r) => !r.passed)
+            .map(describeFailure)
             .join('; ')
     };
 }
+/** The records a run opened and has not closed yet: closed as `error` when the run ends unexpectedly. */
+class OpenRecords {
+    records;
+    open = new Set();
+    constructor(records) {
+        this.records = records;
+    }
+    async create(options, logUrl, description) {
+        const d = await this.records.create(options);
+        this.open.add(d.id);
+        await this.records.setStatus(d.id, 'in_progress', { logUrl, description });
+        return d;
+    }
+    async close(id, state, fields) {
+        await this.records.setStatus(id, state, fields);
+        this.open.delete(id);
+    }
+    async closeAll(description, logUrl) {
+        for (const id of [...this.open]) {
+            await this.close(id, 'error', { logUrl, description: description.slice(0, 140) }).catch((error) => lib_core/* warning */.$e(`Could not close deployment #${id}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`));
+        }
+    }
+}
+const stateOf = (error) => (error instanceof TimeoutError ? 'error' : 'failure');
 async function runDeploy(plan, target, records, lastGood, url) {
-    const deployment = await records.create({
+    const open = new OpenRecords(records);
+    const deployment = await open.create({
         environment: plan.environment,
         ref: plan.ref,
         payload: payload(plan),
         description: `${plan.kind === 'rollback' ? 'Rollback' : 'Deploy'} ${plan.version} by Slipway`,
         production: plan.production
-    });
+    }, plan.logUrl, 'Deploying');
     lib_core/* info */.pq(`Deployment #${deployment.id}: ${plan.environment} ← ${plan.version}`);
-    await records.setStatus(deployment.id, 'in_progress', { logUrl: plan.logUrl, description: 'Deploying' });
+    try {
+        return await deployAndCheck(plan, target, open, deployment.id, lastGood, url);
+    }
+    catch (error) {
+        // not a failed check (those are handled): a command that hung or a host that went away mid-run
+        const serving = await target.observe().catch((e) => unknownServing((0,lib_errors/* errorMessage */.gJ)(e)));
+        const reason = `${(0,lib_errors/* errorMessage */.gJ)(error)}; left on the host: ${serving.summary}`;
+        lib_core/* error */.z3(`Deploy of ${plan.version} to ${plan.environment} stopped: ${reason}`);
+        await open.closeAll(`Stopped: ${(0,lib_errors/* errorMessage */.gJ)(error)}`, plan.logUrl);
+        return {
+            status: 'failure',
+            deploymentId: deployment.id,
+            reason,
+            color: serving.color,
+            serving,
+            health: [],
+            warnings: []
+        };
+    }
+}
+function unknownServing(why) {
+    return { known: false, summary: `cannot tell what serves: ${why}` };
+}
+async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
     const previous = target.active();
     let color;
     let switched = false;
     let checks = [];
-    let reason;
     try {
         lib_core/* startGroup */.Oh(`Start ${plan.version}`);
         try {
@@ -46397,7 +46645,10 @@ async function runDeploy(plan, target, records, lastGood, url) {
         }
         const direct = target.directHealthUrls(color);
         if (direct.length > 0) {
-            const h = await health(direct, { ...plan.health, expectVersion: plan.version }, 'before switch');
+            const graceMs = await target.readinessMs(color);
+            if (graceMs > 0)
+                lib_core/* info */.pq(`Readiness: failed health answers count after ${graceMs} ms (start period)`);
+            const h = await health(direct, { ...plan.health, graceMs, expectVersion: plan.version }, 'before switch');
             checks = h.results;
             if (!h.passed)
                 throw new HealthFailure(`health check before the switch failed: ${h.reason}`);
@@ -46411,99 +46662,194 @@ async function runDeploy(plan, target, records, lastGood, url) {
             throw new HealthFailure(`health check after the switch failed: ${h.reason}`);
     }
     catch (error) {
-        reason = (0,lib_errors/* errorMessage */.gJ)(error);
+        const reason = (0,lib_errors/* errorMessage */.gJ)(error);
         const failedAt = Date.now();
         lib_core/* warning */.$e(`Deploy of ${plan.version} to ${plan.environment} failed: ${reason}`);
-        return fail(plan, target, records, deployment.id, lastGood, url, {
+        return fail(plan, target, open, deploymentId, lastGood, url, {
             color,
             switched,
             previous,
             reason,
+            state: stateOf(error),
             failedAt,
             checks
         });
     }
-    await records.setStatus(deployment.id, 'success', {
+    const warnings = [];
+    if (previous && previous !== color) {
+        const failed = await target.retire(previous);
+        if (failed)
+            warnings.push(`the old color ${previous} still runs: ${failed}`);
+    }
+    const serving = await target.observe();
+    const live = serving.known && serving.version === plan.version && serving.color === color;
+    await open.close(deploymentId, 'success', {
         environmentUrl: url,
         logUrl: plan.logUrl,
-        description: `${plan.version} is live`
+        description: live
+            ? `${plan.version} is live${color ? ` (${color})` : ''}`
+            : `Deployed; ${serving.summary}`
     });
-    if (previous && previous !== color)
-        await target.retire(previous);
-    return { status: 'success', deploymentId: deployment.id, color, health: checks };
+    for (const w of warnings)
+        lib_core/* warning */.$e(w);
+    if (!live)
+        warnings.push(`after the deploy: ${serving.summary}`);
+    return { status: 'success', deploymentId, color: serving.color, serving, health: checks, warnings };
 }
 class HealthFailure extends Error {
     name = 'HealthFailure';
 }
-async function fail(plan, target, records, deploymentId, lastGood, url, ctx) {
+async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
     const good = lastGood?.payload?.slipway;
-    await records.setStatus(deploymentId, 'failure', {
+    const warnings = [];
+    await open.close(deploymentId, ctx.state, {
         logUrl: plan.logUrl,
         description: (good ? `Failed; rolling back to ${good.version}` : 'Failed').slice(0, 140)
     });
-    if (!good) {
-        // nothing recorded to go back to: take the failed version away from traffic if an older one still runs
+    const tried = [];
+    const attempt = async (what, action) => {
         try {
-            if (ctx.switched && ctx.previous)
-                await target.switchTo(ctx.previous, 'previous');
-            if (ctx.color && ctx.color !== ctx.previous)
-                await target.discard(ctx.color);
+            await action();
+            return true;
         }
         catch (error) {
-            lib_core/* warning */.$e(`Cleaning up after the failed deploy: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+            tried.push(`${what}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+            lib_core/* warning */.$e(`${what} failed: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+            return false;
         }
-        return { status: 'failure', deploymentId, reason: ctx.reason, color: ctx.color, health: ctx.checks };
+    };
+    // 1. traffic back to what served before, first; its containers are not touched
+    if (ctx.switched && ctx.previous)
+        await attempt(`switch back to ${ctx.previous}`, () => target.switchTo(ctx.previous, good?.version ?? 'previous'));
+    if (!good) {
+        // nothing recorded to go back to: the failed start goes unless it is all that serves
+        const serving = await target.observe();
+        if (ctx.color && serving.color !== ctx.color) {
+            const failed = await target.discard(ctx.color);
+            if (failed)
+                warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+        }
+        const after = await target.observe();
+        return {
+            status: 'failure',
+            deploymentId,
+            reason: [ctx.reason, ...tried].join('; '),
+            color: after.color,
+            serving: after,
+            health: ctx.checks,
+            warnings
+        };
     }
     lib_core/* startGroup */.Oh(`Rollback to ${good.version}`);
-    const rollback = await records.create({
+    const rollback = await open.create({
         environment: plan.environment,
         ref: lastGood.ref,
         payload: payload({ images: good.images, version: good.version, kind: 'rollback' }, deploymentId),
         description: `Rollback to ${good.version} after #${deploymentId} failed`,
         production: plan.production
-    });
-    await records.setStatus(rollback.id, 'in_progress', { logUrl: plan.logUrl, description: 'Rolling back' });
+    }, plan.logUrl, 'Rolling back');
+    const budget = { ...(plan.rollbackHealth ?? plan.health), expectVersion: good.version };
+    let results = [];
+    let restored;
+    let restoredOk = false;
+    let lastError;
     try {
-        const color = await target.restore(good.images, good.version, ctx.color, ctx.switched);
-        const h = await health([...target.directHealthUrls(color), ...target.publicHealthUrls()], { ...plan.health, expectVersion: good.version }, 'rollback');
-        const rollbackMs = Date.now() - ctx.failedAt;
-        if (!h.passed)
-            throw new HealthFailure(`the last good version ${good.version} is not healthy either: ${h.reason}`);
-        await records.setStatus(rollback.id, 'success', {
-            environmentUrl: url,
-            logUrl: plan.logUrl,
-            description: `Rolled back to ${good.version}`
-        });
-        lib_core/* info */.pq(`Rolled back to ${good.version} in ${rollbackMs} ms (from the failed check to healthy)`);
-        if (ctx.color && ctx.color !== color) {
-            // the failed version: drained like any old color when it had traffic, else removed at once
-            if (ctx.switched)
-                await target.retire(ctx.color);
+        // 2. the previous color, if the proxy points at it again: does it answer the last good version?
+        const now = await target.observe();
+        if (ctx.previous && now.color === ctx.previous) {
+            const h = await health([...target.directHealthUrls(ctx.previous), ...target.publicHealthUrls()], budget, 'rollback');
+            results = h.results;
+            if (h.passed) {
+                restored = ctx.previous;
+                restoredOk = true;
+            }
             else
-                await target.discard(ctx.color);
+                tried.push(`${ctx.previous} (${good.version}) does not answer: ${h.reason}`);
         }
-        return {
-            status: 'rolled_back',
-            deploymentId,
-            reason: ctx.reason,
-            color,
-            rolledBackTo: good.version,
-            rollbackDeploymentId: rollback.id,
-            rollbackMs,
-            health: [...ctx.checks, ...h.results]
-        };
+        // 3. otherwise start the last good version on the idle color (never on the one the proxy points at)
+        if (!restoredOk) {
+            const idle = now.color ? otherColor(now.color) : (ctx.color ?? ctx.previous);
+            const ok = await attempt(`start ${good.version}${idle ? ` on ${idle}` : ''}`, async () => {
+                if (idle && idle === ctx.color) {
+                    const failed = await target.discard(idle);
+                    if (failed)
+                        throw new Error(`could not remove the failed ${idle} color: ${failed}`);
+                }
+                restored = await target.start(good.images, good.version, idle);
+                const graceMs = await target.readinessMs(restored);
+                const direct = target.directHealthUrls(restored);
+                if (direct.length > 0) {
+                    const h = await health(direct, { ...budget, graceMs }, 'rollback before switch');
+                    results = [...results, ...h.results];
+                    if (!h.passed)
+                        throw new HealthFailure(`not healthy: ${h.reason}`);
+                }
+                await target.switchTo(restored, good.version);
+                const h = await health(target.publicHealthUrls(), budget, 'rollback after switch');
+                results = [...results, ...h.results];
+                if (!h.passed)
+                    throw new HealthFailure(`not healthy through the proxy: ${h.reason}`);
+            });
+            restoredOk = ok;
+        }
     }
     catch (error) {
-        await records.setStatus(rollback.id, 'failure', { logUrl: plan.logUrl, description: 'Rollback failed' });
-        // a failed start that never got traffic goes; one that serves stays (it may be all there is)
-        if (ctx.color && !ctx.switched)
-            await target.discard(ctx.color).catch(() => undefined);
+        lastError = error;
+        tried.push((0,lib_errors/* errorMessage */.gJ)(error));
+    }
+    const rollbackMs = Date.now() - ctx.failedAt;
+    const serving = await target.observe();
+    const back = restoredOk && serving.known && serving.version === good.version;
+    try {
+        if (back) {
+            await open.close(rollback.id, 'success', {
+                environmentUrl: url,
+                logUrl: plan.logUrl,
+                description: `Rolled back to ${good.version}${serving.color ? ` (${serving.color})` : ''}`
+            });
+            lib_core/* info */.pq(`Rolled back to ${good.version} in ${rollbackMs} ms (from the failed check to healthy)`);
+            // the failed start: drained like any old color when it had traffic, else removed at once
+            if (ctx.color && ctx.color !== serving.color && ctx.color !== restored) {
+                const failed = ctx.switched ? await target.retire(ctx.color) : await target.discard(ctx.color);
+                if (failed)
+                    warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+            }
+            const after = await target.observe();
+            return {
+                status: 'rolled_back',
+                deploymentId,
+                reason: ctx.reason,
+                color: after.color,
+                serving: after,
+                rolledBackTo: good.version,
+                rollbackDeploymentId: rollback.id,
+                rollbackMs,
+                health: [...ctx.checks, ...results],
+                warnings
+            };
+        }
+        await open.close(rollback.id, lastError instanceof TimeoutError || tried.some((t) => /no result within|not run: /.test(t))
+            ? 'error'
+            : 'failure', {
+            logUrl: plan.logUrl,
+            description: `Rollback failed; ${serving.summary}`.slice(0, 140)
+        });
+        // a failed start that does not take traffic goes; one that serves stays (it may be all there is)
+        if (ctx.color && serving.color !== ctx.color && serving.known) {
+            const failed = await target.discard(ctx.color);
+            if (failed)
+                warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+        }
         return {
             status: 'failure',
             deploymentId,
-            reason: `${ctx.reason}; the rollback to ${good.version} failed too: ${(0,lib_errors/* errorMessage */.gJ)(error)}`,
+            reason: `${ctx.reason}; the rollback to ${good.version} failed too: ${tried.join('; ') || 'no detail'}; ` +
+                `left on the host: ${serving.summary}`,
+            color: serving.color,
+            serving,
             rollbackDeploymentId: rollback.id,
-            health: ctx.checks
+            health: [...ctx.checks, ...results],
+            warnings
         };
     }
     finally {
@@ -46514,56 +46860,109 @@ async function fail(plan, target, records, deploymentId, lastGood, url, ctx) {
 function composeTarget(deployer, url, publicHealthPath) {
     const active = deployer.activeColor()?.color;
     const drainMs = (deployer.target.drainSeconds ?? 10) * 1000;
+    const publicUrl = joinUrl(url, publicHealthPath);
+    /** the one guard: a color the proxy points at is never started, recreated or stopped */
+    const idleOrThrow = (color, what) => {
+        if (deployer.activeColor()?.color === color)
+            throw new Error(`refusing to ${what} ${deployer.project(color)}: the proxy sends traffic to it`);
+        return color;
+    };
     return {
         active: () => active,
-        async start(images, version) {
-            const color = active ? otherColor(active) : 'blue';
-            lib_core/* info */.pq(`Active color: ${active ?? 'none'}; starting ${version} as ${deployer.project(color)}`);
+        async start(images, version, on) {
+            const pointed = deployer.activeColor()?.color;
+            const color = idleOrThrow(on ?? (pointed ? otherColor(pointed) : 'blue'), 'start');
+            lib_core/* info */.pq(`Proxy points at: ${pointed ?? 'no Slipway color'}; starting ${version} as ${deployer.project(color)}`);
             try {
                 await deployer.up(color, images, version);
             }
             catch (error) {
-                await deployer.down(color, 2);
+                if (!(error instanceof TimeoutError)) {
+                    const failed = await deployer.down(color, 2);
+                    if (failed)
+                        lib_core/* warning */.$e(`Removing the failed start ${deployer.project(color)}: ${failed}`);
+                }
                 throw error;
             }
             return color;
         },
+        readinessMs: async (color) => (color ? deployer.readinessMs(color) : 0),
         directHealthUrls: (color) => (color ? deployer.directHealthUrls(color) : []),
         switchTo: (color, version) => deployer.switchTo(color, version),
-        publicHealthUrls: () => [joinUrl(url, publicHealthPath)],
-        discard: async (color) => {
-            if (color)
-                await deployer.down(color, 2);
+        publicHealthUrls: () => [publicUrl],
+        async discard(color) {
+            if (!color)
+                return undefined;
+            try {
+                idleOrThrow(color, 'remove');
+            }
+            catch (error) {
+                return (0,lib_errors/* errorMessage */.gJ)(error);
+            }
+            return deployer.down(color, 2);
         },
         async retire(old) {
             if (!old)
-                return;
+                return undefined;
             lib_core/* info */.pq(`Draining ${deployer.project(old)} for ${drainMs} ms, then stopping it`);
             await new Promise((resolve) => setTimeout(resolve, drainMs));
-            await deployer.down(old);
+            try {
+                idleOrThrow(old, 'stop');
+            }
+            catch (error) {
+                return (0,lib_errors/* errorMessage */.gJ)(error);
+            }
+            return deployer.down(old);
         },
-        async restore(images, version, failedColor, switched) {
-            // The old color still runs (it is stopped only after a successful deploy's drain): move traffic back
-            // first, then make sure it runs the last good digests (a no-op when it already does).
-            const color = active ?? failedColor ?? 'blue';
-            if (switched && active)
-                await deployer.switchTo(active, version);
-            await deployer.up(color, images, version);
-            const pointed = deployer.activeColor();
-            if (pointed?.color !== color)
-                await deployer.switchTo(color, version);
-            return color;
+        observe: () => observeCompose(deployer, publicUrl)
+    };
+}
+/** Reads back what serves: the proxy's color and version, what answers through the public URL, what runs. */
+async function observeCompose(deployer, publicUrl) {
+    const pointed = deployer.activeColor();
+    const answer = await probe(publicUrl, 5_000);
+    const answered = answer.version !== undefined
+        ? `${answer.version}${answer.status === 'unhealthy' ? ` (${answer.error ?? 'unhealthy'})` : ''}`
+        : answer.httpStatus !== undefined && answer.status !== 'unhealthy'
+            ? `HTTP ${answer.httpStatus}`
+            : (answer.error ?? 'nothing');
+    const runs = [];
+    for (const color of ['blue', 'green']) {
+        try {
+            const cs = await deployer.containers(color);
+            const running = cs.filter((c) => c.state === 'running');
+            runs.push(running.length === 0
+                ? `${color}: not running`
+                : `${color}: running ${[...new Set(running.map((c) => c.image.split('@')[1]?.slice(0, 19) ?? c.image))].join(', ')}`);
         }
+        catch (error) {
+            runs.push(`${color}: unknown (${(0,lib_errors/* errorMessage */.gJ)(error).split('\n')[0]})`);
+        }
+    }
+    const healthyAnswer = answer.status !== 'unhealthy';
+    const version = pointed && healthyAnswer && (answer.version === undefined || answer.version === pointed.version)
+        ? pointed.version
+        : undefined;
+    const head = pointed
+        ? `the proxy points at ${pointed.color} (${pointed.version}), ${publicUrl} answers ${answered}`
+        : `the proxy points at no Slipway color, ${publicUrl} answers ${answered}`;
+    return {
+        color: pointed?.color,
+        version,
+        known: version !== undefined,
+        summary: `${head}${version === undefined ? ' — nothing healthy serves there' : ''}; ${runs.join('; ')}`
     };
 }
 /** The user's own command (kubectl, helm, …) with the digests in its environment. */
-function commandTarget(loaded, environment, url, publicHealthPath) {
+function commandTarget(loaded, environment, url, publicHealthPath, timeoutMs) {
     const { command } = loaded.config.target;
+    const publicUrl = joinUrl(url, publicHealthPath);
     const runCommand = async (images, version) => {
         await execTool('sh', ['-c', command], {
             cwd: loaded.dir,
             env: deployEnv(environment, version, images, loaded.config),
-            echo: true
+            echo: true,
+            timeoutMs
         });
     };
     return {
@@ -46572,14 +46971,20 @@ function commandTarget(loaded, environment, url, publicHealthPath) {
             await runCommand(images, version);
             return undefined;
         },
+        readinessMs: async () => 0,
         directHealthUrls: () => [],
         switchTo: async () => undefined,
-        publicHealthUrls: () => [joinUrl(url, publicHealthPath)],
+        publicHealthUrls: () => [publicUrl],
         discard: async () => undefined,
         retire: async () => undefined,
-        async restore(images, version) {
-            await runCommand(images, version);
-            return undefined;
+        async observe() {
+            const answer = await probe(publicUrl, 5_000);
+            const ok = answer.status !== 'unhealthy';
+            return {
+                version: ok ? answer.version : undefined,
+                known: ok && answer.version !== undefined,
+                summary: `${publicUrl} answers ${answer.version ?? ''}${ok ? '' : ` ${answer.error ?? 'unhealthy'}`}`.replace('answers  ', 'answers ')
+            };
         }
     };
 }
@@ -46622,6 +47027,7 @@ function webhookBody(format, r) {
         deployment_id: r.deploymentId ?? null,
         rolled_back_to: r.rolledBackTo ?? null,
         reason: r.reason ?? null,
+        serving: r.serving ?? null,
         images: r.images.map((i) => ({ service: i.service, image: i.image, digest: i.digest }))
     };
 }
@@ -46678,6 +47084,10 @@ async function writeDeploySummary(r, healthRows) {
                 : '') +
             '.\n', true);
     }
+    if (r.serving)
+        summary.addRaw(`\n**Serving now:** ${r.serving}\n`, true);
+    if (r.warnings?.length)
+        summary.addRaw(`\n**Left on the host:**\n${r.warnings.map((w) => `- ${w}`).join('\n')}\n`, true);
     if (healthRows.length > 0) {
         summary
             .addHeading('Health checks', 4)
@@ -46984,13 +47394,20 @@ async function run() {
     const webhookFormat = enumInput('webhook-format', WEBHOOK_FORMATS, 'slack');
     const failOnRollback = boolInput('fail-on-rollback', true);
     const dockerHost = optionalString('docker-host');
+    const healthTimeoutSeconds = intInput('health-timeout-seconds', 60, 1);
+    const dockerTimeoutMs = intInput('docker-timeout-seconds', 600, 1) * 1000;
+    const timeouts = { upMs: dockerTimeoutMs, otherMs: Math.min(60_000, dockerTimeoutMs) };
     const healthOptions = {
-        timeoutMs: intInput('health-timeout-seconds', 60, 1) * 1000,
+        timeoutMs: healthTimeoutSeconds * 1000,
         intervalMs: intInput('health-interval-ms', 2000, 10),
         retries: intInput('health-retries', 0, 0),
         requestTimeoutMs: intInput('health-request-timeout-ms', 5000, 10),
         unhealthyThreshold: intInput('health-unhealthy-threshold', 5, 0),
         degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
+    };
+    const rollbackHealth = {
+        ...healthOptions,
+        timeoutMs: intInput('rollback-health-timeout-seconds', healthTimeoutSeconds, 1) * 1000
     };
     const octokit = getClient(token);
     const repo = currentRepo();
@@ -47001,12 +47418,12 @@ async function run() {
     const publicHealthPath = config.healthPath ?? Object.values(config.services)[0]?.healthPath ?? '/health';
     let target;
     if (config.target.type === 'compose') {
-        const deployer = new ComposeDeployer(environment, loaded, dockerHost);
+        const deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
         await deployer.preflight();
         target = composeTarget(deployer, config.url, publicHealthPath);
     }
     else {
-        target = commandTarget(loaded, environment, config.url, publicHealthPath);
+        target = commandTarget(loaded, environment, config.url, publicHealthPath, dockerTimeoutMs);
     }
     const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
     const runUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
@@ -47018,7 +47435,8 @@ async function run() {
         kind: spec.kind === 'previous' ? 'rollback' : 'deploy',
         production: environment === stringInput('production-environment', 'prod'),
         logUrl: runUrl,
-        health: healthOptions
+        health: healthOptions,
+        rollbackHealth
     }, target, records, current, config.url);
     const report = {
         environment,
@@ -47033,8 +47451,12 @@ async function run() {
         rolledBackTo: outcome.rolledBackTo,
         rollbackDeploymentId: outcome.rollbackDeploymentId,
         rollbackMs: outcome.rollbackMs,
-        reason: outcome.reason
+        reason: outcome.reason,
+        serving: outcome.serving.summary,
+        warnings: outcome.warnings
     };
+    for (const w of outcome.warnings)
+        lib_core/* warning */.$e(w);
     setOutputs({
         deployment_url: config.url,
         version: resolved.version,
@@ -47044,6 +47466,8 @@ async function run() {
         'rolled-back-to': outcome.rolledBackTo,
         'rollback-ms': outcome.rollbackMs,
         color: outcome.color,
+        'serving-version': outcome.serving.version,
+        serving: outcome.serving.summary,
         images: resolved.images,
         health: outcome.health
     });
@@ -47143,6 +47567,7 @@ async function runAction(main) {
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   N4: () => (/* binding */ endGroup),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
@@ -47153,7 +47578,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
