@@ -249,7 +249,7 @@ async function deployAndCheck(
   const warnings: string[] = [];
   if (previous && previous !== color) {
     const failed = await target.retire(previous);
-    if (failed) warnings.push(`the old color ${previous} still runs: ${failed}`);
+    if (failed) warnings.push(`the old color ${previous} still runs: stopping it failed: ${failed}`);
   }
   const serving = await target.observe();
   const live = serving.known && serving.version === plan.version && serving.color === color;
@@ -315,7 +315,7 @@ async function fail(
     const serving = await target.observe();
     if (ctx.color && serving.color !== ctx.color) {
       const failed = await target.discard(ctx.color);
-      if (failed) warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+      if (failed) warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
     }
     const after = await target.observe();
     return {
@@ -402,7 +402,8 @@ async function fail(
       // the failed start: drained like any old color when it had traffic, else removed at once
       if (ctx.color && ctx.color !== serving.color && ctx.color !== restored) {
         const failed = ctx.switched ? await target.retire(ctx.color) : await target.discard(ctx.color);
-        if (failed) warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+        if (failed)
+          warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
       }
       const after = await target.observe();
       return {
@@ -431,7 +432,7 @@ async function fail(
     // a failed start that does not take traffic goes; one that serves stays (it may be all there is)
     if (ctx.color && serving.color !== ctx.color && serving.known) {
       const failed = await target.discard(ctx.color);
-      if (failed) warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+      if (failed) warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
     }
     return {
       status: 'failure',

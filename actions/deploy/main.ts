@@ -18,7 +18,12 @@ import {
 import { setOutputs } from '../lib/outputs.js';
 import { RegistryClient } from '../lib/registry.js';
 import { ComposeDeployer } from './compose.js';
-import { DEFAULT_ENVIRONMENTS, loadEnvironmentConfig, type EnvironmentConfig } from './config.js';
+import {
+  checkDockerHostReachesTarget,
+  DEFAULT_ENVIRONMENTS,
+  loadEnvironmentConfig,
+  type EnvironmentConfig
+} from './config.js';
 import { commandTarget, composeTarget, runDeploy } from './deploy.js';
 import { sendWebhook, WEBHOOK_FORMATS, writeDeploySummary, type DeployReport } from './notify.js';
 import {
@@ -180,6 +185,7 @@ export async function run(): Promise<void> {
   const publicHealthPath = config.healthPath ?? Object.values(config.services)[0]?.healthPath ?? '/health';
   let target;
   if (config.target.type === 'compose') {
+    checkDockerHostReachesTarget(process.env.RUNNER_ENVIRONMENT, dockerHost ?? process.env.DOCKER_HOST);
     const deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
     await deployer.preflight();
     target = composeTarget(deployer, config.url, publicHealthPath);

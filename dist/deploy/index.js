@@ -40401,7 +40401,14 @@ class Deployments {
         // newest first (GitHub's order; sorted again so a reordered page can't change the verdict)
         return [...res.data].sort((a, b) => b.id - a.id).map((s) => s.state);
     }
-    /** Deployments of an environment, newest first, that carry a Slipway payload (scans at most `limit`). */
+    /**
+     * Deployments of an environment, newest first, that carry a Slipway payload (scans at most `limit`). Only ours:
+     * a workflow job that references an environment makes GitHub create a deployment of its own for it, with an
+     * empty payload ("When a workflow job that references an environment runs, it creates a deployment object with
+     * the environment property set to the name of your environment" —
+     * https://github.com/github/docs/blob/main/data/reusables/actions/environment-deployment-event.md); it names no
+     * digests, so it is never a last known good nor a previous good.
+     */
     async list(environment, limit = 100) {
         const out = [];
         for await (const page of this.octokit.paginate.iterator(this.octokit.rest.repos.listDeployments, {
@@ -40420,7 +40427,8 @@ class Deployments {
         return out.sort((a, b) => b.id - a.id);
     }
     /**
-     * The last known good deployment: the newest one whose latest status is `success`; with `skip` the newest good
+     * The last known good deployment: the newest of ours that reached `success` and was not marked failed after
+     * (inactive counts: see below); with `skip` the newest good
      * one that deployed different digests than `skip` (the previous good version, for a manual rollback).
      */
     async lastKnownGood(environment, skip) {
@@ -40428,7 +40436,13 @@ class Deployments {
         for (const d of list) {
             const states = await this.states(d.id); // newest first
             if (!skip) {
-                if (states[0] === 'success')
+                // success, or success later marked inactive by someone else's success: GitHub's own deployment of an
+                // `environment:` job sets auto_inactive (default true: "Adds a new inactive status to all prior
+                // non-transient, non-production environment deployments with the same repository and environment name
+                // as the created status's deployment. An inactive status is only added to deployments that had a success
+                // state" — https://docs.github.com/en/rest/deployments/statuses#create-a-deployment-status). A newer good
+                // one of ours comes first in this newest-first list, so an inactive one here was not replaced by us.
+                if (states[0] === 'success' || (states[0] === 'inactive' && states.includes('success')))
                     return d;
                 continue;
             }
@@ -46279,6 +46293,23 @@ function composeMemory(memory) {
         return memory;
     return `${m[1]}${{ Ki: 'k', Mi: 'm', Gi: 'g' }[m[2]]}`;
 }
+/**
+ * A compose deploy needs a Docker host that outlives the job: a remote one (`docker-host`: ssh:// or tcp://), or
+ * the local one of a self-hosted runner on the target. A GitHub-hosted runner's own dockerd is discarded with the
+ * VM after the job, so deploying there would record a success that serves nothing.
+ * RUNNER_ENVIRONMENT is `github-hosted` or `self-hosted`:
+ * https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables
+ * (added in https://github.com/github/docs/pull/33310). Unset (an older runner, or a local run): not refused.
+ */
+function checkDockerHostReachesTarget(runnerEnvironment, dockerHost) {
+    const local = !dockerHost || dockerHost.startsWith('unix://') || dockerHost.startsWith('npipe://');
+    if (runnerEnvironment === 'github-hosted' && local) {
+        throw new lib_errors/* ConfigurationError */.j1(`Input 'docker-host' is ${dockerHost ? `'${dockerHost}' (the runner's own Docker)` : 'empty'} on a ` +
+            `GitHub-hosted runner: that VM and its containers are discarded after the job, so nothing would stay ` +
+            `deployed. Set 'docker-host' to the environment's Docker host (ssh://user@host, or tcp://host:2376 with ` +
+            `TLS), or run the deploy job on a self-hosted runner on that host (runs-on: [self-hosted, <label>]).`);
+    }
+}
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/compose.js
 /**
@@ -46679,7 +46710,7 @@ async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
     if (previous && previous !== color) {
         const failed = await target.retire(previous);
         if (failed)
-            warnings.push(`the old color ${previous} still runs: ${failed}`);
+            warnings.push(`the old color ${previous} still runs: stopping it failed: ${failed}`);
     }
     const serving = await target.observe();
     const live = serving.known && serving.version === plan.version && serving.color === color;
@@ -46727,7 +46758,7 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
         if (ctx.color && serving.color !== ctx.color) {
             const failed = await target.discard(ctx.color);
             if (failed)
-                warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+                warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
         }
         const after = await target.observe();
         return {
@@ -46812,7 +46843,7 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
             if (ctx.color && ctx.color !== serving.color && ctx.color !== restored) {
                 const failed = ctx.switched ? await target.retire(ctx.color) : await target.discard(ctx.color);
                 if (failed)
-                    warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+                    warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
             }
             const after = await target.observe();
             return {
@@ -46838,7 +46869,7 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
         if (ctx.color && serving.color !== ctx.color && serving.known) {
             const failed = await target.discard(ctx.color);
             if (failed)
-                warnings.push(`the failed ${ctx.color} color still runs: ${failed}`);
+                warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
         }
         return {
             status: 'failure',
@@ -47418,6 +47449,7 @@ async function run() {
     const publicHealthPath = config.healthPath ?? Object.values(config.services)[0]?.healthPath ?? '/health';
     let target;
     if (config.target.type === 'compose') {
+        checkDockerHostReachesTarget(process.env.RUNNER_ENVIRONMENT, dockerHost ?? process.env.DOCKER_HOST);
         const deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
         await deployer.preflight();
         target = composeTarget(deployer, config.url, publicHealthPath);

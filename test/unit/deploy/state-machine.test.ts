@@ -304,6 +304,31 @@ it('a command that times out closes the deployment as error and says what was le
   fake.assertNoViolations();
 });
 
+it("GitHub's own deployment of an environment job (empty payload) is never a last known or previous good", async () => {
+  const v1 = await seedGood('env-job', '1.0.0', img('7'));
+  const v2 = await seedGood('env-job', '2.0.0', img('8'));
+  // what GitHub records for `environment: env-job` on the job that ran the deploy: task deploy, payload {}
+  const octokit = github.getOctokit(TOKEN, { baseUrl: fake.url });
+  const own = await octokit.rest.repos.createDeployment({
+    owner: 'acme',
+    repo: 'app',
+    ref: 'main',
+    environment: 'env-job',
+    required_contexts: [],
+    auto_merge: false
+  });
+  const ownId = (own.data as { id: number }).id;
+  await octokit.rest.repos.createDeploymentStatus({
+    owner: 'acme',
+    repo: 'app',
+    deployment_id: ownId,
+    state: 'success'
+  });
+  expect((await records.lastKnownGood('env-job'))?.id).toBe(v2.id);
+  expect((await records.lastKnownGood('env-job', v2))?.id).toBe(v1.id);
+  fake.assertNoViolations();
+});
+
 it('previous good: the newest earlier good deployment with other digests', async () => {
   const v1 = await seedGood('history', '1.0.0', img('1'));
   const v2 = await seedGood('history', '2.0.0', img('2'));
