@@ -45,7 +45,10 @@ export interface DeployPlan {
 export interface Serving {
   /** the color the proxy points at (compose target) */
   color?: Color;
-  /** the version that answers through the public URL, when it matches what the proxy points at */
+  /**
+   * the version that answers through the public URL, when it matches what the proxy points at (command target:
+   * what the health JSON reports, unset when it reports none)
+   */
   version?: string;
   /** false when the run cannot tell what serves (then `summary` says why) */
   known: boolean;
@@ -252,7 +255,8 @@ async function deployAndCheck(
     if (failed) warnings.push(`the old color ${previous} still runs: stopping it failed: ${failed}`);
   }
   const serving = await target.observe();
-  const live = serving.known && serving.version === plan.version && serving.color === color;
+  // a service whose health JSON names no version is judged by its health alone (serving.version unset)
+  const live = serving.known && (serving.version ?? plan.version) === plan.version && serving.color === color;
   await open.close(deploymentId, 'success', {
     environmentUrl: url,
     logUrl: plan.logUrl,
@@ -260,7 +264,6 @@ async function deployAndCheck(
       ? `${plan.version} is live${color ? ` (${color})` : ''}`
       : `Deployed; ${serving.summary}`
   });
-  for (const w of warnings) core.warning(w);
   if (!live) warnings.push(`after the deploy: ${serving.summary}`);
   return { status: 'success', deploymentId, color: serving.color, serving, health: checks, warnings };
 }
@@ -390,7 +393,7 @@ async function fail(
   }
   const rollbackMs = Date.now() - ctx.failedAt;
   const serving = await target.observe();
-  const back = restoredOk && serving.known && serving.version === good.version;
+  const back = restoredOk && serving.known && (serving.version ?? good.version) === good.version;
   try {
     if (back) {
       await open.close(rollback.id, 'success', {
@@ -584,7 +587,7 @@ export function commandTarget(
       const ok = answer.status !== 'unhealthy';
       return {
         version: ok ? answer.version : undefined,
-        known: ok && answer.version !== undefined,
+        known: ok,
         summary:
           `${publicUrl} answers ${answer.version ?? ''}${ok ? '' : ` ${answer.error ?? 'unhealthy'}`}`.replace(
             'answers  ',

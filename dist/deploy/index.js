@@ -46713,7 +46713,8 @@ async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
             warnings.push(`the old color ${previous} still runs: stopping it failed: ${failed}`);
     }
     const serving = await target.observe();
-    const live = serving.known && serving.version === plan.version && serving.color === color;
+    // a service whose health JSON names no version is judged by its health alone (serving.version unset)
+    const live = serving.known && (serving.version ?? plan.version) === plan.version && serving.color === color;
     await open.close(deploymentId, 'success', {
         environmentUrl: url,
         logUrl: plan.logUrl,
@@ -46721,8 +46722,6 @@ async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
             ? `${plan.version} is live${color ? ` (${color})` : ''}`
             : `Deployed; ${serving.summary}`
     });
-    for (const w of warnings)
-        lib_core/* warning */.$e(w);
     if (!live)
         warnings.push(`after the deploy: ${serving.summary}`);
     return { status: 'success', deploymentId, color: serving.color, serving, health: checks, warnings };
@@ -46830,7 +46829,7 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
     }
     const rollbackMs = Date.now() - ctx.failedAt;
     const serving = await target.observe();
-    const back = restoredOk && serving.known && serving.version === good.version;
+    const back = restoredOk && serving.known && (serving.version ?? good.version) === good.version;
     try {
         if (back) {
             await open.close(rollback.id, 'success', {
@@ -47013,7 +47012,7 @@ function commandTarget(loaded, environment, url, publicHealthPath, timeoutMs) {
             const ok = answer.status !== 'unhealthy';
             return {
                 version: ok ? answer.version : undefined,
-                known: ok && answer.version !== undefined,
+                known: ok,
                 summary: `${publicUrl} answers ${answer.version ?? ''}${ok ? '' : ` ${answer.error ?? 'unhealthy'}`}`.replace('answers  ', 'answers ')
             };
         }

@@ -62,19 +62,14 @@ afterAll(async () => {
   await new Promise((resolve) => hook?.close(resolve));
 });
 
-function deploy(inputs: Record<string, string>): Promise<ActionRun> {
+/** The action's own health timing (2 s interval, 60 s budget, 5 s per request): what a user gets on a busy host. */
+function deploy(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
   return runAction('deploy', {
     workspace: env.workspace,
     repository: 'acme/monorepo',
-    inputs: {
-      environment: 'staging',
-      'github-token': TOKEN,
-      'health-interval-ms': '200',
-      'health-timeout-seconds': '20',
-      'health-request-timeout-ms': '2000',
-      ...inputs
-    },
-    env: { GITHUB_API_URL: fake.url }
+    inputs: { environment: 'staging', 'github-token': TOKEN, ...inputs },
+    env: { GITHUB_API_URL: fake.url, ...extraEnv },
+    timeoutMs: 600_000
   });
 }
 
@@ -95,6 +90,8 @@ it('deploys v1 to staging by digest and records the deployment', async () => {
   expect(run.exitCode).toBe(0);
   expect(run.outputs.status).toBe('success');
   expect(run.outputs.version).toBe('1.0.0');
+  expect(run.outputs.color).toBe('blue');
+  expect(run.outputs['serving-version']).toBe('1.0.0');
   expect(run.outputs.deployment_url).toBe(env.proxyUrl);
   expect(JSON.parse(run.outputs.images!)).toEqual([
     { service: 'api', image: env.repo, digest: digests['1.0.0'] }
@@ -146,9 +143,11 @@ it('rolls back automatically when v3 is unhealthy: traffic never leaves v2, no r
   expect(run.exitCode).toBe(1);
   expect(run.outputs.status).toBe('rolled_back');
   expect(run.outputs['rolled-back-to']).toBe('2.0.0');
+  expect(run.outputs.color).toBe('green');
+  expect(run.outputs['serving-version']).toBe('2.0.0');
   expect(Number(run.outputs['rollback-ms'])).toBeGreaterThanOrEqual(0);
   expect(failureMessage(run)).toMatch(
-    /3\.0\.0 failed and was rolled back to 2\.0\.0: health check before the switch failed: .*unhealthy after 5 attempt/
+    /3\.0\.0 failed and was rolled back to 2\.0\.0: health check before the switch failed: .*unhealthy after \d+ attempt/
   );
   process.stdout.write(
     `deploy test: rollback ${run.outputs['rollback-ms']} ms from the failed check to v2 healthy\n`
@@ -193,11 +192,9 @@ it('rolls back automatically when v3 is unhealthy: traffic never leaves v2, no r
 
 it('rolls back when the new version never answers its health URL', async () => {
   const before = stagingDeployments().length;
-  const run = await deploy({
-    version: '4.0.0',
-    'health-timeout-seconds': '3',
-    'health-request-timeout-ms': '500'
-  });
+  // 15 s instead of the 60 s default budget: 4.0.0 never answers, so only the budget ends its check and its
+  // length changes nothing but the test's duration; the rollback keeps its own (default) budget
+  const run = await deploy({ version: '4.0.0', 'health-timeout-seconds': '15' });
   expect(run.exitCode).toBe(1);
   expect(run.outputs.status).toBe('rolled_back');
   expect(failureMessage(run)).toMatch(/no answer within \d+ ms/);
@@ -286,6 +283,13 @@ describe('bad input: a clear error, nothing recorded, v2 keeps serving', () => {
     expect(message).toContain('/replicas must be >= 1');
     expect(message).toContain('/resources/cpu must match pattern');
     expect(message).toContain('/resources/memory must match pattern');
+  });
+
+  it('a GitHub-hosted runner deploying to its own Docker', async () => {
+    const run = await deploy({ version: '2.0.0' }, { RUNNER_ENVIRONMENT: 'github-hosted' });
+    expect(run.exitCode).toBe(1);
+    expect(failureMessage(run)).toContain("Input 'docker-host' is empty on a GitHub-hosted runner");
+    expect(failureMessage(run)).toContain('self-hosted runner on that host');
   });
 
   it('an unreachable target', async () => {
