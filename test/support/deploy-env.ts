@@ -173,7 +173,8 @@ export async function startDeployEnv(id: string): Promise<DeployEnv> {
   const baseConfig = () => ({
     url: `http://127.0.0.1:${ports.proxy}`,
     replicas: 1,
-    resources: { cpu: '0.5', memory: '256Mi' },
+    // no 0.5 CPU quota on top of the machine's own contention: it only starves the example service's CGI
+    resources: { cpu: '2', memory: '256Mi' },
     config: { logLevel: 'debug', maxConcurrent: 5 },
     healthPath: '/api/health',
     services: {
