@@ -66,7 +66,7 @@ export async function benchDeploy(): Promise<void> {
     buildApi(env.repo, '3.0.0', 'ENV SLIPWAY_EXAMPLE_HEALTH=unhealthy');
     buildApi(env.repo, '5.0.0', FAILS_AFTER_FIRST_CHECK);
     env.writeConfig('staging');
-    // the action's own health timing (2 s interval, 60 s budget, 5 s per request)
+    // the action's own health timing (2 s interval, 60 s budget, 10 s per request)
     const deploy = (version: string) =>
       runAction('deploy', {
         workspace: env.workspace,

@@ -23,7 +23,7 @@ import type {
 } from '../lib/deployments.js';
 import { errorMessage } from '../lib/errors.js';
 import { execTool, TimeoutError } from '../lib/exec.js';
-import { checkAll, describeFailure, probe, type HealthOptions, type UrlHealth } from '../lib/health.js';
+import { checkAll, describeFailure, probeAnswer, type HealthOptions, type UrlHealth } from '../lib/health.js';
 import { type ComposeDeployer, type Color, deployEnv, otherColor } from './compose.js';
 import type { CommandTarget, LoadedConfig } from './config.js';
 import type { DeployStatus } from './notify.js';
@@ -455,7 +455,12 @@ async function fail(
 }
 
 /** Compose blue-green behind the proxy. */
-export function composeTarget(deployer: ComposeDeployer, url: string, publicHealthPath: string): Target {
+export function composeTarget(
+  deployer: ComposeDeployer,
+  url: string,
+  publicHealthPath: string,
+  requestTimeoutMs = 10_000
+): Target {
   const active = deployer.activeColor()?.color;
   const drainMs = (deployer.target.drainSeconds ?? 10) * 1000;
   const publicUrl = joinUrl(url, publicHealthPath);
@@ -508,14 +513,18 @@ export function composeTarget(deployer: ComposeDeployer, url: string, publicHeal
       }
       return deployer.down(old);
     },
-    observe: () => observeCompose(deployer, publicUrl)
+    observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs)
   };
 }
 
 /** Reads back what serves: the proxy's color and version, what answers through the public URL, what runs. */
-export async function observeCompose(deployer: ComposeDeployer, publicUrl: string): Promise<Serving> {
+export async function observeCompose(
+  deployer: ComposeDeployer,
+  publicUrl: string,
+  requestTimeoutMs: number
+): Promise<Serving> {
   const pointed = deployer.activeColor();
-  const answer = await probe(publicUrl, 5_000);
+  const answer = await probeAnswer(publicUrl, requestTimeoutMs);
   const answered =
     answer.version !== undefined
       ? `${answer.version}${answer.status === 'unhealthy' ? ` (${answer.error ?? 'unhealthy'})` : ''}`
@@ -558,7 +567,8 @@ export function commandTarget(
   environment: string,
   url: string,
   publicHealthPath: string,
-  timeoutMs: number
+  timeoutMs: number,
+  requestTimeoutMs = 10_000
 ): Target {
   const { command } = loaded.config.target as CommandTarget;
   const publicUrl = joinUrl(url, publicHealthPath);
@@ -583,7 +593,7 @@ export function commandTarget(
     discard: async () => undefined,
     retire: async () => undefined,
     async observe() {
-      const answer = await probe(publicUrl, 5_000);
+      const answer = await probeAnswer(publicUrl, requestTimeoutMs);
       const ok = answer.status !== 'unhealthy';
       return {
         version: ok ? answer.version : undefined,

@@ -164,7 +164,7 @@ export async function run(): Promise<void> {
     timeoutMs: healthTimeoutSeconds * 1000,
     intervalMs: intInput('health-interval-ms', 2000, 10),
     retries: intInput('health-retries', 0, 0),
-    requestTimeoutMs: intInput('health-request-timeout-ms', 5000, 10),
+    requestTimeoutMs: intInput('health-request-timeout-ms', 10_000, 10),
     unhealthyThreshold: intInput('health-unhealthy-threshold', 5, 0),
     degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
   };
@@ -188,9 +188,16 @@ export async function run(): Promise<void> {
     checkDockerHostReachesTarget(process.env.RUNNER_ENVIRONMENT, dockerHost ?? process.env.DOCKER_HOST);
     const deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
     await deployer.preflight();
-    target = composeTarget(deployer, config.url, publicHealthPath);
+    target = composeTarget(deployer, config.url, publicHealthPath, healthOptions.requestTimeoutMs);
   } else {
-    target = commandTarget(loaded, environment, config.url, publicHealthPath, dockerTimeoutMs);
+    target = commandTarget(
+      loaded,
+      environment,
+      config.url,
+      publicHealthPath,
+      dockerTimeoutMs,
+      healthOptions.requestTimeoutMs
+    );
   }
 
   const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';

@@ -153,6 +153,19 @@ export async function probe(url: string, requestTimeoutMs: number): Promise<Prob
   }
 }
 
+/**
+ * One reading of a URL for a report (not a health verdict): up to `tries` probes, 1 s apart, until one gets an
+ * HTTP answer — a single slow answer on a busy host must not be reported as "nothing answers".
+ */
+export async function probeAnswer(url: string, requestTimeoutMs: number, tries = 3): Promise<ProbeResult> {
+  let answer = await probe(url, requestTimeoutMs);
+  for (let i = 1; i < tries && answer.httpStatus === undefined; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    answer = await probe(url, requestTimeoutMs);
+  }
+  return answer;
+}
+
 const SEMVER_LIKE = /^v?\d+\.\d+\.\d+(?:[-+][\w.+-]*)?$/;
 
 /** Applies HealthOptions.expectVersion to one answer (pure). */

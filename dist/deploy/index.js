@@ -45601,6 +45601,18 @@ async function probe(url, requestTimeoutMs) {
         clearTimeout(timer);
     }
 }
+/**
+ * One reading of a URL for a report (not a health verdict): up to `tries` probes, 1 s apart, until one gets an
+ * HTTP answer — a single slow answer on a busy host must not be reported as "nothing answers".
+ */
+async function probeAnswer(url, requestTimeoutMs, tries = 3) {
+    let answer = await probe(url, requestTimeoutMs);
+    for (let i = 1; i < tries && answer.httpStatus === undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        answer = await probe(url, requestTimeoutMs);
+    }
+    return answer;
+}
 const SEMVER_LIKE = /^v?\d+\.\d+\.\d+(?:[-+][\w.+-]*)?$/;
 /** Applies HealthOptions.expectVersion to one answer (pure). */
 function versionCheck(result, expect) {
@@ -46887,7 +46899,7 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
     }
 }
 /** Compose blue-green behind the proxy. */
-function composeTarget(deployer, url, publicHealthPath) {
+function composeTarget(deployer, url, publicHealthPath, requestTimeoutMs = 10_000) {
     const active = deployer.activeColor()?.color;
     const drainMs = (deployer.target.drainSeconds ?? 10) * 1000;
     const publicUrl = joinUrl(url, publicHealthPath);
@@ -46944,13 +46956,13 @@ function composeTarget(deployer, url, publicHealthPath) {
             }
             return deployer.down(old);
         },
-        observe: () => observeCompose(deployer, publicUrl)
+        observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs)
     };
 }
 /** Reads back what serves: the proxy's color and version, what answers through the public URL, what runs. */
-async function observeCompose(deployer, publicUrl) {
+async function observeCompose(deployer, publicUrl, requestTimeoutMs) {
     const pointed = deployer.activeColor();
-    const answer = await probe(publicUrl, 5_000);
+    const answer = await probeAnswer(publicUrl, requestTimeoutMs);
     const answered = answer.version !== undefined
         ? `${answer.version}${answer.status === 'unhealthy' ? ` (${answer.error ?? 'unhealthy'})` : ''}`
         : answer.httpStatus !== undefined && answer.status !== 'unhealthy'
@@ -46984,7 +46996,7 @@ async function observeCompose(deployer, publicUrl) {
     };
 }
 /** The user's own command (kubectl, helm, …) with the digests in its environment. */
-function commandTarget(loaded, environment, url, publicHealthPath, timeoutMs) {
+function commandTarget(loaded, environment, url, publicHealthPath, timeoutMs, requestTimeoutMs = 10_000) {
     const { command } = loaded.config.target;
     const publicUrl = joinUrl(url, publicHealthPath);
     const runCommand = async (images, version) => {
@@ -47008,7 +47020,7 @@ function commandTarget(loaded, environment, url, publicHealthPath, timeoutMs) {
         discard: async () => undefined,
         retire: async () => undefined,
         async observe() {
-            const answer = await probe(publicUrl, 5_000);
+            const answer = await probeAnswer(publicUrl, requestTimeoutMs);
             const ok = answer.status !== 'unhealthy';
             return {
                 version: ok ? answer.version : undefined,
@@ -47431,7 +47443,7 @@ async function run() {
         timeoutMs: healthTimeoutSeconds * 1000,
         intervalMs: intInput('health-interval-ms', 2000, 10),
         retries: intInput('health-retries', 0, 0),
-        requestTimeoutMs: intInput('health-request-timeout-ms', 5000, 10),
+        requestTimeoutMs: intInput('health-request-timeout-ms', 10_000, 10),
         unhealthyThreshold: intInput('health-unhealthy-threshold', 5, 0),
         degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
     };
@@ -47451,10 +47463,10 @@ async function run() {
         checkDockerHostReachesTarget(process.env.RUNNER_ENVIRONMENT, dockerHost ?? process.env.DOCKER_HOST);
         const deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
         await deployer.preflight();
-        target = composeTarget(deployer, config.url, publicHealthPath);
+        target = composeTarget(deployer, config.url, publicHealthPath, healthOptions.requestTimeoutMs);
     }
     else {
-        target = commandTarget(loaded, environment, config.url, publicHealthPath, dockerTimeoutMs);
+        target = commandTarget(loaded, environment, config.url, publicHealthPath, dockerTimeoutMs, healthOptions.requestTimeoutMs);
     }
     const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
     const runUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;

@@ -28692,6 +28692,18 @@ async function probe(url, requestTimeoutMs) {
         clearTimeout(timer);
     }
 }
+/**
+ * One reading of a URL for a report (not a health verdict): up to `tries` probes, 1 s apart, until one gets an
+ * HTTP answer — a single slow answer on a busy host must not be reported as "nothing answers".
+ */
+async function probeAnswer(url, requestTimeoutMs, tries = 3) {
+    let answer = await probe(url, requestTimeoutMs);
+    for (let i = 1; i < tries && answer.httpStatus === undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        answer = await probe(url, requestTimeoutMs);
+    }
+    return answer;
+}
 const SEMVER_LIKE = /^v?\d+\.\d+\.\d+(?:[-+][\w.+-]*)?$/;
 /** Applies HealthOptions.expectVersion to one answer (pure). */
 function versionCheck(result, expect) {

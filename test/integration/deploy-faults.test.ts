@@ -3,7 +3,7 @@
  * which color and version serve (read from the proxy and through it), what the deployment records say, how many
  * requests failed, and that the color taking traffic was never stopped, recreated or restarted.
  *
- * Health timing is the action's own defaults (2 s interval, 60 s budget, 5 s per request, 5 unhealthy answers)
+ * Health timing is the action's own defaults (2 s interval, 60 s budget, 10 s per request, 5 unhealthy answers)
  * unless a test states why not. Faults are injected where the product reaches the outside: the proxy's check and
  * reload commands (they are shell commands of the environment config), a forwarder in front of the registry and
  * one in front of the Docker socket (test/support/fault-proxy.ts).

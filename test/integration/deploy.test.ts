@@ -62,7 +62,7 @@ afterAll(async () => {
   await new Promise((resolve) => hook?.close(resolve));
 });
 
-/** The action's own health timing (2 s interval, 60 s budget, 5 s per request): what a user gets on a busy host. */
+/** The action's own health timing (2 s interval, 60 s budget, 10 s per request): what a user gets on a busy host. */
 function deploy(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
   return runAction('deploy', {
     workspace: env.workspace,
