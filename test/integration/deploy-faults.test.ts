@@ -378,7 +378,9 @@ describe('Docker host', () => {
   it('hanging: the command is killed at its time limit, the records are closed, the old color serves', async () => {
     const before = stagingCount();
     const old = serving;
-    dockerSock.hangOn(/^POST \S*\/containers\/create/);
+    // compose up's first container listing: always sent, whatever the idle color holds (a container left by an
+    // earlier fault would make compose skip the create)
+    dockerSock.hangOn(/^GET \S*\/containers\/json/);
     const load = startLoadLoop(`${env.proxyUrl}/api/version`);
     // a 20 s limit instead of the 600 s default: the fault is a hang, and the limit is the input under test
     const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {
