@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { parseActiveColor } from '../../actions/deploy/compose.js';
 import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
 import {
   buildApi,
@@ -143,7 +144,12 @@ it('rolls back automatically when v3 is unhealthy: traffic never leaves v2, no r
   expect(run.exitCode).toBe(1);
   expect(run.outputs.status).toBe('rolled_back');
   expect(run.outputs['rolled-back-to']).toBe('2.0.0');
-  expect(run.outputs.color).toBe('green');
+  // green (v2) keeps the traffic and is checked with the rollback's own budget; only if it does not answer in
+  // that budget (seen under heavy contention) is v2 started on the idle color — either way the output is the
+  // proxy's read-back, and v2 serves
+  const back = parseActiveColor(readFileSync(env.upstreamFile, 'utf8'));
+  expect(run.outputs.color).toBe(back?.color);
+  expect(back?.version).toBe('2.0.0');
   expect(run.outputs['serving-version']).toBe('2.0.0');
   expect(Number(run.outputs['rollback-ms'])).toBeGreaterThanOrEqual(0);
   expect(failureMessage(run)).toMatch(
@@ -155,7 +161,8 @@ it('rolls back automatically when v3 is unhealthy: traffic never leaves v2, no r
   expect(stats.failed).toBe(0);
   expect(Object.keys(stats.versions)).toEqual(['2.0.0']);
   expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
-  expect(colorRunning(env.project, 'blue')).toBe(false); // v3's color was taken down
+  // v3's color was taken down (or, in the fallback above, runs v2 and takes the traffic)
+  if (back?.color === 'green') expect(colorRunning(env.project, 'blue')).toBe(false);
 
   const [, v2, v3, rollback] = stagingDeployments();
   expect(statesOf(v3!.id)).toEqual(['in_progress', 'failure']);
@@ -221,7 +228,10 @@ it('fails after the switch: traffic goes back to v2 through the proxy, no reques
   expect(stats.versions['5.0.0']).toBeGreaterThan(0); // traffic did reach v5 …
   expect(await servedVersion(env.proxyUrl)).toBe('2.0.0'); // … and is back on v2
   expect(readFileSync(env.upstreamFile, 'utf8')).toContain('version=2.0.0');
-  expect(colorRunning(env.project, 'blue')).toBe(false); // v5's color drained and stopped
+  // v5's color drained and stopped — unless the rollback's fallback started v2 on it (see the v3 test)
+  const after = parseActiveColor(readFileSync(env.upstreamFile, 'utf8'));
+  expect(run.outputs.color).toBe(after?.color);
+  if (after?.color === 'green') expect(colorRunning(env.project, 'blue')).toBe(false);
   const added = stagingDeployments().slice(before);
   expect(added.map((d) => statesOf(d.id))).toEqual([
     ['in_progress', 'failure'],
