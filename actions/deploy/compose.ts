@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DeployedImage } from '../lib/deployments.js';
-import { ConfigurationError } from '../lib/errors.js';
-import { execTool } from '../lib/exec.js';
+import { ConfigurationError, errorMessage } from '../lib/errors.js';
+import { execTool, TimeoutError, type ExecOptions, type ExecResult } from '../lib/exec.js';
 import { composeMemory, type ComposeTarget, type EnvironmentConfig, type LoadedConfig } from './config.js';
 
 export type Color = 'blue' | 'green';
@@ -78,17 +78,66 @@ export function parseActiveColor(text: string): { color: Color; version: string 
   return m ? { color: m[1] as Color, version: m[2] as string } : undefined;
 }
 
+/** One container of a color as the Docker host reports it. */
+export interface ColorContainer {
+  service: string;
+  /** the image reference it was created from (image@sha256:… for Slipway deploys) */
+  image: string;
+  /** running, exited, restarting … */
+  state: string;
+  /** starting, healthy, unhealthy; undefined without a HEALTHCHECK */
+  health?: string;
+  /** the HEALTHCHECK start period, ms (0 without one) */
+  startPeriodMs: number;
+  startedAt: number;
+}
+
+/** Time limits of the Docker and proxy commands (every external command has one). */
+export interface CommandTimeouts {
+  /** `compose up` (pulls included), ms */
+  upMs: number;
+  /** everything else (ps, inspect, down, proxy test/reload), ms */
+  otherMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: CommandTimeouts = { upMs: 600_000, otherMs: 60_000 };
+
 export class ComposeDeployer {
   readonly target: ComposeTarget;
   readonly host: string;
+  /** set when a Docker command timed out: later ones fail at once instead of hanging again */
+  hostLost: string | undefined;
 
   constructor(
     readonly environment: string,
     readonly loaded: LoadedConfig,
-    private readonly dockerHost: string | undefined
+    private readonly dockerHost: string | undefined,
+    readonly timeouts: CommandTimeouts = DEFAULT_TIMEOUTS
   ) {
     this.target = loaded.config.target as ComposeTarget;
     this.host = this.target.host ?? '127.0.0.1';
+  }
+
+  /** Every Docker command goes through here: a time limit, and no new command once the host stopped answering. */
+  private async docker(
+    args: string[],
+    options: ExecOptions & { timeoutMs?: number } = {}
+  ): Promise<ExecResult> {
+    if (this.hostLost) {
+      throw new TimeoutError(`docker ${args.slice(0, 3).join(' ')}`, 0, `not run: ${this.hostLost}`);
+    }
+    try {
+      return await execTool('docker', args, {
+        ...options,
+        env: this.dockerEnv(options.env),
+        timeoutMs: options.timeoutMs ?? this.timeouts.otherMs
+      });
+    } catch (error) {
+      if (error instanceof TimeoutError) {
+        this.hostLost = `the Docker host did not answer '${error.command}' within ${Math.round(error.timeoutMs / 1000)} s`;
+      }
+      throw error;
+    }
   }
 
   project(color: Color): string {
@@ -96,6 +145,7 @@ export class ComposeDeployer {
   }
 
   private dockerEnv(extra: Record<string, string> = {}): Record<string, string> {
+    // DOCKER_HOST from the input wins over the runner's; unset, docker uses the runner's own
     return { ...(this.dockerHost ? { DOCKER_HOST: this.dockerHost } : {}), ...extra };
   }
 
@@ -105,8 +155,7 @@ export class ComposeDeployer {
 
   /** Fails early (before any record or container) when the Docker host or the template is not usable. */
   async preflight(): Promise<void> {
-    await execTool('docker', ['version', '--format', '{{.Server.Version}}'], {
-      env: this.dockerEnv(),
+    await this.docker(['version', '--format', '{{.Server.Version}}'], {
       hint: () =>
         `the Docker host ${this.dockerHost ?? process.env.DOCKER_HOST ?? '(local socket)'} is not reachable; ` +
         `check the 'docker-host' input (unix://, tcp:// or ssh://user@host) and that dockerd runs there`
@@ -118,6 +167,7 @@ export class ComposeDeployer {
     }
   }
 
+  /** What the proxy config says serves (read back after every change). */
   activeColor(): { color: Color; version: string } | undefined {
     const file = this.target.proxy.upstreamFile;
     return existsSync(file) ? parseActiveColor(readFileSync(file, 'utf8')) : undefined;
@@ -125,8 +175,7 @@ export class ComposeDeployer {
 
   async up(color: Color, images: DeployedImage[], version: string): Promise<void> {
     const env = deployEnv(this.environment, version, images, this.loaded.config, color);
-    await execTool(
-      'docker',
+    await this.docker(
       [
         'compose',
         '--project-name',
@@ -141,15 +190,81 @@ export class ComposeDeployer {
         '--pull',
         'missing'
       ],
-      { env: this.dockerEnv(env) }
+      { env, timeoutMs: this.timeouts.upMs }
     );
   }
 
-  /** Stops and removes a color; `graceSeconds` between SIGTERM and SIGKILL (short for a color that never got traffic). */
-  async down(color: Color, graceSeconds = 10): Promise<void> {
-    await execTool(
-      'docker',
-      [
+  /** The containers of a color on the Docker host (empty: none). */
+  async containers(color: Color): Promise<ColorContainer[]> {
+    const ids = (
+      await this.docker([
+        'ps',
+        '--all',
+        '--quiet',
+        '--filter',
+        `label=com.docker.compose.project=${this.project(color)}`
+      ])
+    ).stdout
+      .split(/\s+/)
+      .filter(Boolean);
+    if (ids.length === 0) return [];
+    const out = await this.docker(['inspect', '--format', '{{json .}}', ...ids]);
+    return out.stdout
+      .split('\n')
+      .filter((line) => line.trim().startsWith('{'))
+      .map((line) => {
+        const c = JSON.parse(line) as {
+          Config?: {
+            Image?: string;
+            Labels?: Record<string, string>;
+            Healthcheck?: { StartPeriod?: number };
+          };
+          State?: { Status?: string; StartedAt?: string; Health?: { Status?: string } };
+        };
+        return {
+          service: c.Config?.Labels?.['com.docker.compose.service'] ?? '',
+          image: c.Config?.Image ?? '',
+          state: c.State?.Status ?? 'unknown',
+          health: c.State?.Health?.Status,
+          // nanoseconds in the Docker API
+          startPeriodMs: Math.round((c.Config?.Healthcheck?.StartPeriod ?? 0) / 1e6),
+          startedAt: Date.parse(c.State?.StartedAt ?? '') || Date.now()
+        };
+      });
+  }
+
+  /** true when every service of `images` runs in `color` from exactly that digest. */
+  async runs(color: Color, images: DeployedImage[]): Promise<boolean> {
+    const containers = await this.containers(color);
+    return images.every((i) =>
+      containers.some(
+        (c) => c.service === i.service && c.image === `${i.image}@${i.digest}` && c.state === 'running'
+      )
+    );
+  }
+
+  /**
+   * How long health failures of a freshly started color do not count: the longest HEALTHCHECK start period of
+   * its containers, or the configured `readinessSeconds`, whichever is longer, minus the time already running.
+   */
+  async readinessMs(color: Color): Promise<number> {
+    const configured = (this.target.readinessSeconds ?? 0) * 1000;
+    let fromImage = 0;
+    let startedAt = Date.now();
+    for (const c of await this.containers(color)) {
+      fromImage = Math.max(fromImage, c.startPeriodMs);
+      startedAt = Math.min(startedAt, c.startedAt);
+    }
+    return Math.max(0, Math.max(configured, fromImage) - (Date.now() - startedAt));
+  }
+
+  /**
+   * Stops and removes a color; `graceSeconds` between SIGTERM and SIGKILL (short for a color that never got
+   * traffic). Returns why it failed (undefined: done) — a color left running is reported, never silent.
+   */
+  async down(color: Color, graceSeconds = 10): Promise<string | undefined> {
+    try {
+      await this.docker([
         'compose',
         '--project-name',
         this.project(color),
@@ -157,9 +272,11 @@ export class ComposeDeployer {
         '--remove-orphans',
         '--timeout',
         String(graceSeconds)
-      ],
-      { env: this.dockerEnv(), ignoreReturnCode: true }
-    );
+      ]);
+      return undefined;
+    } catch (error) {
+      return errorMessage(error);
+    }
   }
 
   /** Health URLs of one color, reached directly (before any traffic moves). */
@@ -179,8 +296,13 @@ export class ComposeDeployer {
     const next = renderUpstreams(this.environment, color, version, this.loaded.config, this.host);
     writeAtomic(file, next);
     try {
-      if (this.target.proxy.test) await execTool('sh', ['-c', this.target.proxy.test]);
+      if (this.target.proxy.test)
+        await execTool('sh', ['-c', this.target.proxy.test], {
+          timeoutMs: this.timeouts.otherMs,
+          hint: () => `the proxy config check '${this.target.proxy.test}' failed; traffic was not moved`
+        });
       await execTool('sh', ['-c', this.target.proxy.reload], {
+        timeoutMs: this.timeouts.otherMs,
         hint: () => `the proxy reload command '${this.target.proxy.reload}' failed; traffic was not moved`
       });
     } catch (error) {

@@ -39,6 +39,11 @@ export interface ComposeTarget {
   proxy: ProxyConfig;
   /** seconds the old color keeps running after the switch, for in-flight requests */
   drainSeconds?: number;
+  /**
+   * seconds after `compose up` during which failed health answers do not count (a warm-up); the images'
+   * HEALTHCHECK start period is honoured anyway, the longer of the two wins
+   */
+  readinessSeconds?: number;
 }
 
 export interface CommandTarget {
@@ -132,6 +137,7 @@ export const ENVIRONMENT_SCHEMA = {
             project: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' },
             host: { type: 'string', minLength: 1 },
             drainSeconds: { type: 'number', minimum: 0, maximum: 3600 },
+            readinessSeconds: { type: 'number', minimum: 0, maximum: 3600 },
             proxy: {
               type: 'object',
               additionalProperties: false,
@@ -236,4 +242,27 @@ export function composeMemory(memory: string): string {
   const m = /^(\d+)(Ki|Mi|Gi)$/.exec(memory);
   if (!m) return memory;
   return `${m[1]}${{ Ki: 'k', Mi: 'm', Gi: 'g' }[m[2] as 'Ki' | 'Mi' | 'Gi']}`;
+}
+
+/**
+ * A compose deploy needs a Docker host that outlives the job: a remote one (`docker-host`: ssh:// or tcp://), or
+ * the local one of a self-hosted runner on the target. A GitHub-hosted runner's own dockerd is discarded with the
+ * VM after the job, so deploying there would record a success that serves nothing.
+ * RUNNER_ENVIRONMENT is `github-hosted` or `self-hosted`:
+ * https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables
+ * (added in https://github.com/github/docs/pull/33310). Unset (an older runner, or a local run): not refused.
+ */
+export function checkDockerHostReachesTarget(
+  runnerEnvironment: string | undefined,
+  dockerHost: string | undefined
+): void {
+  const local = !dockerHost || dockerHost.startsWith('unix://') || dockerHost.startsWith('npipe://');
+  if (runnerEnvironment === 'github-hosted' && local) {
+    throw new ConfigurationError(
+      `Input 'docker-host' is ${dockerHost ? `'${dockerHost}' (the runner's own Docker)` : 'empty'} on a ` +
+        `GitHub-hosted runner: that VM and its containers are discarded after the job, so nothing would stay ` +
+        `deployed. Set 'docker-host' to the environment's Docker host (ssh://user@host, or tcp://host:2376 with ` +
+        `TLS), or run the deploy job on a self-hosted runner on that host (runs-on: [self-hosted, <label>]).`
+    );
+  }
 }

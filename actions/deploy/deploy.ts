@@ -1,19 +1,29 @@
 /**
  * The deploy state machine, for both targets, with the Deployments API records:
  *
- *   create deployment → in_progress → start the new version → health → switch traffic → health → success
- *                                           │ fails                │ fails        │ fails (switch back)
- *                                           └──────────────────────┴──────────────┴→ failure, then rollback:
- *                                              redeploy the last known good digests as a deployment of its own
- *                                              (in_progress → success) → status rolled_back
+ *   create deployment → in_progress → start the new version on the IDLE color → readiness → health
+ *     → switch traffic → health → success → retire the old color (a failed stop is reported, not silent)
+ *                                 │ fails                          │ fails
+ *                                 └────────────────────────────────┴→ failure, then rollback (a deployment of its
+ *      own, in_progress → success | failure): point the proxy back at the old color (its containers are never
+ *      stopped, recreated or restarted — only the idle color is ever `compose up`-ed), check it with the rollback's
+ *      own budget; only if it does not answer the last good version, start that on the idle color and switch.
  *
- * Nothing is reported done before it is: success is written only after the health check through the public URL.
+ * After the last change the proxy is read back: the outputs and records name the color and version that actually
+ * serve, or say that it cannot be told. A Docker or proxy command that times out closes the open records
+ * (`error`) and the report says what was left on the host.
  */
 import * as core from '@actions/core';
-import type { Deployments, DeployedImage, DeploymentRecord, SlipwayPayload } from '../lib/deployments.js';
+import type {
+  Deployments,
+  DeployedImage,
+  DeploymentRecord,
+  DeploymentState,
+  SlipwayPayload
+} from '../lib/deployments.js';
 import { errorMessage } from '../lib/errors.js';
-import { execTool } from '../lib/exec.js';
-import { checkAll, type HealthOptions, type UrlHealth } from '../lib/health.js';
+import { execTool, TimeoutError } from '../lib/exec.js';
+import { checkAll, describeFailure, probeAnswer, type HealthOptions, type UrlHealth } from '../lib/health.js';
 import { type ComposeDeployer, type Color, deployEnv, otherColor } from './compose.js';
 import type { CommandTarget, LoadedConfig } from './config.js';
 import type { DeployStatus } from './notify.js';
@@ -27,43 +37,60 @@ export interface DeployPlan {
   production: boolean;
   logUrl: string;
   health: HealthOptions;
+  /** the rollback's own health budget (default: the same options as `health`, started afresh) */
+  rollbackHealth?: HealthOptions;
+}
+
+/** What serves after the run, read back from the target (the proxy config and the public URL). */
+export interface Serving {
+  /** the color the proxy points at (compose target) */
+  color?: Color;
+  /**
+   * the version that answers through the public URL, when it matches what the proxy points at (command target:
+   * what the health JSON reports, unset when it reports none)
+   */
+  version?: string;
+  /** false when the run cannot tell what serves (then `summary` says why) */
+  known: boolean;
+  /** one sentence for people: what the proxy points at, what answers, what runs */
+  summary: string;
 }
 
 export interface DeployOutcome {
   status: DeployStatus;
   deploymentId: number;
   reason?: string;
+  /** the color serving after the run (read back from the proxy), undefined when none or unknown */
   color?: Color;
+  serving: Serving;
   rolledBackTo?: string;
   rollbackDeploymentId?: number;
   rollbackMs?: number;
   health: UrlHealth[];
+  /** things left on the host that need a person (a color that could not be stopped …) */
+  warnings: string[];
 }
 
 /** What a target does; the orchestration below is the same for both. */
 export interface Target {
-  /** starts `images` where no traffic goes yet (compose: the idle color); returns where it runs */
-  start(images: DeployedImage[], version: string): Promise<Color | undefined>;
+  /** what served before this deploy (compose: the color the proxy points at) */
+  active(): Color | undefined;
+  /** starts `images` where no traffic goes (compose: the idle color — never the serving one) */
+  start(images: DeployedImage[], version: string, on?: Color): Promise<Color | undefined>;
+  /** ms during which health failures of a fresh start do not count (HEALTHCHECK start period / warm-up) */
+  readinessMs(color: Color | undefined): Promise<number>;
   /** health of the started version before traffic moves (compose: direct to the color's ports) */
   directHealthUrls(color: Color | undefined): string[];
-  /** moves traffic to it (compose: proxy switch; command: nothing, the command already did) */
+  /** moves traffic to it (compose: checked proxy switch; command: nothing, the command already did) */
   switchTo(color: Color | undefined, version: string): Promise<void>;
   /** public health URLs, checked after the switch */
   publicHealthUrls(): string[];
-  /** undo a start that will not get traffic */
-  discard(color: Color | undefined): Promise<void>;
-  /** what served before this deploy */
-  active(): Color | undefined;
-  /** after success: stop the old version after the drain delay */
-  retire(oldColor: Color | undefined): Promise<void>;
-  /** rollback: make `images` serve again as fast as possible; returns where it runs (the caller then health
-   *  checks it and removes the failed start) */
-  restore(
-    images: DeployedImage[],
-    version: string,
-    failedColor: Color | undefined,
-    switched: boolean
-  ): Promise<Color | undefined>;
+  /** removes a start that does not take traffic; returns why it failed (undefined: done) */
+  discard(color: Color | undefined): Promise<string | undefined>;
+  /** after traffic left it: stop the old version after the drain delay; returns why it failed */
+  retire(oldColor: Color | undefined): Promise<string | undefined>;
+  /** reads back what serves now */
+  observe(): Promise<Serving>;
 }
 
 function payload(plan: Pick<DeployPlan, 'images' | 'version' | 'kind'>, rollbackOf?: number): SlipwayPayload {
@@ -87,15 +114,40 @@ async function health(
     onAttempt: (url, attempt, r) =>
       core.info(`[${label}] ${url}: attempt ${attempt}: ${r.status}${r.error ? ` (${r.error})` : ''}`)
   });
-  const bad = result.results.filter((r) => !r.passed);
   return {
     passed: result.passed,
     results: result.results,
-    reason: bad
-      .map((r) => `${r.url} ${r.status} after ${r.attempts} attempt(s): ${r.error ?? 'no detail'}`)
+    reason: result.results
+      .filter((r) => !r.passed)
+      .map(describeFailure)
       .join('; ')
   };
 }
+
+/** The records a run opened and has not closed yet: closed as `error` when the run ends unexpectedly. */
+class OpenRecords {
+  private readonly open = new Set<number>();
+  constructor(private readonly records: Deployments) {}
+  async create(options: Parameters<Deployments['create']>[0], logUrl: string, description: string) {
+    const d = await this.records.create(options);
+    this.open.add(d.id);
+    await this.records.setStatus(d.id, 'in_progress', { logUrl, description });
+    return d;
+  }
+  async close(id: number, state: DeploymentState, fields: Parameters<Deployments['setStatus']>[2]) {
+    await this.records.setStatus(id, state, fields);
+    this.open.delete(id);
+  }
+  async closeAll(description: string, logUrl: string): Promise<void> {
+    for (const id of [...this.open]) {
+      await this.close(id, 'error', { logUrl, description: description.slice(0, 140) }).catch(
+        (error: unknown) => core.warning(`Could not close deployment #${id}: ${errorMessage(error)}`)
+      );
+    }
+  }
+}
+
+const stateOf = (error: unknown): DeploymentState => (error instanceof TimeoutError ? 'error' : 'failure');
 
 export async function runDeploy(
   plan: DeployPlan,
@@ -104,21 +156,55 @@ export async function runDeploy(
   lastGood: DeploymentRecord | undefined,
   url: string
 ): Promise<DeployOutcome> {
-  const deployment = await records.create({
-    environment: plan.environment,
-    ref: plan.ref,
-    payload: payload(plan),
-    description: `${plan.kind === 'rollback' ? 'Rollback' : 'Deploy'} ${plan.version} by Slipway`,
-    production: plan.production
-  });
+  const open = new OpenRecords(records);
+  const deployment = await open.create(
+    {
+      environment: plan.environment,
+      ref: plan.ref,
+      payload: payload(plan),
+      description: `${plan.kind === 'rollback' ? 'Rollback' : 'Deploy'} ${plan.version} by Slipway`,
+      production: plan.production
+    },
+    plan.logUrl,
+    'Deploying'
+  );
   core.info(`Deployment #${deployment.id}: ${plan.environment} ← ${plan.version}`);
-  await records.setStatus(deployment.id, 'in_progress', { logUrl: plan.logUrl, description: 'Deploying' });
+  try {
+    return await deployAndCheck(plan, target, open, deployment.id, lastGood, url);
+  } catch (error) {
+    // not a failed check (those are handled): a command that hung or a host that went away mid-run
+    const serving = await target.observe().catch((e: unknown) => unknownServing(errorMessage(e)));
+    const reason = `${errorMessage(error)}; left on the host: ${serving.summary}`;
+    core.error(`Deploy of ${plan.version} to ${plan.environment} stopped: ${reason}`);
+    await open.closeAll(`Stopped: ${errorMessage(error)}`, plan.logUrl);
+    return {
+      status: 'failure',
+      deploymentId: deployment.id,
+      reason,
+      color: serving.color,
+      serving,
+      health: [],
+      warnings: []
+    };
+  }
+}
 
+function unknownServing(why: string): Serving {
+  return { known: false, summary: `cannot tell what serves: ${why}` };
+}
+
+async function deployAndCheck(
+  plan: DeployPlan,
+  target: Target,
+  open: OpenRecords,
+  deploymentId: number,
+  lastGood: DeploymentRecord | undefined,
+  url: string
+): Promise<DeployOutcome> {
   const previous = target.active();
   let color: Color | undefined;
   let switched = false;
   let checks: UrlHealth[] = [];
-  let reason: string;
   try {
     core.startGroup(`Start ${plan.version}`);
     try {
@@ -128,7 +214,13 @@ export async function runDeploy(
     }
     const direct = target.directHealthUrls(color);
     if (direct.length > 0) {
-      const h = await health(direct, { ...plan.health, expectVersion: plan.version }, 'before switch');
+      const graceMs = await target.readinessMs(color);
+      if (graceMs > 0) core.info(`Readiness: failed health answers count after ${graceMs} ms (start period)`);
+      const h = await health(
+        direct,
+        { ...plan.health, graceMs, expectVersion: plan.version },
+        'before switch'
+      );
       checks = h.results;
       if (!h.passed) throw new HealthFailure(`health check before the switch failed: ${h.reason}`);
     }
@@ -143,26 +235,37 @@ export async function runDeploy(
     checks = [...checks, ...h.results];
     if (!h.passed) throw new HealthFailure(`health check after the switch failed: ${h.reason}`);
   } catch (error) {
-    reason = errorMessage(error);
+    const reason = errorMessage(error);
     const failedAt = Date.now();
     core.warning(`Deploy of ${plan.version} to ${plan.environment} failed: ${reason}`);
-    return fail(plan, target, records, deployment.id, lastGood, url, {
+    return fail(plan, target, open, deploymentId, lastGood, url, {
       color,
       switched,
       previous,
       reason,
+      state: stateOf(error),
       failedAt,
       checks
     });
   }
 
-  await records.setStatus(deployment.id, 'success', {
+  const warnings: string[] = [];
+  if (previous && previous !== color) {
+    const failed = await target.retire(previous);
+    if (failed) warnings.push(`the old color ${previous} still runs: stopping it failed: ${failed}`);
+  }
+  const serving = await target.observe();
+  // a service whose health JSON names no version is judged by its health alone (serving.version unset)
+  const live = serving.known && (serving.version ?? plan.version) === plan.version && serving.color === color;
+  await open.close(deploymentId, 'success', {
     environmentUrl: url,
     logUrl: plan.logUrl,
-    description: `${plan.version} is live`
+    description: live
+      ? `${plan.version} is live${color ? ` (${color})` : ''}`
+      : `Deployed; ${serving.summary}`
   });
-  if (previous && previous !== color) await target.retire(previous);
-  return { status: 'success', deploymentId: deployment.id, color, health: checks };
+  if (!live) warnings.push(`after the deploy: ${serving.summary}`);
+  return { status: 'success', deploymentId, color: serving.color, serving, health: checks, warnings };
 }
 
 class HealthFailure extends Error {
@@ -172,7 +275,7 @@ class HealthFailure extends Error {
 async function fail(
   plan: DeployPlan,
   target: Target,
-  records: Deployments,
+  open: OpenRecords,
   deploymentId: number,
   lastGood: DeploymentRecord | undefined,
   url: string,
@@ -181,76 +284,170 @@ async function fail(
     switched: boolean;
     previous?: Color;
     reason: string;
+    state: DeploymentState;
     failedAt: number;
     checks: UrlHealth[];
   }
 ): Promise<DeployOutcome> {
   const good = lastGood?.payload?.slipway;
-  await records.setStatus(deploymentId, 'failure', {
+  const warnings: string[] = [];
+  await open.close(deploymentId, ctx.state, {
     logUrl: plan.logUrl,
     description: (good ? `Failed; rolling back to ${good.version}` : 'Failed').slice(0, 140)
   });
-  if (!good) {
-    // nothing recorded to go back to: take the failed version away from traffic if an older one still runs
+  const tried: string[] = [];
+  const attempt = async (what: string, action: () => Promise<unknown>): Promise<boolean> => {
     try {
-      if (ctx.switched && ctx.previous) await target.switchTo(ctx.previous, 'previous');
-      if (ctx.color && ctx.color !== ctx.previous) await target.discard(ctx.color);
+      await action();
+      return true;
     } catch (error) {
-      core.warning(`Cleaning up after the failed deploy: ${errorMessage(error)}`);
+      tried.push(`${what}: ${errorMessage(error)}`);
+      core.warning(`${what} failed: ${errorMessage(error)}`);
+      return false;
     }
-    return { status: 'failure', deploymentId, reason: ctx.reason, color: ctx.color, health: ctx.checks };
-  }
+  };
 
-  core.startGroup(`Rollback to ${good.version}`);
-  const rollback = await records.create({
-    environment: plan.environment,
-    ref: lastGood.ref,
-    payload: payload({ images: good.images, version: good.version, kind: 'rollback' }, deploymentId),
-    description: `Rollback to ${good.version} after #${deploymentId} failed`,
-    production: plan.production
-  });
-  await records.setStatus(rollback.id, 'in_progress', { logUrl: plan.logUrl, description: 'Rolling back' });
-  try {
-    const color = await target.restore(good.images, good.version, ctx.color, ctx.switched);
-    const h = await health(
-      [...target.directHealthUrls(color), ...target.publicHealthUrls()],
-      { ...plan.health, expectVersion: good.version },
-      'rollback'
+  // 1. traffic back to what served before, first; its containers are not touched
+  if (ctx.switched && ctx.previous)
+    await attempt(`switch back to ${ctx.previous}`, () =>
+      target.switchTo(ctx.previous, good?.version ?? 'previous')
     );
-    const rollbackMs = Date.now() - ctx.failedAt;
-    if (!h.passed)
-      throw new HealthFailure(`the last good version ${good.version} is not healthy either: ${h.reason}`);
-    await records.setStatus(rollback.id, 'success', {
-      environmentUrl: url,
-      logUrl: plan.logUrl,
-      description: `Rolled back to ${good.version}`
-    });
-    core.info(`Rolled back to ${good.version} in ${rollbackMs} ms (from the failed check to healthy)`);
-    if (ctx.color && ctx.color !== color) {
-      // the failed version: drained like any old color when it had traffic, else removed at once
-      if (ctx.switched) await target.retire(ctx.color);
-      else await target.discard(ctx.color);
+
+  if (!good) {
+    // nothing recorded to go back to: the failed start goes unless it is all that serves
+    const serving = await target.observe();
+    if (ctx.color && serving.color !== ctx.color) {
+      const failed = await target.discard(ctx.color);
+      if (failed) warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
     }
-    return {
-      status: 'rolled_back',
-      deploymentId,
-      reason: ctx.reason,
-      color,
-      rolledBackTo: good.version,
-      rollbackDeploymentId: rollback.id,
-      rollbackMs,
-      health: [...ctx.checks, ...h.results]
-    };
-  } catch (error) {
-    await records.setStatus(rollback.id, 'failure', { logUrl: plan.logUrl, description: 'Rollback failed' });
-    // a failed start that never got traffic goes; one that serves stays (it may be all there is)
-    if (ctx.color && !ctx.switched) await target.discard(ctx.color).catch(() => undefined);
+    const after = await target.observe();
     return {
       status: 'failure',
       deploymentId,
-      reason: `${ctx.reason}; the rollback to ${good.version} failed too: ${errorMessage(error)}`,
+      reason: [ctx.reason, ...tried].join('; '),
+      color: after.color,
+      serving: after,
+      health: ctx.checks,
+      warnings
+    };
+  }
+
+  core.startGroup(`Rollback to ${good.version}`);
+  const rollback = await open.create(
+    {
+      environment: plan.environment,
+      ref: lastGood.ref,
+      payload: payload({ images: good.images, version: good.version, kind: 'rollback' }, deploymentId),
+      description: `Rollback to ${good.version} after #${deploymentId} failed`,
+      production: plan.production
+    },
+    plan.logUrl,
+    'Rolling back'
+  );
+  const budget = { ...(plan.rollbackHealth ?? plan.health), expectVersion: good.version };
+  let results: UrlHealth[] = [];
+  let restored: Color | undefined;
+  let restoredOk = false;
+  let lastError: unknown;
+  try {
+    // 2. the previous color, if the proxy points at it again: does it answer the last good version?
+    const now = await target.observe();
+    if (ctx.previous && now.color === ctx.previous) {
+      const h = await health(
+        [...target.directHealthUrls(ctx.previous), ...target.publicHealthUrls()],
+        budget,
+        'rollback'
+      );
+      results = h.results;
+      if (h.passed) {
+        restored = ctx.previous;
+        restoredOk = true;
+      } else tried.push(`${ctx.previous} (${good.version}) does not answer: ${h.reason}`);
+    }
+    // 3. otherwise start the last good version on the idle color (never on the one the proxy points at)
+    if (!restoredOk) {
+      const idle = now.color ? otherColor(now.color) : (ctx.color ?? ctx.previous);
+      const ok = await attempt(`start ${good.version}${idle ? ` on ${idle}` : ''}`, async () => {
+        if (idle && idle === ctx.color) {
+          const failed = await target.discard(idle);
+          if (failed) throw new Error(`could not remove the failed ${idle} color: ${failed}`);
+        }
+        restored = await target.start(good.images, good.version, idle);
+        const graceMs = await target.readinessMs(restored);
+        const direct = target.directHealthUrls(restored);
+        if (direct.length > 0) {
+          const h = await health(direct, { ...budget, graceMs }, 'rollback before switch');
+          results = [...results, ...h.results];
+          if (!h.passed) throw new HealthFailure(`not healthy: ${h.reason}`);
+        }
+        await target.switchTo(restored, good.version);
+        const h = await health(target.publicHealthUrls(), budget, 'rollback after switch');
+        results = [...results, ...h.results];
+        if (!h.passed) throw new HealthFailure(`not healthy through the proxy: ${h.reason}`);
+      });
+      restoredOk = ok;
+    }
+  } catch (error) {
+    lastError = error;
+    tried.push(errorMessage(error));
+  }
+  const rollbackMs = Date.now() - ctx.failedAt;
+  const serving = await target.observe();
+  const back = restoredOk && serving.known && (serving.version ?? good.version) === good.version;
+  try {
+    if (back) {
+      await open.close(rollback.id, 'success', {
+        environmentUrl: url,
+        logUrl: plan.logUrl,
+        description: `Rolled back to ${good.version}${serving.color ? ` (${serving.color})` : ''}`
+      });
+      core.info(`Rolled back to ${good.version} in ${rollbackMs} ms (from the failed check to healthy)`);
+      // the failed start: drained like any old color when it had traffic, else removed at once
+      if (ctx.color && ctx.color !== serving.color && ctx.color !== restored) {
+        const failed = ctx.switched ? await target.retire(ctx.color) : await target.discard(ctx.color);
+        if (failed)
+          warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
+      }
+      const after = await target.observe();
+      return {
+        status: 'rolled_back',
+        deploymentId,
+        reason: ctx.reason,
+        color: after.color,
+        serving: after,
+        rolledBackTo: good.version,
+        rollbackDeploymentId: rollback.id,
+        rollbackMs,
+        health: [...ctx.checks, ...results],
+        warnings
+      };
+    }
+    await open.close(
+      rollback.id,
+      lastError instanceof TimeoutError || tried.some((t) => /no result within|not run: /.test(t))
+        ? 'error'
+        : 'failure',
+      {
+        logUrl: plan.logUrl,
+        description: `Rollback failed; ${serving.summary}`.slice(0, 140)
+      }
+    );
+    // a failed start that does not take traffic goes; one that serves stays (it may be all there is)
+    if (ctx.color && serving.color !== ctx.color && serving.known) {
+      const failed = await target.discard(ctx.color);
+      if (failed) warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
+    }
+    return {
+      status: 'failure',
+      deploymentId,
+      reason:
+        `${ctx.reason}; the rollback to ${good.version} failed too: ${tried.join('; ') || 'no detail'}; ` +
+        `left on the host: ${serving.summary}`,
+      color: serving.color,
+      serving,
       rollbackDeploymentId: rollback.id,
-      health: ctx.checks
+      health: [...ctx.checks, ...results],
+      warnings
     };
   } finally {
     core.endGroup();
@@ -258,44 +455,109 @@ async function fail(
 }
 
 /** Compose blue-green behind the proxy. */
-export function composeTarget(deployer: ComposeDeployer, url: string, publicHealthPath: string): Target {
+export function composeTarget(
+  deployer: ComposeDeployer,
+  url: string,
+  publicHealthPath: string,
+  requestTimeoutMs = 10_000
+): Target {
   const active = deployer.activeColor()?.color;
   const drainMs = (deployer.target.drainSeconds ?? 10) * 1000;
+  const publicUrl = joinUrl(url, publicHealthPath);
+  /** the one guard: a color the proxy points at is never started, recreated or stopped */
+  const idleOrThrow = (color: Color, what: string): Color => {
+    if (deployer.activeColor()?.color === color)
+      throw new Error(`refusing to ${what} ${deployer.project(color)}: the proxy sends traffic to it`);
+    return color;
+  };
   return {
     active: () => active,
-    async start(images, version) {
-      const color = active ? otherColor(active) : 'blue';
-      core.info(`Active color: ${active ?? 'none'}; starting ${version} as ${deployer.project(color)}`);
+    async start(images, version, on) {
+      const pointed = deployer.activeColor()?.color;
+      const color = idleOrThrow(on ?? (pointed ? otherColor(pointed) : 'blue'), 'start');
+      core.info(
+        `Proxy points at: ${pointed ?? 'no Slipway color'}; starting ${version} as ${deployer.project(color)}`
+      );
       try {
         await deployer.up(color, images, version);
       } catch (error) {
-        await deployer.down(color, 2);
+        if (!(error instanceof TimeoutError)) {
+          const failed = await deployer.down(color, 2);
+          if (failed) core.warning(`Removing the failed start ${deployer.project(color)}: ${failed}`);
+        }
         throw error;
       }
       return color;
     },
+    readinessMs: async (color) => (color ? deployer.readinessMs(color) : 0),
     directHealthUrls: (color) => (color ? deployer.directHealthUrls(color) : []),
     switchTo: (color, version) => deployer.switchTo(color as Color, version),
-    publicHealthUrls: () => [joinUrl(url, publicHealthPath)],
-    discard: async (color) => {
-      if (color) await deployer.down(color, 2);
+    publicHealthUrls: () => [publicUrl],
+    async discard(color) {
+      if (!color) return undefined;
+      try {
+        idleOrThrow(color, 'remove');
+      } catch (error) {
+        return errorMessage(error);
+      }
+      return deployer.down(color, 2);
     },
     async retire(old) {
-      if (!old) return;
+      if (!old) return undefined;
       core.info(`Draining ${deployer.project(old)} for ${drainMs} ms, then stopping it`);
       await new Promise((resolve) => setTimeout(resolve, drainMs));
-      await deployer.down(old);
+      try {
+        idleOrThrow(old, 'stop');
+      } catch (error) {
+        return errorMessage(error);
+      }
+      return deployer.down(old);
     },
-    async restore(images, version, failedColor, switched) {
-      // The old color still runs (it is stopped only after a successful deploy's drain): move traffic back
-      // first, then make sure it runs the last good digests (a no-op when it already does).
-      const color: Color = active ?? failedColor ?? 'blue';
-      if (switched && active) await deployer.switchTo(active, version);
-      await deployer.up(color, images, version);
-      const pointed = deployer.activeColor();
-      if (pointed?.color !== color) await deployer.switchTo(color, version);
-      return color;
+    observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs)
+  };
+}
+
+/** Reads back what serves: the proxy's color and version, what answers through the public URL, what runs. */
+export async function observeCompose(
+  deployer: ComposeDeployer,
+  publicUrl: string,
+  requestTimeoutMs: number
+): Promise<Serving> {
+  const pointed = deployer.activeColor();
+  const answer = await probeAnswer(publicUrl, requestTimeoutMs);
+  const answered =
+    answer.version !== undefined
+      ? `${answer.version}${answer.status === 'unhealthy' ? ` (${answer.error ?? 'unhealthy'})` : ''}`
+      : answer.httpStatus !== undefined && answer.status !== 'unhealthy'
+        ? `HTTP ${answer.httpStatus}`
+        : (answer.error ?? 'nothing');
+  const runs: string[] = [];
+  for (const color of ['blue', 'green'] as const) {
+    try {
+      const cs = await deployer.containers(color);
+      const running = cs.filter((c) => c.state === 'running');
+      runs.push(
+        running.length === 0
+          ? `${color}: not running`
+          : `${color}: running ${[...new Set(running.map((c) => c.image.split('@')[1]?.slice(0, 19) ?? c.image))].join(', ')}`
+      );
+    } catch (error) {
+      runs.push(`${color}: unknown (${errorMessage(error).split('\n')[0]})`);
     }
+  }
+  const healthyAnswer = answer.status !== 'unhealthy';
+  const version =
+    pointed && healthyAnswer && (answer.version === undefined || answer.version === pointed.version)
+      ? pointed.version
+      : undefined;
+  const head = pointed
+    ? `the proxy points at ${pointed.color} (${pointed.version}), ${publicUrl} answers ${answered}`
+    : `the proxy points at no Slipway color, ${publicUrl} answers ${answered}`;
+  return {
+    color: pointed?.color,
+    version,
+    known: version !== undefined,
+    summary: `${head}${version === undefined ? ' — nothing healthy serves there' : ''}; ${runs.join('; ')}`
   };
 }
 
@@ -304,14 +566,18 @@ export function commandTarget(
   loaded: LoadedConfig,
   environment: string,
   url: string,
-  publicHealthPath: string
+  publicHealthPath: string,
+  timeoutMs: number,
+  requestTimeoutMs = 10_000
 ): Target {
   const { command } = loaded.config.target as CommandTarget;
+  const publicUrl = joinUrl(url, publicHealthPath);
   const runCommand = async (images: DeployedImage[], version: string): Promise<void> => {
     await execTool('sh', ['-c', command], {
       cwd: loaded.dir,
       env: deployEnv(environment, version, images, loaded.config),
-      echo: true
+      echo: true,
+      timeoutMs
     });
   };
   return {
@@ -320,14 +586,24 @@ export function commandTarget(
       await runCommand(images, version);
       return undefined;
     },
+    readinessMs: async () => 0,
     directHealthUrls: () => [],
     switchTo: async () => undefined,
-    publicHealthUrls: () => [joinUrl(url, publicHealthPath)],
+    publicHealthUrls: () => [publicUrl],
     discard: async () => undefined,
     retire: async () => undefined,
-    async restore(images, version) {
-      await runCommand(images, version);
-      return undefined;
+    async observe() {
+      const answer = await probeAnswer(publicUrl, requestTimeoutMs);
+      const ok = answer.status !== 'unhealthy';
+      return {
+        version: ok ? answer.version : undefined,
+        known: ok,
+        summary:
+          `${publicUrl} answers ${answer.version ?? ''}${ok ? '' : ` ${answer.error ?? 'unhealthy'}`}`.replace(
+            'answers  ',
+            'answers '
+          )
+      };
     }
   };
 }

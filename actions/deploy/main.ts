@@ -18,7 +18,12 @@ import {
 import { setOutputs } from '../lib/outputs.js';
 import { RegistryClient } from '../lib/registry.js';
 import { ComposeDeployer } from './compose.js';
-import { DEFAULT_ENVIRONMENTS, loadEnvironmentConfig, type EnvironmentConfig } from './config.js';
+import {
+  checkDockerHostReachesTarget,
+  DEFAULT_ENVIRONMENTS,
+  loadEnvironmentConfig,
+  type EnvironmentConfig
+} from './config.js';
 import { commandTarget, composeTarget, runDeploy } from './deploy.js';
 import { sendWebhook, WEBHOOK_FORMATS, writeDeploySummary, type DeployReport } from './notify.js';
 import {
@@ -152,13 +157,20 @@ export async function run(): Promise<void> {
   const webhookFormat = enumInput('webhook-format', WEBHOOK_FORMATS, 'slack');
   const failOnRollback = boolInput('fail-on-rollback', true);
   const dockerHost = optionalString('docker-host');
+  const healthTimeoutSeconds = intInput('health-timeout-seconds', 60, 1);
+  const dockerTimeoutMs = intInput('docker-timeout-seconds', 600, 1) * 1000;
+  const timeouts = { upMs: dockerTimeoutMs, otherMs: Math.min(60_000, dockerTimeoutMs) };
   const healthOptions = {
-    timeoutMs: intInput('health-timeout-seconds', 60, 1) * 1000,
+    timeoutMs: healthTimeoutSeconds * 1000,
     intervalMs: intInput('health-interval-ms', 2000, 10),
     retries: intInput('health-retries', 0, 0),
-    requestTimeoutMs: intInput('health-request-timeout-ms', 5000, 10),
+    requestTimeoutMs: intInput('health-request-timeout-ms', 10_000, 10),
     unhealthyThreshold: intInput('health-unhealthy-threshold', 5, 0),
     degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
+  };
+  const rollbackHealth = {
+    ...healthOptions,
+    timeoutMs: intInput('rollback-health-timeout-seconds', healthTimeoutSeconds, 1) * 1000
   };
   const octokit = getClient(token);
   const repo = currentRepo();
@@ -173,11 +185,19 @@ export async function run(): Promise<void> {
   const publicHealthPath = config.healthPath ?? Object.values(config.services)[0]?.healthPath ?? '/health';
   let target;
   if (config.target.type === 'compose') {
-    const deployer = new ComposeDeployer(environment, loaded, dockerHost);
+    checkDockerHostReachesTarget(process.env.RUNNER_ENVIRONMENT, dockerHost ?? process.env.DOCKER_HOST);
+    const deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
     await deployer.preflight();
-    target = composeTarget(deployer, config.url, publicHealthPath);
+    target = composeTarget(deployer, config.url, publicHealthPath, healthOptions.requestTimeoutMs);
   } else {
-    target = commandTarget(loaded, environment, config.url, publicHealthPath);
+    target = commandTarget(
+      loaded,
+      environment,
+      config.url,
+      publicHealthPath,
+      dockerTimeoutMs,
+      healthOptions.requestTimeoutMs
+    );
   }
 
   const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
@@ -191,7 +211,8 @@ export async function run(): Promise<void> {
       kind: spec.kind === 'previous' ? 'rollback' : 'deploy',
       production: environment === stringInput('production-environment', 'prod'),
       logUrl: runUrl,
-      health: healthOptions
+      health: healthOptions,
+      rollbackHealth
     },
     target,
     records,
@@ -212,8 +233,11 @@ export async function run(): Promise<void> {
     rolledBackTo: outcome.rolledBackTo,
     rollbackDeploymentId: outcome.rollbackDeploymentId,
     rollbackMs: outcome.rollbackMs,
-    reason: outcome.reason
+    reason: outcome.reason,
+    serving: outcome.serving.summary,
+    warnings: outcome.warnings
   };
+  for (const w of outcome.warnings) core.warning(w);
   setOutputs({
     deployment_url: config.url,
     version: resolved.version,
@@ -223,6 +247,8 @@ export async function run(): Promise<void> {
     'rolled-back-to': outcome.rolledBackTo,
     'rollback-ms': outcome.rollbackMs,
     color: outcome.color,
+    'serving-version': outcome.serving.version,
+    serving: outcome.serving.summary,
     images: resolved.images,
     health: outcome.health
   });

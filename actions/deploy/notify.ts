@@ -26,6 +26,10 @@ export interface DeployReport {
   rollbackMs?: number;
   /** why it failed */
   reason?: string;
+  /** what serves after the run, read back from the target (or why that cannot be told) */
+  serving?: string;
+  /** what was left on the host that needs a person */
+  warnings?: string[];
 }
 
 const ICON: Record<DeployStatus, string> = { success: '✅', failure: '❌', rolled_back: '↩️' };
@@ -57,6 +61,7 @@ export function webhookBody(format: WebhookFormat, r: DeployReport): Record<stri
     deployment_id: r.deploymentId ?? null,
     rolled_back_to: r.rolledBackTo ?? null,
     reason: r.reason ?? null,
+    serving: r.serving ?? null,
     images: r.images.map((i) => ({ service: i.service, image: i.image, digest: i.digest }))
   };
 }
@@ -123,6 +128,9 @@ export async function writeDeploySummary(r: DeployReport, healthRows: string[][]
       true
     );
   }
+  if (r.serving) summary.addRaw(`\n**Serving now:** ${r.serving}\n`, true);
+  if (r.warnings?.length)
+    summary.addRaw(`\n**Left on the host:**\n${r.warnings.map((w) => `- ${w}`).join('\n')}\n`, true);
   if (healthRows.length > 0) {
     summary
       .addHeading('Health checks', 4)

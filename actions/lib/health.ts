@@ -31,6 +31,8 @@ export interface UrlHealth extends ProbeResult {
   elapsedMs: number;
   /** true when this URL's verdict passes under the degraded policy */
   passed: boolean;
+  /** how often each failure reason was seen over all attempts (e.g. "HTTP 503": 4) */
+  errorCounts?: Record<string, number>;
 }
 
 export interface HealthOptions {
@@ -53,6 +55,12 @@ export interface HealthOptions {
    * that still routes to the old version right after a reload). Compared without a leading `v`.
    */
   expectVersion?: string;
+  /**
+   * Readiness, ms from the first attempt: until then a failed answer does not count (neither towards
+   * `unhealthyThreshold` nor `retries`) and the `timeoutMs` budget starts only after it — a container's
+   * HEALTHCHECK start period, or a configured warm-up. A passing answer ends it early.
+   */
+  graceMs?: number;
   /** called after every attempt (for logs) */
   onAttempt?: (url: string, attempt: number, result: ProbeResult) => void;
 }
@@ -145,6 +153,19 @@ export async function probe(url: string, requestTimeoutMs: number): Promise<Prob
   }
 }
 
+/**
+ * One reading of a URL for a report (not a health verdict): up to `tries` probes, 1 s apart, until one gets an
+ * HTTP answer — a single slow answer on a busy host must not be reported as "nothing answers".
+ */
+export async function probeAnswer(url: string, requestTimeoutMs: number, tries = 3): Promise<ProbeResult> {
+  let answer = await probe(url, requestTimeoutMs);
+  for (let i = 1; i < tries && answer.httpStatus === undefined; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    answer = await probe(url, requestTimeoutMs);
+  }
+  return answer;
+}
+
 const SEMVER_LIKE = /^v?\d+\.\d+\.\d+(?:[-+][\w.+-]*)?$/;
 
 /** Applies HealthOptions.expectVersion to one answer (pure). */
@@ -165,30 +186,64 @@ export function passes(status: HealthStatus, policy: DegradedPolicy): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls one URL until it passes, a `degraded` answer fails under policy `fail`, attempts run out, or timeout. */
+/** The failure reason seen most often over the attempts, with its count (pure). */
+export function dominantError(
+  r: Pick<UrlHealth, 'errorCounts' | 'error'>
+): { error: string; count: number } | undefined {
+  let best: { error: string; count: number } | undefined;
+  for (const [error, count] of Object.entries(r.errorCounts ?? {})) {
+    if (!best || count > best.count) best = { error, count };
+  }
+  return best ?? (r.error ? { error: r.error, count: 1 } : undefined);
+}
+
+/** "… after 7 attempt(s): mostly HTTP 503 (5 of 7); last: no answer within 5000 ms" (pure). */
+export function describeFailure(r: UrlHealth): string {
+  const dominant = dominantError(r);
+  const last = r.error ?? 'no detail';
+  if (!dominant || dominant.error === last)
+    return `${r.url} ${r.status} after ${r.attempts} attempt(s): ${last}`;
+  return (
+    `${r.url} ${r.status} after ${r.attempts} attempt(s): mostly ${dominant.error} ` +
+    `(${dominant.count} of ${r.attempts}); last: ${last}`
+  );
+}
+
+/**
+ * Polls one URL until it passes, a `degraded` answer fails under policy `fail`, attempts run out, or timeout.
+ * Every attempt gets the full `requestTimeoutMs` (a request is never cut short because the budget is nearly
+ * spent: under load a healthy service may need all of it); no attempt starts after the deadline, so the verdict
+ * comes at most `requestTimeoutMs` after `graceMs + timeoutMs`.
+ */
 export async function waitHealthy(url: string, options: HealthOptions): Promise<UrlHealth> {
   const started = Date.now();
+  const graceMs = Math.max(0, options.graceMs ?? 0);
+  const deadline = started + graceMs + options.timeoutMs;
   let attempt = 0;
+  let counted = 0;
   let unhealthyStreak = 0;
+  const errorCounts: Record<string, number> = {};
   let last: ProbeResult = { status: 'unhealthy', checks: {}, error: 'not checked' };
   for (;;) {
     attempt++;
-    const remaining = options.timeoutMs - (Date.now() - started);
-    const answer = await probe(url, Math.max(100, Math.min(options.requestTimeoutMs, remaining)));
+    const answer = await probe(url, options.requestTimeoutMs);
     last = versionCheck(answer, options.expectVersion);
     options.onAttempt?.(url, attempt, last);
     const passed = passes(last.status, options.degraded);
+    const inGrace = Date.now() - started < graceMs;
+    if (!passed && last.error) errorCounts[last.error] = (errorCounts[last.error] ?? 0) + 1;
+    if (!inGrace) counted++;
     // only the service saying so counts (not a refused connection, nor another version still answering)
     unhealthyStreak =
-      answer.status === 'unhealthy' && answer.httpStatus !== undefined ? unhealthyStreak + 1 : 0;
+      !inGrace && answer.status === 'unhealthy' && answer.httpStatus !== undefined ? unhealthyStreak + 1 : 0;
     const final =
       passed ||
       (options.unhealthyThreshold !== undefined &&
         options.unhealthyThreshold > 0 &&
         unhealthyStreak >= options.unhealthyThreshold) ||
-      (last.status === 'degraded' && options.degraded === 'fail') ||
-      (options.retries > 0 && attempt >= options.retries) ||
-      Date.now() - started + options.intervalMs > options.timeoutMs;
+      (!inGrace && last.status === 'degraded' && options.degraded === 'fail') ||
+      (options.retries > 0 && counted >= options.retries) ||
+      Date.now() + options.intervalMs > deadline;
     if (final) {
       const error =
         !passed && last.status === 'degraded'
@@ -200,7 +255,8 @@ export async function waitHealthy(url: string, options: HealthOptions): Promise<
         url,
         attempts: attempt,
         elapsedMs: Date.now() - started,
-        passed
+        passed,
+        errorCounts
       };
     }
     await sleep(options.intervalMs);

@@ -28692,6 +28692,18 @@ async function probe(url, requestTimeoutMs) {
         clearTimeout(timer);
     }
 }
+/**
+ * One reading of a URL for a report (not a health verdict): up to `tries` probes, 1 s apart, until one gets an
+ * HTTP answer — a single slow answer on a busy host must not be reported as "nothing answers".
+ */
+async function probeAnswer(url, requestTimeoutMs, tries = 3) {
+    let answer = await probe(url, requestTimeoutMs);
+    for (let i = 1; i < tries && answer.httpStatus === undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        answer = await probe(url, requestTimeoutMs);
+    }
+    return answer;
+}
 const SEMVER_LIKE = /^v?\d+\.\d+\.\d+(?:[-+][\w.+-]*)?$/;
 /** Applies HealthOptions.expectVersion to one answer (pure). */
 function versionCheck(result, expect) {
@@ -28709,29 +28721,60 @@ function passes(status, policy) {
     return status === 'healthy' || (status === 'degraded' && policy === 'accept');
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Polls one URL until it passes, a `degraded` answer fails under policy `fail`, attempts run out, or timeout. */
+/** The failure reason seen most often over the attempts, with its count (pure). */
+function dominantError(r) {
+    let best;
+    for (const [error, count] of Object.entries(r.errorCounts ?? {})) {
+        if (!best || count > best.count)
+            best = { error, count };
+    }
+    return best ?? (r.error ? { error: r.error, count: 1 } : undefined);
+}
+/** "… after 7 attempt(s): mostly HTTP 503 (5 of 7); last: no answer within 5000 ms" (pure). */
+function describeFailure(r) {
+    const dominant = dominantError(r);
+    const last = r.error ?? 'no detail';
+    if (!dominant || dominant.error === last)
+        return `${r.url} ${r.status} after ${r.attempts} attempt(s): ${last}`;
+    return (`${r.url} ${r.status} after ${r.attempts} attempt(s): mostly ${dominant.error} ` +
+        `(${dominant.count} of ${r.attempts}); last: ${last}`);
+}
+/**
+ * Polls one URL until it passes, a `degraded` answer fails under policy `fail`, attempts run out, or timeout.
+ * Every attempt gets the full `requestTimeoutMs` (a request is never cut short because the budget is nearly
+ * spent: under load a healthy service may need all of it); no attempt starts after the deadline, so the verdict
+ * comes at most `requestTimeoutMs` after `graceMs + timeoutMs`.
+ */
 async function waitHealthy(url, options) {
     const started = Date.now();
+    const graceMs = Math.max(0, options.graceMs ?? 0);
+    const deadline = started + graceMs + options.timeoutMs;
     let attempt = 0;
+    let counted = 0;
     let unhealthyStreak = 0;
+    const errorCounts = {};
     let last = { status: 'unhealthy', checks: {}, error: 'not checked' };
     for (;;) {
         attempt++;
-        const remaining = options.timeoutMs - (Date.now() - started);
-        const answer = await probe(url, Math.max(100, Math.min(options.requestTimeoutMs, remaining)));
+        const answer = await probe(url, options.requestTimeoutMs);
         last = versionCheck(answer, options.expectVersion);
         options.onAttempt?.(url, attempt, last);
         const passed = passes(last.status, options.degraded);
+        const inGrace = Date.now() - started < graceMs;
+        if (!passed && last.error)
+            errorCounts[last.error] = (errorCounts[last.error] ?? 0) + 1;
+        if (!inGrace)
+            counted++;
         // only the service saying so counts (not a refused connection, nor another version still answering)
         unhealthyStreak =
-            answer.status === 'unhealthy' && answer.httpStatus !== undefined ? unhealthyStreak + 1 : 0;
+            !inGrace && answer.status === 'unhealthy' && answer.httpStatus !== undefined ? unhealthyStreak + 1 : 0;
         const final = passed ||
             (options.unhealthyThreshold !== undefined &&
                 options.unhealthyThreshold > 0 &&
                 unhealthyStreak >= options.unhealthyThreshold) ||
-            (last.status === 'degraded' && options.degraded === 'fail') ||
-            (options.retries > 0 && attempt >= options.retries) ||
-            Date.now() - started + options.intervalMs > options.timeoutMs;
+            (!inGrace && last.status === 'degraded' && options.degraded === 'fail') ||
+            (options.retries > 0 && counted >= options.retries) ||
+            Date.now() + options.intervalMs > deadline;
         if (final) {
             const error = !passed && last.status === 'degraded'
                 ? 'reported degraded (degraded policy: fail or wait)'
@@ -28742,7 +28785,8 @@ async function waitHealthy(url, options) {
                 url,
                 attempts: attempt,
                 elapsedMs: Date.now() - started,
-                passed
+                passed,
+                errorCounts
             };
         }
         await sleep(options.intervalMs);

@@ -54,6 +54,8 @@ export function buildApi(repo: string, version: string, extra?: string): string 
     `VERSION=${version}`,
     '--build-arg',
     `REVISION=test-${version}`,
+    // the offline base image (scripts/base-image.sh); SLIPWAY_BASE_IMAGE like that script, else the Dockerfile's
+    ...(process.env.SLIPWAY_BASE_IMAGE ? ['--build-arg', `BASE=${process.env.SLIPWAY_BASE_IMAGE}`] : []),
     '-f',
     path.join(monorepo, 'services/api/Dockerfile'),
     monorepo
@@ -79,6 +81,23 @@ export const FAILS_AFTER_FIRST_CHECK = [
   'USER 1001:1001'
 ].join('\n');
 
+/**
+ * Dockerfile lines for a version that warms up: its health answers 503 for the first `seconds` after the start
+ * (its /api/version answers at once), with a HEALTHCHECK whose start period covers the warm-up.
+ */
+export function warmsUp(seconds: number, startPeriodSeconds: number): string {
+  return [
+    'USER root',
+    `RUN printf '%s\\n' '#!/bin/sh' 's=$(cat /tmp/started 2>/dev/null || echo 0); now=$(date +%s)' ` +
+      `'[ $((now - s)) -lt ${seconds} ] && export SLIPWAY_EXAMPLE_HEALTH=unhealthy' '. /app/lib/health.sh' ` +
+      `'health_check storage "$(dir_writable_status /tmp/api)"' 'health_respond' > /www/cgi-bin/health`,
+    'USER 1001:1001',
+    `HEALTHCHECK --interval=10s --timeout=3s --start-period=${startPeriodSeconds}s --retries=3 ` +
+      `CMD wget -q -O /dev/null "http://127.0.0.1:\${PORT}/api/health" || exit 1`,
+    'ENTRYPOINT ["/bin/sh", "-c", "date +%s > /tmp/started; exec /app/lib/serve.sh"]'
+  ].join('\n');
+}
+
 export interface DeployEnv {
   workspace: string;
   repo: string;
@@ -86,7 +105,19 @@ export interface DeployEnv {
   proxyUrl: string;
   ports: { proxy: number; blue: number; green: number };
   upstreamFile: string;
+  /** the nginx main config (a test may break it; `restoreProxy()` puts it back) */
+  nginxConf: string;
+  /** `nginx -p … -c …` (append `-t -q` or `-s reload`) */
+  nginxCmd: string;
   nginx: ChildProcess;
+  /** the default environment config (what writeConfig merges overrides into) */
+  baseConfig(): Record<string, unknown> & {
+    target: Record<string, unknown> & { proxy: Record<string, string> };
+  };
+  /** rewrites the pristine nginx.conf and reloads nginx */
+  restoreProxy(): void;
+  /** the compose container of `service` in `color` */
+  containerName(color: 'blue' | 'green', service?: string): string;
   /** writes <workspace>/<dir>/<environment>.json (overrides merged into the default config) */
   writeConfig(environment: string, overrides?: Record<string, unknown>, dir?: string): string;
   stop(): Promise<void>;
@@ -137,10 +168,13 @@ export async function startDeployEnv(id: string): Promise<DeployEnv> {
     path.join(deployDir, 'compose.template.yml')
   );
 
-  const baseConfig = (): Record<string, unknown> => ({
+  const nginxConf = path.join(nginxDir, 'nginx.conf');
+  const pristineConf = readFileSync(nginxConf, 'utf8');
+  const baseConfig = () => ({
     url: `http://127.0.0.1:${ports.proxy}`,
     replicas: 1,
-    resources: { cpu: '0.5', memory: '256Mi' },
+    // no 0.5 CPU quota on top of the machine's own contention: it only starves the example service's CGI
+    resources: { cpu: '2', memory: '256Mi' },
     config: { logLevel: 'debug', maxConcurrent: 5 },
     healthPath: '/api/health',
     services: {
@@ -162,7 +196,15 @@ export async function startDeployEnv(id: string): Promise<DeployEnv> {
     proxyUrl: `http://127.0.0.1:${ports.proxy}`,
     ports,
     upstreamFile,
+    nginxConf,
+    nginxCmd,
     nginx,
+    baseConfig,
+    restoreProxy() {
+      writeFileSync(nginxConf, pristineConf);
+      execFileSync('sh', ['-c', `${nginxCmd} -s reload`], { stdio: 'ignore' });
+    },
+    containerName: (color, service = 'api') => `${project}-${color}-${service}-1`,
     writeConfig(environment, overrides = {}, dir = 'deploy') {
       const target = path.join(workspace, dir);
       mkdirSync(target, { recursive: true });

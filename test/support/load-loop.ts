@@ -12,9 +12,13 @@ export interface LoadLoopOptions {
   maxRequests?: number;
   /** stop after this long, ms (default 180,000) */
   maxDurationMs?: number;
-  /** per-request timeout, ms (default 5,000) */
+  /**
+   * per-request timeout, ms (default 30,000). Long on purpose: the example services fork a shell per request,
+   * and a client that gives up early does not stop that work — on a busy machine a short timeout made the loop
+   * pile up hundreds of processes in the containers and become the overload it was meant to observe.
+   */
   requestTimeoutMs?: number;
-  /** pause between requests of one loop, ms (default 5) */
+  /** pause between requests of one loop, ms (default 50: a steady ~20-40 requests/s, not a stress test) */
   pauseMs?: number;
 }
 
@@ -62,8 +66,8 @@ export function startLoadLoop(target: string, options: LoadLoopOptions = {}): Lo
   const concurrency = options.concurrency ?? 2;
   const maxRequests = options.maxRequests ?? 20_000;
   const maxDurationMs = options.maxDurationMs ?? 180_000;
-  const timeoutMs = options.requestTimeoutMs ?? 5_000;
-  const pauseMs = options.pauseMs ?? 5;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const pauseMs = options.pauseMs ?? 50;
   const started = Date.now();
   const stats: LoadStats = { sent: 0, ok: 0, failed: 0, failures: [], versions: {}, durationMs: 0 };
   let stopped = false;

@@ -99,6 +99,7 @@ describe('webhookBody', () => {
       deployment_id: 12,
       rolled_back_to: null,
       reason: null,
+      serving: null,
       images
     });
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  checkDockerHostReachesTarget,
   composeMemory,
   ENVIRONMENT_SCHEMA,
   loadEnvironmentConfig,
@@ -91,4 +92,20 @@ it('composeMemory converts Kubernetes-style units', () => {
   expect(composeMemory('512Mi')).toBe('512m');
   expect(composeMemory('1Gi')).toBe('1g');
   expect(composeMemory('64Ki')).toBe('64k');
+});
+
+describe('checkDockerHostReachesTarget', () => {
+  it('refuses a GitHub-hosted runner deploying to its own Docker, with the fix', () => {
+    for (const host of [undefined, 'unix:///var/run/docker.sock']) {
+      expect(() => checkDockerHostReachesTarget('github-hosted', host)).toThrow(
+        /GitHub-hosted runner: .*discarded after the job.*Set 'docker-host' to the environment's Docker host \(ssh:\/\/user@host.*self-hosted runner/
+      );
+    }
+  });
+  it('accepts a remote host from a hosted runner, and anything on a self-hosted runner', () => {
+    expect(() => checkDockerHostReachesTarget('github-hosted', 'ssh://deploy@app.example.com')).not.toThrow();
+    expect(() => checkDockerHostReachesTarget('github-hosted', 'tcp://app.example.com:2376')).not.toThrow();
+    expect(() => checkDockerHostReachesTarget('self-hosted', undefined)).not.toThrow();
+    expect(() => checkDockerHostReachesTarget(undefined, undefined)).not.toThrow();
+  });
 });

@@ -1,0 +1,404 @@
+/**
+ * Issue 19: the deploy under faults, each with a loopback load loop through the proxy, asserted after the run:
+ * which color and version serve (read from the proxy and through it), what the deployment records say, how many
+ * requests failed, and that the color taking traffic was never stopped, recreated or restarted.
+ *
+ * Health timing is the action's own defaults (2 s interval, 60 s budget, 10 s per request, 5 unhealthy answers)
+ * unless a test states why not. Faults are injected where the product reaches the outside: the proxy's check and
+ * reload commands (they are shell commands of the environment config), a forwarder in front of the registry and
+ * one in front of the Docker socket (test/support/fault-proxy.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parseActiveColor } from '../../actions/deploy/compose.js';
+import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
+import {
+  buildApi,
+  colorRunning,
+  FAILS_AFTER_FIRST_CHECK,
+  servedVersion,
+  startDeployEnv,
+  warmsUp,
+  type DeployEnv
+} from '../support/deploy-env.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startLoadLoop, type LoadStats } from '../support/load-loop.js';
+import { failureMessage, runAction, type ActionRun } from '../support/run-action.js';
+
+const TOKEN = 'ghs_faulttoken';
+const id = randomBytes(4).toString('hex');
+let fake: GitHubFake;
+let env: DeployEnv;
+let marks: string;
+let registry: FaultProxy;
+let dockerSock: FaultProxy;
+const GOOD = ['1.0.0', '2.0.0'];
+
+beforeAll(async () => {
+  fake = await startGitHubFake({ token: TOKEN });
+  addRepo(fake.state, 'acme', 'monorepo');
+  env = await startDeployEnv(id);
+  marks = mkdtempSync(path.join(os.tmpdir(), `slipway-faults-${id}-`));
+  buildApi(env.repo, '1.0.0');
+  buildApi(env.repo, '2.0.0');
+  buildApi(env.repo, '5.0.0', FAILS_AFTER_FIRST_CHECK);
+  // 12 s warm-up: with the defaults (5 unhealthy answers 2 s apart) it would be rolled back after ~8 s
+  buildApi(env.repo, '6.0.0', warmsUp(12, 20));
+  // never pulled by the Docker daemon under the forwarder's name: the pull must reach the registry
+  buildApi(env.repo, '7.0.0');
+  buildApi(env.repo, '8.0.0');
+  registry = await startFaultProxy({ port: 0 }, { host: '127.0.0.1', port: 5000 });
+  dockerSock = await startFaultProxy(
+    { path: path.join(marks, 'docker.sock') },
+    { path: '/var/run/docker.sock' }
+  );
+}, 600_000);
+
+afterAll(async () => {
+  await dockerSock?.close();
+  await registry?.close();
+  await env?.stop();
+  await fake?.close();
+  if (marks) rmSync(marks, { recursive: true, force: true });
+});
+
+let configN = 0;
+/** deploys with the action's default health timing and an environment config of this test's own */
+function deploy(
+  version: string,
+  options: { proxy?: Record<string, string>; image?: string; inputs?: Record<string, string> } = {}
+): Promise<ActionRun> {
+  const base = env.baseConfig();
+  const dir = `cfg-${++configN}`;
+  env.writeConfig(
+    'staging',
+    {
+      services: {
+        api: { ...(base.services as { api: object }).api, ...(options.image ? { image: options.image } : {}) }
+      },
+      target: { ...base.target, proxy: { ...base.target.proxy, ...options.proxy } }
+    },
+    dir
+  );
+  return runAction('deploy', {
+    workspace: env.workspace,
+    repository: 'acme/monorepo',
+    inputs: { environment: 'staging', 'github-token': TOKEN, version, 'config-dir': dir, ...options.inputs },
+    env: { GITHUB_API_URL: fake.url },
+    timeoutMs: 600_000
+  });
+}
+
+const pointed = () => parseActiveColor(readFileSync(env.upstreamFile, 'utf8'));
+
+function statesOf(deploymentId: number): string[] {
+  return fake.state.deploymentStatuses
+    .filter((s) => s.deployment_id === deploymentId)
+    .sort((a, b) => a.id - b.id)
+    .map((s) => s.state);
+}
+
+/** the deployments a run added, each with its states (none may be left open) */
+function recordsSince(before: number): { version: string; kind: string; states: string[] }[] {
+  return fake.state.deployments
+    .filter((d) => d.environment === 'staging')
+    .sort((a, b) => a.id - b.id)
+    .slice(before)
+    .map((d) => {
+      const s = (d.payload as { slipway: { version: string; kind: string } }).slipway;
+      return { version: s.version, kind: s.kind, states: statesOf(d.id) };
+    });
+}
+
+const stagingCount = () => fake.state.deployments.filter((d) => d.environment === 'staging').length;
+
+/** container id and start time: a recreate changes the id, a restart the start time */
+function identity(color: 'blue' | 'green'): string {
+  try {
+    return execFileSync(
+      'docker',
+      ['inspect', '--format', '{{.Id}} {{.State.StartedAt}}', env.containerName(color)],
+      {
+        encoding: 'utf8'
+      }
+    ).trim();
+  } catch {
+    return 'absent';
+  }
+}
+
+function report(name: string, run: ActionRun, stats: LoadStats): void {
+  process.stdout.write(
+    `deploy fault "${name}": status=${run.outputs.status} color=${run.outputs.color} ` +
+      `serving-version=${run.outputs['serving-version'] ?? ''} requests=${stats.sent} failed=${stats.failed} ` +
+      `${stats.failures.slice(0, 3).join(', ')}\n  serving: ${run.outputs.serving}\n`
+  );
+}
+
+/**
+ * Each fault starts from a good version serving: the proxy config put back, the forwarders healthy, and a good
+ * deploy when the previous fault left nothing good serving.
+ */
+let serving: { color: 'blue' | 'green'; version: string };
+beforeEach(async () => {
+  env.restoreProxy();
+  registry.up();
+  dockerSock.up();
+  for (const f of ['once', 'registry-down', 'docker-down']) rmSync(path.join(marks, f), { force: true });
+  const now = pointed();
+  if (!now || !GOOD.includes(await servedVersion(env.proxyUrl)) || !colorRunning(env.project, now.color)) {
+    const run = await deploy(now?.version === '1.0.0' ? '2.0.0' : '1.0.0');
+    expect(failureMessage(run)).toBe('');
+  }
+  serving = pointed()! as typeof serving;
+  expect(GOOD).toContain(await servedVersion(env.proxyUrl));
+}, 600_000);
+
+afterEach(() => fake.assertNoViolations());
+
+const once = (script: string): string => `{ [ -e ${marks}/once ] || { touch ${marks}/once; ${script}; }; }`;
+
+function kill(): string {
+  return `c=$(sed -n 's/^# slipway: .* color=\\([a-z]*\\) .*/\\1/p' ${env.upstreamFile}); docker kill ${env.project}-$c-api-1 >/dev/null`;
+}
+
+it('readiness: a version that warms up for 12 s within its HEALTHCHECK start period is not rolled back', async () => {
+  const before = stagingCount();
+  const old = serving;
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+  const run = await deploy('6.0.0');
+  const stats = await load.stop();
+  report('warm-up', run, stats);
+  expect(failureMessage(run)).toBe('');
+  expect(run.outputs).toMatchObject({ status: 'success', 'serving-version': '6.0.0' });
+  expect(run.outputs.color).not.toBe(old.color);
+  expect(run.stdout).toMatch(/Readiness: failed health answers count after \d+ ms/);
+  expect(stats.failed).toBe(0);
+  expect(recordsSince(before)).toEqual([
+    { version: '6.0.0', kind: 'deploy', states: ['in_progress', 'success'] }
+  ]);
+});
+
+it('the new color killed right after the switch: traffic goes back to the untouched old color', async () => {
+  const before = stagingCount();
+  const old = serving;
+  const oldIdentity = identity(old.color);
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+  const run = await deploy('2.0.0' === old.version ? '1.0.0' : '2.0.0', {
+    proxy: { reload: `${env.nginxCmd} -s reload && ${once(kill())}` }
+  });
+  const stats = await load.stop();
+  report('killed after switch', run, stats);
+  expect(run.outputs).toMatchObject({
+    status: 'rolled_back',
+    color: old.color,
+    'serving-version': old.version
+  });
+  expect(await servedVersion(env.proxyUrl)).toBe(old.version);
+  expect(identity(old.color)).toBe(oldIdentity); // never stopped, recreated or restarted
+  expect(recordsSince(before).map((r) => [r.kind, r.states])).toEqual([
+    ['deploy', ['in_progress', 'failure']],
+    ['rollback', ['in_progress', 'success']]
+  ]);
+  // the fault itself fails the requests that reach the killed color until traffic is back (reported above)
+  expect(stats.ok).toBeGreaterThan(0);
+});
+
+it('the proxy check fails at the switch: traffic never moves, no request fails', async () => {
+  const before = stagingCount();
+  const old = serving;
+  const oldIdentity = identity(old.color);
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+  const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {
+    proxy: { test: `${once(`echo 'nginx: [emerg] injected fault' >&2; exit 1`)}; ${env.nginxCmd} -t -q` }
+  });
+  const stats = await load.stop();
+  report('proxy check fails', run, stats);
+  expect(run.outputs).toMatchObject({
+    status: 'rolled_back',
+    color: old.color,
+    'serving-version': old.version
+  });
+  expect(failureMessage(run)).toContain('injected fault');
+  expect(failureMessage(run)).toContain('traffic was not moved');
+  expect(stats.failed).toBe(0);
+  expect(identity(old.color)).toBe(oldIdentity);
+  expect(colorRunning(env.project, old.color === 'blue' ? 'green' : 'blue')).toBe(false); // the failed start went
+  expect(recordsSince(before).map((r) => r.states)).toEqual([
+    ['in_progress', 'failure'],
+    ['in_progress', 'success']
+  ]);
+});
+
+it('the proxy breaks after the switch: the failed version keeps serving and the report says so', async () => {
+  const before = stagingCount();
+  const old = serving;
+  const oldIdentity = identity(old.color);
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+  const run = await deploy('5.0.0', {
+    proxy: { reload: `${env.nginxCmd} -s reload && ${once(`echo 'garbage' >> ${env.nginxConf}`)}` }
+  });
+  const stats = await load.stop();
+  report('proxy breaks after switch', run, stats);
+  const other = old.color === 'blue' ? 'green' : 'blue';
+  expect(run.exitCode).toBe(1);
+  expect(run.outputs.status).toBe('failure');
+  expect(run.outputs.color).toBe(other); // where the proxy really points
+  expect(run.outputs['serving-version'] ?? '').toBe(''); // 5.0.0 answers, but unhealthy: nothing healthy serves
+  expect(run.outputs.serving).toContain(`the proxy points at ${other} (5.0.0)`);
+  expect(failureMessage(run)).toContain('left on the host:');
+  expect(pointed()!.color).toBe(other);
+  expect(await servedVersion(env.proxyUrl)).toBe('5.0.0');
+  expect(stats.failed).toBe(0); // 5.0.0 answers its API; only its health says unhealthy
+  // nothing was stopped: the old color still runs, untouched, for the next attempt
+  expect(identity(old.color)).toBe(oldIdentity);
+  expect(colorRunning(env.project, other)).toBe(true);
+  expect(recordsSince(before).map((r) => r.states)).toEqual([
+    ['in_progress', 'failure'],
+    ['in_progress', 'failure']
+  ]);
+});
+
+it('the new color killed and the proxy broken after the switch: nothing serves, and the run says so', async () => {
+  const before = stagingCount();
+  const old = serving;
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+  const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {
+    proxy: { reload: `${env.nginxCmd} -s reload && ${once(`${kill()}; echo 'garbage' >> ${env.nginxConf}`)}` }
+  });
+  const stats = await load.stop();
+  report('killed + proxy broken', run, stats);
+  const other = old.color === 'blue' ? 'green' : 'blue';
+  expect(run.outputs.status).toBe('failure');
+  expect(run.outputs.color).toBe(other);
+  expect(run.outputs['serving-version'] ?? '').toBe('');
+  expect(run.outputs.serving).toContain('nothing healthy serves there');
+  expect(run.summary).toContain('Serving now:');
+  expect(stats.failed).toBeGreaterThan(0); // the fault makes it impossible: reported above
+  expect(colorRunning(env.project, old.color)).toBe(true);
+  expect(recordsSince(before).map((r) => r.states)).toEqual([
+    ['in_progress', 'failure'],
+    ['in_progress', 'failure']
+  ]);
+});
+
+describe('registry unreachable', () => {
+  const image = () => `${registry.address}/deploy-test-${id}/api`;
+
+  it('when the pull starts: the deploy fails before any traffic moves, the old color serves', async () => {
+    const before = stagingCount();
+    const old = serving;
+    registry.downOn(/\/manifests\/sha256:/); // the Docker daemon's pull by digest (resolution asks by tag)
+    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+    const run = await deploy('7.0.0', { image: image() });
+    const stats = await load.stop();
+    report('registry lost at the pull', run, stats);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled_back',
+      color: old.color,
+      'serving-version': old.version
+    });
+    expect(failureMessage(run)).toMatch(/docker compose .*failed/);
+    expect(stats.failed).toBe(0);
+    expect(recordsSince(before).map((r) => r.states)).toEqual([
+      ['in_progress', 'failure'],
+      ['in_progress', 'success']
+    ]);
+  });
+
+  it('after the pull: nothing else needs it, the deploy succeeds', async () => {
+    const before = stagingCount();
+    registry.downWhen(path.join(marks, 'registry-down'));
+    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+    const run = await deploy('8.0.0', {
+      image: image(),
+      proxy: { test: `touch ${marks}/registry-down; ${env.nginxCmd} -t -q` }
+    });
+    const stats = await load.stop();
+    report('registry lost after the pull', run, stats);
+    expect(existsSync(path.join(marks, 'registry-down'))).toBe(true);
+    expect(failureMessage(run)).toBe('');
+    expect(run.outputs).toMatchObject({ status: 'success', 'serving-version': '8.0.0' });
+    expect(stats.failed).toBe(0);
+    expect(recordsSince(before).map((r) => r.states)).toEqual([['in_progress', 'success']]);
+  });
+});
+
+describe('Docker host', () => {
+  const dockerHost = () => ({ 'docker-host': `unix://${dockerSock.address}` });
+
+  it('lost before up: traffic stays on the untouched old color, the leftover is reported', async () => {
+    const before = stagingCount();
+    const old = serving;
+    const oldIdentity = identity(old.color);
+    dockerSock.downOn(/^(GET|POST) \S*\/(containers|images|networks|volumes)\//);
+    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+    const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', { inputs: dockerHost() });
+    const stats = await load.stop();
+    report('docker lost before up', run, stats);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled_back',
+      color: old.color,
+      'serving-version': old.version
+    });
+    expect(run.outputs.serving).toMatch(/unknown/); // what runs cannot be listed: said so
+    expect(stats.failed).toBe(0);
+    expect(identity(old.color)).toBe(oldIdentity);
+    expect(recordsSince(before).map((r) => r.states)).toEqual([
+      ['in_progress', 'failure'],
+      ['in_progress', 'success']
+    ]);
+  });
+
+  it('lost after the switch: success, and the old color left running is a warning in the summary', async () => {
+    const before = stagingCount();
+    const old = serving;
+    const next = old.version === '2.0.0' ? '1.0.0' : '2.0.0';
+    dockerSock.downWhen(path.join(marks, 'docker-down'));
+    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+    const run = await deploy(next, {
+      inputs: dockerHost(),
+      proxy: { reload: `${env.nginxCmd} -s reload && touch ${marks}/docker-down` }
+    });
+    const stats = await load.stop();
+    report('docker lost after switch', run, stats);
+    expect(failureMessage(run)).toBe('');
+    expect(run.outputs).toMatchObject({ status: 'success', 'serving-version': next });
+    expect(run.summary).toContain('Left on the host:');
+    expect(run.summary).toContain(`the old color ${old.color} still runs`);
+    expect(run.annotations.some((a) => a.level === 'warning' && a.message.includes('still runs'))).toBe(true);
+    expect(colorRunning(env.project, old.color)).toBe(true); // true: it could not be stopped
+    expect(stats.failed).toBe(0);
+    expect(recordsSince(before).map((r) => r.states)).toEqual([['in_progress', 'success']]);
+  });
+
+  it('hanging: the command is killed at its time limit, the records are closed, the old color serves', async () => {
+    const before = stagingCount();
+    const old = serving;
+    // compose up's first container listing: always sent, whatever the idle color holds (a container left by an
+    // earlier fault would make compose skip the create)
+    dockerSock.hangOn(/^GET \S*\/containers\/json/);
+    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+    // a 20 s limit instead of the 600 s default: the fault is a hang, and the limit is the input under test
+    const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {
+      inputs: { ...dockerHost(), 'docker-timeout-seconds': '20' }
+    });
+    const stats = await load.stop();
+    report('docker hangs', run, stats);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled_back',
+      color: old.color,
+      'serving-version': old.version
+    });
+    expect(failureMessage(run)).toContain('no result within 20 s');
+    expect(run.summary).toContain('Serving now:');
+    expect(stats.failed).toBe(0);
+    expect(recordsSince(before).map((r) => r.states)).toEqual([
+      ['in_progress', 'error'],
+      ['in_progress', 'success']
+    ]);
+  });
+});
