@@ -61949,7 +61949,14 @@ class Deployments {
         // newest first (GitHub's order; sorted again so a reordered page can't change the verdict)
         return [...res.data].sort((a, b) => b.id - a.id).map((s) => s.state);
     }
-    /** Deployments of an environment, newest first, that carry a Slipway payload (scans at most `limit`). */
+    /**
+     * Deployments of an environment, newest first, that carry a Slipway payload (scans at most `limit`). Only ours:
+     * a workflow job that references an environment makes GitHub create a deployment of its own for it, with an
+     * empty payload ("When a workflow job that references an environment runs, it creates a deployment object with
+     * the environment property set to the name of your environment" —
+     * https://github.com/github/docs/blob/main/data/reusables/actions/environment-deployment-event.md); it names no
+     * digests, so it is never a last known good nor a previous good.
+     */
     async list(environment, limit = 100) {
         const out = [];
         for await (const page of this.octokit.paginate.iterator(this.octokit.rest.repos.listDeployments, {
@@ -61968,7 +61975,8 @@ class Deployments {
         return out.sort((a, b) => b.id - a.id);
     }
     /**
-     * The last known good deployment: the newest one whose latest status is `success`; with `skip` the newest good
+     * The last known good deployment: the newest of ours that reached `success` and was not marked failed after
+     * (inactive counts: see below); with `skip` the newest good
      * one that deployed different digests than `skip` (the previous good version, for a manual rollback).
      */
     async lastKnownGood(environment, skip) {
@@ -61976,7 +61984,13 @@ class Deployments {
         for (const d of list) {
             const states = await this.states(d.id); // newest first
             if (!skip) {
-                if (states[0] === 'success')
+                // success, or success later marked inactive by someone else's success: GitHub's own deployment of an
+                // `environment:` job sets auto_inactive (default true: "Adds a new inactive status to all prior
+                // non-transient, non-production environment deployments with the same repository and environment name
+                // as the created status's deployment. An inactive status is only added to deployments that had a success
+                // state" — https://docs.github.com/en/rest/deployments/statuses#create-a-deployment-status). A newer good
+                // one of ours comes first in this newest-first list, so an inactive one here was not replaced by us.
+                if (states[0] === 'success' || (states[0] === 'inactive' && states.includes('success')))
                     return d;
                 continue;
             }

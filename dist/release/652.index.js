@@ -169,7 +169,7 @@ function parseDiffTreeOutput(output, shas) {
 async function readCommitFiles(cwd, shas) {
     if (shas.length === 0)
         return new Map();
-    const { stdout } = await (0,exec/* execTool */.w)('git', ['diff-tree', '--stdin', '-r', '--name-only', '--root', '--no-renames', '-z'], {
+    const { stdout } = await (0,exec/* execTool */.wc)('git', ['diff-tree', '--stdin', '-r', '--name-only', '--root', '--no-renames', '-z'], {
         cwd,
         input: `${shas.join('\n')}\n`
     });
@@ -464,7 +464,7 @@ function describeFailure(error, target) {
  * listing) pass only `cwd` and inherit process.env.
  */
 async function isolatedWorkdir(repoRoot) {
-    const { stdout } = await (0,exec/* execTool */.w)('git', ['rev-parse', '--absolute-git-dir'], {
+    const { stdout } = await (0,exec/* execTool */.wc)('git', ['rev-parse', '--absolute-git-dir'], {
         cwd: repoRoot,
         hint: () => `'${repoRoot}' is not a git checkout; run actions/checkout with fetch-depth: 0 first`
     });

@@ -37160,7 +37160,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4427);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9188);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -37170,7 +37170,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4427:
+/***/ 9188:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37189,36 +37189,113 @@ var lib_core = __nccwpck_require__(6058);
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
 var errors = __nccwpck_require__(3337);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
 var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/exec.js
 /**
  * The one exec wrapper: runs a tool, captures stdout/stderr, and turns a non-zero exit into a ToolError carrying
- * the command and the last stderr lines.
+ * the command and the last stderr lines. With `timeoutMs` the tool runs in its own process group and the whole
+ * group (e.g. `docker compose` and its plugin process) is ended when the time is up: a TimeoutError, always thrown.
  */
 
 
+
+/** The tool did not finish within ExecOptions.timeoutMs; it was killed. */
+class TimeoutError extends errors/* ToolError */.v4 {
+    timeoutMs;
+    name = 'TimeoutError';
+    constructor(command, timeoutMs, stderrTail, hint) {
+        super(command, 124, `no result within ${Math.round(timeoutMs / 1000)} s (killed)${stderrTail ? `; ${stderrTail}` : ''}`, hint);
+        this.timeoutMs = timeoutMs;
+    }
+}
 function lastLines(text, count = 5) {
     return text.trimEnd().split(/\r?\n/).filter(Boolean).slice(-count).join('\n');
+}
+function shortCommand(tool, args) {
+    return [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
+}
+const KILL_GRACE_MS = 5_000;
+/** spawn in a process group of its own, so a timeout ends the tool and every child it started. */
+function execWithTimeout(tool, args, options) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(tool, args, {
+            cwd: options.cwd,
+            env: options.env ? { ...process.env, ...options.env } : process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            detached: true
+        });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        let killTimer;
+        const signalGroup = (signal) => {
+            try {
+                if (child.pid)
+                    process.kill(-child.pid, signal);
+            }
+            catch {
+                /* already gone */
+            }
+        };
+        const timer = setTimeout(() => {
+            timedOut = true;
+            signalGroup('SIGTERM');
+            killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+        }, options.timeoutMs);
+        child.stdout.setEncoding('utf8').on('data', (chunk) => {
+            stdout += chunk;
+            if (options.echo)
+                process.stdout.write(chunk);
+        });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => {
+            stderr += chunk;
+            if (options.echo)
+                process.stdout.write(chunk);
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input ?? '');
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+        });
+    });
 }
 async function execTool(tool, args, options = {}) {
     let result;
     try {
-        result = await lib_exec/* getExecOutput */.H(tool, args, {
-            cwd: options.cwd,
-            env: options.env ? { ...process.env, ...options.env } : undefined,
-            input: options.input === undefined ? undefined : Buffer.from(options.input),
-            ignoreReturnCode: true,
-            silent: !options.echo
-        });
+        if (options.timeoutMs !== undefined) {
+            const r = await execWithTimeout(tool, args, { ...options, timeoutMs: options.timeoutMs });
+            if (r.timedOut) {
+                throw new TimeoutError(shortCommand(tool, args), options.timeoutMs, lastLines(r.stderr || r.stdout, 3), options.hint?.(r));
+            }
+            result = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+        }
+        else {
+            result = await lib_exec/* getExecOutput */.H(tool, args, {
+                cwd: options.cwd,
+                env: options.env ? { ...process.env, ...options.env } : undefined,
+                input: options.input === undefined ? undefined : Buffer.from(options.input),
+                ignoreReturnCode: true,
+                silent: !options.echo
+            });
+        }
     }
     catch (error) {
-        // @actions/exec throws before spawning when the executable is not on PATH.
+        if (error instanceof TimeoutError)
+            throw error;
+        // the executable is not on PATH (@actions/exec throws before spawning; spawn emits ENOENT)
         throw new errors/* ToolError */.v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
     }
     if (result.exitCode !== 0 && !options.ignoreReturnCode) {
-        const command = [tool, ...args.slice(0, 3)].join(' ') + (args.length > 3 ? ' …' : '');
-        throw new errors/* ToolError */.v4(command, result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
+        throw new errors/* ToolError */.v4(shortCommand(tool, args), result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
     }
     return result;
 }
