@@ -34,14 +34,21 @@ describe('the generated workflows run end to end on the example monorepo', () =>
       const { code, out } = await runPipeline();
       if (code !== 0) console.log(out.split('\n').slice(-80).join('\n'));
       expect(code).toBe(0);
+      // the Go-like services are cross-built for linux/amd64 + linux/arm64 (one index), api and dashboard for amd64
+      const name = (service: string): string =>
+        ['runner', 'daemon', 'proxy', 'cli'].includes(service) ? `${service} \\(amd64\\+arm64\\)` : service;
       // the push build: the four services that api's change and libs/shared reach
       for (const service of ['api', 'runner', 'daemon', 'proxy']) {
-        expect(out).toMatch(new RegExp(`\\n  ${service}\\s+sha256:[0-9a-f]{12}…  main main-[0-9a-f]{7}\\n`));
+        expect(out).toMatch(
+          new RegExp(`\\n  ${name(service)}\\s+sha256:[0-9a-f]{12}…  main main-[0-9a-f]{7}\\n`)
+        );
       }
       // the release build: every service with semver tags
       for (const service of ['api', 'dashboard', 'runner', 'daemon', 'proxy', 'cli']) {
         expect(out).toMatch(
-          new RegExp(`\\n  ${service}\\s+sha256:[0-9a-f]{12}…  1\\.0\\.0 1\\.0 1 sha-[0-9a-f]{7} latest\\n`)
+          new RegExp(
+            `\\n  ${name(service)}\\s+sha256:[0-9a-f]{12}…  1\\.0\\.0 1\\.0 1 sha-[0-9a-f]{7} latest\\n`
+          )
         );
       }
       expect(out).toContain('10 images signed and verified by digest');
