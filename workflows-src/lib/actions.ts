@@ -41,7 +41,8 @@ export interface Pin {
  *
  * Every pin is a release whose action.yml runs on `node24`: the runner moves JavaScript actions from Node 20 to
  * Node 24 in phases, the last with "All actions use Node 24, no opt-out" (https://github.com/actions/runner/pull/3948);
- * Node 24 default from 2026-06-02, Node 20 removed 2026-09-16 (https://blog.algo-su.com/en/adr/sprints/78/).
+ * Node 24 default from 2026-06-02, Node 20 removed from the runner 2026-09-16 (the runner's own deprecation warning,
+ * citing https://github.blog/changelog/2025-09-19-deprecation-of-node-20-on-github-actions-runners/).
  * Each SHA is the commit its tag points to (`git rev-parse <tag>^{commit}` in a mirror of the action's repository,
  * with `using: node24` read from action.yml at that commit — for codeql-action from upload-sarif/action.yml), checked
  * 2026-11-30; `scripts/check-pins.ts` re-checks the tags on GitHub.
