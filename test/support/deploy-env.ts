@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './run-action.js';
+import { BASE_IMAGE } from './images.js';
 
 export const NGINX = '/usr/sbin/nginx';
 
@@ -54,8 +55,10 @@ export function buildApi(repo: string, version: string, extra?: string): string 
     `VERSION=${version}`,
     '--build-arg',
     `REVISION=test-${version}`,
-    // the offline base image (scripts/base-image.sh); SLIPWAY_BASE_IMAGE like that script, else the Dockerfile's
-    ...(process.env.SLIPWAY_BASE_IMAGE ? ['--build-arg', `BASE=${process.env.SLIPWAY_BASE_IMAGE}`] : []),
+    // the offline base image (scripts/base-image.sh; SLIPWAY_BASE_IMAGE like that script): the Dockerfile's own
+    // default is Docker Hub's busybox, which works on GitHub and cannot be pulled here
+    '--build-arg',
+    `BASE=${process.env.SLIPWAY_BASE_IMAGE || BASE_IMAGE}`,
     '-f',
     path.join(monorepo, 'services/api/Dockerfile'),
     monorepo
