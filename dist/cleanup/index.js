@@ -61166,6 +61166,7 @@ var bottleneck_lib = __nccwpck_require__(2203);
 
 
 
+
 const header = (e, name) => {
     const v = e.response?.headers?.[name];
     return v === undefined ? undefined : String(v);
@@ -61184,6 +61185,28 @@ function unmarkedRateLimitWait(error, baseMs = 1000) {
     return e.status === 429 ? 60 * baseMs : undefined;
 }
 let clientSeq = 0;
+/**
+ * ACTIONS_STEP_DEBUG (core.isDebug(): RUNNER_DEBUG=1, https://github.com/actions/toolkit/blob/master/docs/action-debugging.md):
+ * every HTTP request to the API as a ::debug:: line — method, URL, status, and which retry it was. Given first among
+ * the plugins, its hooks are the innermost, so each attempt is logged, not only the final answer.
+ */
+function debugRequests(octokit) {
+    if (!lib_core/* isDebug */._o())
+        return;
+    // a retry (plugin-retry, the rate-limit plugins) sends the same options object again: counted per object
+    const attempts = new WeakMap();
+    const line = (o, outcome) => {
+        const n = attempts.get(o) ?? 0;
+        attempts.set(o, n + 1);
+        const { method, url } = octokit.request.endpoint.parse(o);
+        lib_core/* debug */.Yz(`GitHub API ${method} ${url}${n ? ` (retry ${n})` : ''} → ${outcome}`);
+    };
+    octokit.hook.after('request', (response, o) => line(o, response.status));
+    octokit.hook.error('request', (error, o) => {
+        line(o, error.status ?? error.message);
+        throw error;
+    });
+}
 /** A GitHub client with retries, throttling and rate-limit tracking; `github-token` must be set. */
 function createClient(token, options = {}) {
     if (!token) {
@@ -61252,7 +61275,7 @@ function createClient(token, options = {}) {
             }
         },
         retry: { retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
-    }, observe, retry, throttling);
+    }, debugRequests, observe, retry, throttling);
     return { octokit, rateLimit, requests: () => requests };
 }
 function getClient(token, options = {}) {
@@ -61421,6 +61444,7 @@ function isInsecureRegistry(registry) {
  * registry bearer-token challenge (GHCR: any username + GITHUB_TOKEN). Loopback registries are plain http.
  */
 
+
 const MANIFEST_ACCEPT = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -61512,14 +61536,20 @@ class RegistryClient {
         const send = async () => {
             const token = this.tokens.get(repository);
             try {
-                return await fetch(url, {
+                const res = await fetch(url, {
                     method,
                     headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
                     ...(body ? { body } : {})
                 });
+                // ACTIONS_STEP_DEBUG: every registry request (https://github.com/actions/toolkit/blob/master/docs/action-debugging.md)
+                if (lib_core/* isDebug */._o())
+                    lib_core/* debug */.Yz(`registry ${method} ${url} → ${res.status}`);
+                return res;
             }
             catch (error) {
                 const cause = error.cause?.code ?? error.message;
+                if (lib_core/* isDebug */._o())
+                    lib_core/* debug */.Yz(`registry ${method} ${url} → ${cause}`);
                 throw new RegistryError(`registry ${this.registry} is unreachable (${cause}) — is it running and is the address right?`);
             }
         };
@@ -61555,6 +61585,8 @@ class RegistryClient {
             }
             : undefined;
         const res = await fetch(url, { headers: auth });
+        if (lib_core/* isDebug */._o())
+            lib_core/* debug */.Yz(`registry token GET ${url.href} → ${res.status}`);
         if (!res.ok)
             throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
         const body = (await res.json());
@@ -63045,13 +63077,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
