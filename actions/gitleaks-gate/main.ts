@@ -77,7 +77,12 @@ async function scan(state: { written: boolean }): Promise<void> {
   const args = buildDetectArgs({ source: root, target, reportPath, config, baseline });
   const result = await core.group(`gitleaks ${args.join(' ')}`, async () => {
     // gitleaks logs its progress and verdict as it goes; the findings come from the report file
-    const res = await execTool(gitleaks, args, { cwd: root, input: patch, ignoreReturnCode: true, stream: 'all' });
+    const res = await execTool(gitleaks, args, {
+      cwd: root,
+      input: patch,
+      ignoreReturnCode: true,
+      stream: 'all'
+    });
     const log = stripAnsi(`${res.stdout}\n${res.stderr}`).trim();
     return { exitCode: res.exitCode, log };
   });

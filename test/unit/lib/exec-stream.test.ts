@@ -63,9 +63,9 @@ describe('execTool stream', () => {
 
   test('timeoutMs still ends a streaming tool with a TimeoutError, after its first line was logged', async () => {
     const sleeper = ['-e', "console.error('started'); setTimeout(() => undefined, 60000);"];
-    await expect(execTool(process.execPath, sleeper, { stream: 'stderr', timeoutMs: 500 })).rejects.toBeInstanceOf(
-      TimeoutError
-    );
+    await expect(
+      execTool(process.execPath, sleeper, { stream: 'stderr', timeoutMs: 500 })
+    ).rejects.toBeInstanceOf(TimeoutError);
     expect(firstSeen('started')).toBeDefined();
   });
 
@@ -99,7 +99,9 @@ describe("trivy's runWithDeadline", () => {
       '-e',
       "console.error('INFO scanning'); setTimeout(() => { console.error('INFO done'); console.log('{}'); }, 1000);"
     ];
-    const r = await runWithDeadline(process.execPath, child, 60_000, (line) => seen.push({ line, at: Date.now() }));
+    const r = await runWithDeadline(process.execPath, child, 60_000, (line) =>
+      seen.push({ line, at: Date.now() })
+    );
     const exited = Date.now();
     expect(seen.map((s) => s.line)).toEqual(['INFO scanning', 'INFO done']);
     expect(exited - seen[0]!.at).toBeGreaterThanOrEqual(900);
