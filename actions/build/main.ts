@@ -17,7 +17,7 @@ import {
 import { setOutputs } from '../lib/outputs.js';
 import { RegistryClient } from '../lib/registry.js';
 import { DEFAULT_MANIFEST_PATH, findService, loadServicesManifest } from '../lib/services-manifest.js';
-import { writeTableSummary } from '../lib/summary.js';
+import { code, writeTableSummary } from '../lib/summary.js';
 import { type CacheMode, cacheFlags, getBuildArgs } from './args.js';
 import { checkBudget, formatSize, parseSize } from './budget.js';
 import { checkNetworkEntitlement, networkHostHint } from './network.js';
@@ -289,10 +289,10 @@ export async function run(): Promise<void> {
     [
       [
         image,
-        `\`${digest}\``,
+        code(digest),
         record.platforms.map((p) => p.platform).join(', '),
         formatSize(record.compressedSize),
-        tags.map((t) => `\`${t.slice(image.length)}\``).join(' ')
+        tags.map((t) => code(t.slice(image.length)))
       ]
     ]
   );

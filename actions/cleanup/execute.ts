@@ -29,6 +29,39 @@ export interface VersionRef {
   tags: string[];
 }
 
+/** Where deletion progress goes: the job log's info lines and groups (core.info / startGroup / endGroup). */
+export interface ProgressLog {
+  info(line: string): void;
+  startGroup(name: string): void;
+  endGroup(): void;
+}
+
+/**
+ * The deletions' progress for the job log: one `[n/N] deleted …` line each, inside one group opened at the first
+ * deletion, so a run that deletes thousands of versions folds them into one expandable line. `end` closes it.
+ */
+export function deletionProgress(out: ProgressLog): {
+  onDeleted: (v: VersionRef, n: number, total: number) => void;
+  end: () => void;
+} {
+  let open = false;
+  return {
+    onDeleted: (v, n, total) => {
+      if (!open) {
+        open = true;
+        out.startGroup(`Deleting ${total} package version(s)`);
+      }
+      out.info(
+        `[${n}/${total}] deleted ${v.package} version ${v.id} ${v.digest} ${v.tags.join(' ')}`.trimEnd()
+      );
+    },
+    end: () => {
+      if (open) out.endGroup();
+      open = false;
+    }
+  };
+}
+
 export type StopReason = 'failure' | 'rate limit' | 'request budget' | 'time budget';
 
 export interface ExecutionResult {

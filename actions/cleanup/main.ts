@@ -9,6 +9,7 @@ import { setOutputs } from '../lib/outputs.js';
 import { RegistryClient } from '../lib/registry.js';
 import { DEFAULT_MANIFEST_PATH, loadServicesManifest } from '../lib/services-manifest.js';
 import { runCleanup } from './cleanup.js';
+import { deletionProgress } from './execute.js';
 import { parseDuration, type Policy } from './policy.js';
 import { writeSummary, type CleanupReport } from './report.js';
 
@@ -111,6 +112,7 @@ export async function run(): Promise<void> {
   const registry = new RegistryClient(registryHost, credentials);
   const deployments = boolInput('protect-deployments', true);
 
+  const progress = deletionProgress(core);
   const { report } = await runCleanup({
     octokit,
     registry,
@@ -122,15 +124,14 @@ export async function run(): Promise<void> {
     dryRun,
     log: (line) => core.info(line),
     warn: (line) => core.warning(line),
-    onDeleted: (v, n, total) =>
-      core.info(`[${n}/${total}] deleted ${v.package} version ${v.id} ${v.digest} ${v.tags.join(' ')}`),
+    onDeleted: progress.onDeleted,
     deleteConcurrency: DELETE_CONCURRENCY,
     budget: {
       rateLimit: github.rateLimit,
       requests: github.requests,
       deadline: started + timeBudgetMs
     }
-  });
+  }).finally(progress.end);
 
   const dir = path.join(process.env.RUNNER_TEMP || root, 'slipway');
   mkdirSync(dir, { recursive: true });

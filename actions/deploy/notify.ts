@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import type { DeployedImage } from '../lib/deployments.js';
+import { code, tableRows } from '../lib/summary.js';
 
 export type DeployStatus = 'success' | 'failure' | 'rolled_back';
 export type WebhookFormat = 'slack' | 'json';
@@ -98,24 +99,20 @@ export async function sendWebhook(
 
 export async function writeDeploySummary(r: DeployReport, healthRows: string[][]): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const summary = core.summary.addHeading(`${ICON[r.status]} ${headline(r)}`, 3).addTable([
-    [
-      { data: 'environment', header: true },
-      { data: 'version', header: true },
-      { data: 'status', header: true },
-      { data: 'URL', header: true },
-      { data: 'deployment', header: true },
-      { data: 'actor', header: true }
-    ],
-    [r.environment, r.version, r.status, r.url, r.deploymentId ? `#${r.deploymentId}` : '–', r.actor]
-  ]);
-  summary.addTable([
-    [
-      { data: 'service', header: true },
-      { data: 'image@digest', header: true }
-    ],
-    ...r.images.map((i) => [i.service, `${i.image}@${i.digest}`])
-  ]);
+  const summary = core.summary
+    .addHeading(`${ICON[r.status]} ${headline(r)}`, 3)
+    .addTable(
+      tableRows(
+        ['environment', 'version', 'status', 'URL', 'deployment', 'actor'],
+        [[r.environment, r.version, r.status, r.url, r.deploymentId ? `#${r.deploymentId}` : '–', r.actor]]
+      )
+    );
+  summary.addTable(
+    tableRows(
+      ['service', 'image@digest'],
+      r.images.map((i) => [i.service, code(`${i.image}@${i.digest}`)])
+    )
+  );
   if (r.reason) summary.addRaw(`\n**Why:** ${r.reason}\n`, true);
   if (r.status === 'rolled_back') {
     summary.addRaw(
@@ -134,10 +131,7 @@ export async function writeDeploySummary(r: DeployReport, healthRows: string[][]
   if (healthRows.length > 0) {
     summary
       .addHeading('Health checks', 4)
-      .addTable([
-        ['URL', 'component', 'status', 'HTTP', 'attempts', 'detail'].map((data) => ({ data, header: true })),
-        ...healthRows
-      ]);
+      .addTable(tableRows(['URL', 'component', 'status', 'HTTP', 'attempts', 'detail'], healthRows));
   }
   await summary.write();
 }

@@ -76,9 +76,14 @@ async function scan(state: { written: boolean }): Promise<void> {
       : undefined;
   const args = buildDetectArgs({ source: root, target, reportPath, config, baseline });
   const result = await core.group(`gitleaks ${args.join(' ')}`, async () => {
-    const res = await execTool(gitleaks, args, { cwd: root, input: patch, ignoreReturnCode: true });
+    // gitleaks logs its progress and verdict as it goes; the findings come from the report file
+    const res = await execTool(gitleaks, args, {
+      cwd: root,
+      input: patch,
+      ignoreReturnCode: true,
+      stream: 'all'
+    });
     const log = stripAnsi(`${res.stdout}\n${res.stderr}`).trim();
-    if (log) core.info(log);
     return { exitCode: res.exitCode, log };
   });
 

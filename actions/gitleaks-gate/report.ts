@@ -126,18 +126,14 @@ export function locatePatchFindings(
   });
 }
 
-function cell(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export const SUMMARY_HEADER = ['File', 'Line', 'Commit', 'Rule'];
 
 export function summaryRows(findings: Finding[]): string[][] {
   return findings.map((f) => [
-    cell(f.File || '(unknown)'),
+    f.File || '(unknown)',
     String(f.StartLine),
     f.Commit ? f.Commit.slice(0, 7) : '',
-    cell(f.RuleID)
+    f.RuleID
   ]);
 }
 

@@ -403,9 +403,14 @@ export async function prepareKeyMaterial(
   }
 }
 
-/** Runs cosign, returning the result (exit code included) without throwing. */
+/**
+ * Runs cosign, returning the result (exit code included) without throwing. Its progress and verdict (stderr) show
+ * live in a group of their own; stdout (verify's JSON) stays captured.
+ */
 export async function runCosign(cosign: string, args: string[], s: Signing): Promise<ExecResult> {
-  return execTool(cosign, args, { env: cosignEnv(s), ignoreReturnCode: true });
+  return core.group(`cosign ${args[0]} ${args[args.length - 1]}`, () =>
+    execTool(cosign, args, { env: cosignEnv(s), ignoreReturnCode: true, stream: 'stderr' })
+  );
 }
 
 /** A short reason from cosign's stderr for messages. */

@@ -4,6 +4,8 @@
  * group (e.g. `docker compose` and its plugin process) is ended when the time is up: a TimeoutError, always thrown.
  */
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import * as core from '@actions/core';
 import * as actionsExec from '@actions/exec';
 import { ToolError } from './errors.js';
 
@@ -28,6 +30,48 @@ export interface ExecOptions {
    * even with ignoreReturnCode. Unset: no limit (the behaviour before this option existed).
    */
   timeoutMs?: number;
+  /**
+   * Write the tool's lines to the job log as they come (core.info), so a multi-minute step shows progress instead
+   * of one command line: 'stderr' streams stderr only and keeps stdout captured silently (a machine-readable report),
+   * 'all' streams both. The output is captured for the result either way. Ignored with `echo` (already echoed).
+   */
+  stream?: 'stderr' | 'all';
+}
+
+/** Splits chunks of a stream into whole lines (the last, unterminated one is held until flush). */
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  constructor(private readonly emit: (line: string) => void) {}
+  write(chunk: Buffer | string): void {
+    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const lines = this.pending.split(/\r?\n/);
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.emit(line);
+  }
+  flush(): void {
+    this.pending += this.decoder.end();
+    if (this.pending) this.emit(this.pending);
+    this.pending = '';
+  }
+}
+
+/** The streaming listeners for ExecOptions.stream: stdout/stderr chunk handlers and a flush for the end. */
+function streamers(
+  stream: ExecOptions['stream'],
+  sink: (line: string) => void = (line) => core.info(line)
+): { stdout?: (chunk: Buffer) => void; stderr?: (chunk: Buffer) => void; flush: () => void } {
+  if (!stream) return { flush: () => undefined };
+  const err = new LineSplitter(sink);
+  const out = stream === 'all' ? new LineSplitter(sink) : undefined;
+  return {
+    stdout: out ? (chunk) => out.write(chunk) : undefined,
+    stderr: (chunk) => err.write(chunk),
+    flush: () => {
+      out?.flush();
+      err.flush();
+    }
+  };
 }
 
 /** The tool did not finish within ExecOptions.timeoutMs; it was killed. */
@@ -87,13 +131,18 @@ function execWithTimeout(
       signalGroup('SIGTERM');
       killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
     }, options.timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
+    const live = streamers(options.echo ? undefined : options.stream);
+    const outDecoder = new StringDecoder('utf8');
+    const errDecoder = new StringDecoder('utf8');
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += outDecoder.write(chunk);
       if (options.echo) process.stdout.write(chunk);
+      live.stdout?.(chunk);
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += errDecoder.write(chunk);
       if (options.echo) process.stdout.write(chunk);
+      live.stderr?.(chunk);
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
@@ -104,12 +153,22 @@ function execWithTimeout(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
+      stdout += outDecoder.end();
+      stderr += errDecoder.end();
+      live.flush();
       resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
     });
   });
 }
 
 export async function execTool(tool: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
+  // ACTIONS_STEP_DEBUG: every command line in the log and the tool's own output echoed
+  // (core.isDebug() is RUNNER_DEBUG=1, set by the runner for the ACTIONS_STEP_DEBUG secret/variable:
+  // https://github.com/actions/toolkit/blob/master/docs/action-debugging.md)
+  if (core.isDebug()) {
+    core.debug(`exec: ${[tool, ...args].join(' ')}`);
+    options = { ...options, echo: true };
+  }
   let result: ExecResult;
   try {
     if (options.timeoutMs !== undefined) {
@@ -124,13 +183,16 @@ export async function execTool(tool: string, args: string[], options: ExecOption
       }
       result = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
     } else {
+      const live = streamers(options.echo ? undefined : options.stream);
       result = await actionsExec.getExecOutput(tool, args, {
+        listeners: { stdout: live.stdout, stderr: live.stderr },
         cwd: options.cwd,
         env: options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined,
         input: options.input === undefined ? undefined : Buffer.from(options.input),
         ignoreReturnCode: true,
         silent: !options.echo
       });
+      live.flush();
     }
   } catch (error) {
     if (error instanceof TimeoutError) throw error;

@@ -16,6 +16,7 @@
  * Rate limits: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  * Handling them: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
+import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -82,6 +83,31 @@ export function unmarkedRateLimitWait(error: unknown, baseMs = 1000): number | u
 }
 
 let clientSeq = 0;
+
+/**
+ * ACTIONS_STEP_DEBUG (core.isDebug(): RUNNER_DEBUG=1, https://github.com/actions/toolkit/blob/master/docs/action-debugging.md):
+ * every HTTP request to the API as a ::debug:: line — method, URL, status, and which retry it was. Given first among
+ * the plugins, its hooks are the innermost, so each attempt is logged, not only the final answer.
+ */
+export function debugRequests(octokit: { hook: Octokit['hook']; request: Octokit['request'] }): void {
+  if (!core.isDebug()) return;
+  // a retry (plugin-retry, the rate-limit plugins) sends the same options object again: counted per object
+  const attempts = new WeakMap<object, number>();
+  const line = (
+    o: Parameters<Octokit['request']['endpoint']['parse']>[0],
+    outcome: string | number
+  ): void => {
+    const n = attempts.get(o) ?? 0;
+    attempts.set(o, n + 1);
+    const { method, url } = octokit.request.endpoint.parse(o);
+    core.debug(`GitHub API ${method} ${url}${n ? ` (retry ${n})` : ''} → ${outcome}`);
+  };
+  octokit.hook.after('request', (response, o) => line(o, response.status));
+  octokit.hook.error('request', (error, o) => {
+    line(o, (error as HttpErrorLike).status ?? (error as Error).message);
+    throw error;
+  });
+}
 
 /** A GitHub client with retries, throttling and rate-limit tracking; `github-token` must be set. */
 export function createClient(token: string | undefined, options: ClientOptions = {}): GitHubClient {
@@ -162,6 +188,7 @@ export function createClient(token: string | undefined, options: ClientOptions =
       },
       retry: { retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
     },
+    debugRequests,
     observe,
     retry,
     throttling

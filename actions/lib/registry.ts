@@ -2,6 +2,7 @@
  * A small OCI distribution client (manifests only) over fetch: GET/HEAD/DELETE manifests and list tags, with the
  * registry bearer-token challenge (GHCR: any username + GITHUB_TOKEN). Loopback registries are plain http.
  */
+import * as core from '@actions/core';
 import { isInsecureRegistry } from './image-ref.js';
 
 export const MANIFEST_ACCEPT = [
@@ -153,13 +154,17 @@ export class RegistryClient {
     const send = async (): Promise<Response> => {
       const token = this.tokens.get(repository);
       try {
-        return await fetch(url, {
+        const res = await fetch(url, {
           method,
           headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
           ...(body ? { body } : {})
         });
+        // ACTIONS_STEP_DEBUG: every registry request (https://github.com/actions/toolkit/blob/master/docs/action-debugging.md)
+        if (core.isDebug()) core.debug(`registry ${method} ${url} → ${res.status}`);
+        return res;
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        if (core.isDebug()) core.debug(`registry ${method} ${url} → ${cause}`);
         throw new RegistryError(
           `registry ${this.registry} is unreachable (${cause}) — is it running and is the address right?`
         );
@@ -208,6 +213,7 @@ export class RegistryClient {
         }
       : undefined;
     const res = await fetch(url, { headers: auth });
+    if (core.isDebug()) core.debug(`registry token GET ${url.href} → ${res.status}`);
     if (!res.ok)
       throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
     const body = (await res.json()) as { token?: string; access_token?: string };

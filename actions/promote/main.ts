@@ -7,7 +7,7 @@ import { parseImageRef } from '../lib/image-ref.js';
 import { listInput, optionalString, requiredString } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { RegistryClient } from '../lib/registry.js';
-import { writeTableSummary } from '../lib/summary.js';
+import { code, writeTableSummary } from '../lib/summary.js';
 import { promote, promotionTargets } from './promote.js';
 
 export async function run(): Promise<void> {
@@ -33,6 +33,6 @@ export async function run(): Promise<void> {
   await writeTableSummary(
     `Slipway promote: ${record.service}`,
     ['tag', 'digest'],
-    promoted.map((ref) => [`\`${ref}\``, `\`${record.digest}\``])
+    promoted.map((ref) => [code(ref), code(record.digest)])
   );
 }

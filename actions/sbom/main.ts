@@ -202,7 +202,7 @@ export async function run(): Promise<void> {
         { ref: t.ref, format, output: file, cacheDir, timeout },
         (bin, args, env) => {
           core.info(`${bin} ${args.join(' ')}`);
-          return execTool(bin, args, { env, ignoreReturnCode: true });
+          return execTool(bin, args, { env, ignoreReturnCode: true, stream: 'stderr' });
         }
       )
     );

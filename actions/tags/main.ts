@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
 import { optionalString, stringInput } from '../lib/inputs.js';
-import { writeTableSummary } from '../lib/summary.js';
+import { code, writeTableSummary } from '../lib/summary.js';
 import {
   annotationsBake,
   commitDateFromPayload,
@@ -230,7 +230,7 @@ export async function run(): Promise<void> {
   await writeTableSummary(
     'Slipway tags',
     ['Image tag'],
-    result.tags.map((t) => [`\`${t}\``]),
+    result.tags.map((t) => [code(t)]),
     `Version: \`${result.outputs.version || '(none)'}\``
   );
 }

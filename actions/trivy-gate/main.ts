@@ -135,7 +135,8 @@ async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeou
         const r = await runWithDeadline(
           trivy,
           dbDownloadArgs({ cacheDir, repository, timeout }),
-          deadlineMs(timeoutMs)
+          deadlineMs(timeoutMs),
+          (line) => core.info(line)
         );
         return {
           exitCode: r.exitCode,
@@ -242,9 +243,7 @@ async function gate(): Promise<void> {
     const label = `trivy ${target.scanType} ${scan.ref}${perPlatform ? ` (${perPlatform})` : ''}`;
     const result = await core.group(label, async () => {
       core.info(`${trivy} ${args.join(' ')}`);
-      const r = await runWithDeadline(trivy, args, deadlineMs(timeoutMs));
-      if (r.stderr) core.info(r.stderr.trimEnd());
-      return r;
+      return runWithDeadline(trivy, args, deadlineMs(timeoutMs), (line) => core.info(line));
     });
     if (result.timedOut) {
       throw new ToolError(

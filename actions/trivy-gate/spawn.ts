@@ -4,6 +4,7 @@
  * the deadline passes and the run counts as failed (exit 124), never as a verdict.
  */
 import { spawn } from 'node:child_process';
+import { LineSplitter } from '../lib/exec.js';
 
 export interface SpawnResult {
   exitCode: number;
@@ -19,24 +20,36 @@ export function deadlineMs(timeoutMs: number): number {
   return timeoutMs + Math.min(30_000, Math.max(1_000, Math.round(timeoutMs / 10)));
 }
 
-export function runWithDeadline(tool: string, args: string[], deadline: number): Promise<SpawnResult> {
+/** `onStderrLine` gets trivy's log lines as they come (its progress); stdout is captured only. */
+export function runWithDeadline(
+  tool: string,
+  args: string[],
+  deadline: number,
+  onStderrLine?: (line: string) => void
+): Promise<SpawnResult> {
   return new Promise((resolve) => {
     const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const live = onStderrLine ? new LineSplitter(onStderrLine) : undefined;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      live?.write(d);
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, deadline);
     child.on('error', (error) => {
       clearTimeout(timer);
+      live?.flush();
       resolve({ exitCode: 127, stdout, stderr: `${stderr}${error.message}`, timedOut });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      live?.flush();
       resolve({ exitCode: timedOut ? TIMEOUT_EXIT_CODE : (code ?? 1), stdout, stderr, timedOut });
     });
   });

@@ -61166,6 +61166,7 @@ var bottleneck_lib = __nccwpck_require__(2203);
 
 
 
+
 const header = (e, name) => {
     const v = e.response?.headers?.[name];
     return v === undefined ? undefined : String(v);
@@ -61184,6 +61185,28 @@ function unmarkedRateLimitWait(error, baseMs = 1000) {
     return e.status === 429 ? 60 * baseMs : undefined;
 }
 let clientSeq = 0;
+/**
+ * ACTIONS_STEP_DEBUG (core.isDebug(): RUNNER_DEBUG=1, https://github.com/actions/toolkit/blob/master/docs/action-debugging.md):
+ * every HTTP request to the API as a ::debug:: line — method, URL, status, and which retry it was. Given first among
+ * the plugins, its hooks are the innermost, so each attempt is logged, not only the final answer.
+ */
+function debugRequests(octokit) {
+    if (!lib_core.isDebug())
+        return;
+    // a retry (plugin-retry, the rate-limit plugins) sends the same options object again: counted per object
+    const attempts = new WeakMap();
+    const line = (o, outcome) => {
+        const n = attempts.get(o) ?? 0;
+        attempts.set(o, n + 1);
+        const { method, url } = octokit.request.endpoint.parse(o);
+        lib_core.debug(`GitHub API ${method} ${url}${n ? ` (retry ${n})` : ''} → ${outcome}`);
+    };
+    octokit.hook.after('request', (response, o) => line(o, response.status));
+    octokit.hook.error('request', (error, o) => {
+        line(o, error.status ?? error.message);
+        throw error;
+    });
+}
 /** A GitHub client with retries, throttling and rate-limit tracking; `github-token` must be set. */
 function createClient(token, options = {}) {
     if (!token) {
@@ -61252,7 +61275,7 @@ function createClient(token, options = {}) {
             }
         },
         retry: { retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
-    }, observe, retry, throttling);
+    }, debugRequests, observe, retry, throttling);
     return { octokit, rateLimit, requests: () => requests };
 }
 function getClient(token, options = {}) {
@@ -61288,7 +61311,7 @@ const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
 /** Optional string: empty means undefined. */
 function optionalString(name) {
-    const value = lib_core/* getInput */.V4(name);
+    const value = lib_core.getInput(name);
     return value === '' ? undefined : value;
 }
 function requiredString(name) {
@@ -61301,7 +61324,7 @@ function stringInput(name, fallback) {
     return optionalString(name) ?? fallback;
 }
 function boolInput(name, fallback) {
-    const value = lib_core/* getInput */.V4(name);
+    const value = lib_core.getInput(name);
     if (value === '')
         return fallback;
     if (TRUE.includes(value))
@@ -61311,7 +61334,7 @@ function boolInput(name, fallback) {
     throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false, got '${value}'`);
 }
 function intInput(name, fallback, min = Number.MIN_SAFE_INTEGER) {
-    const value = lib_core/* getInput */.V4(name);
+    const value = lib_core.getInput(name);
     if (value === '')
         return fallback;
     if (!/^-?\d+$/.test(value) || Number(value) < min) {
@@ -61328,7 +61351,7 @@ function parseList(raw, { comma = true } = {}) {
         .filter((item) => item !== '' && !item.startsWith('#'));
 }
 function listInput(name, options = {}) {
-    return parseList(lib_core/* getInput */.V4(name), options);
+    return parseList(lib_core.getInput(name), options);
 }
 function enumInput(name, allowed, fallback) {
     const value = core.getInput(name);
@@ -61358,7 +61381,7 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         if (value === undefined)
             continue;
-        lib_core/* setOutput */.uH(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
+        lib_core.setOutput(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
     }
 }
 
@@ -61420,6 +61443,7 @@ function isInsecureRegistry(registry) {
  * A small OCI distribution client (manifests only) over fetch: GET/HEAD/DELETE manifests and list tags, with the
  * registry bearer-token challenge (GHCR: any username + GITHUB_TOKEN). Loopback registries are plain http.
  */
+
 
 const MANIFEST_ACCEPT = [
     'application/vnd.oci.image.index.v1+json',
@@ -61512,14 +61536,20 @@ class RegistryClient {
         const send = async () => {
             const token = this.tokens.get(repository);
             try {
-                return await fetch(url, {
+                const res = await fetch(url, {
                     method,
                     headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
                     ...(body ? { body } : {})
                 });
+                // ACTIONS_STEP_DEBUG: every registry request (https://github.com/actions/toolkit/blob/master/docs/action-debugging.md)
+                if (lib_core.isDebug())
+                    lib_core.debug(`registry ${method} ${url} → ${res.status}`);
+                return res;
             }
             catch (error) {
                 const cause = error.cause?.code ?? error.message;
+                if (lib_core.isDebug())
+                    lib_core.debug(`registry ${method} ${url} → ${cause}`);
                 throw new RegistryError(`registry ${this.registry} is unreachable (${cause}) — is it running and is the address right?`);
             }
         };
@@ -61555,6 +61585,8 @@ class RegistryClient {
             }
             : undefined;
         const res = await fetch(url, { headers: auth });
+        if (lib_core.isDebug())
+            lib_core.debug(`registry token GET ${url.href} → ${res.status}`);
         if (!res.ok)
             throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
         const body = (await res.json());
@@ -62488,6 +62520,27 @@ function deletionOrder(victims) {
 
 
 
+/**
+ * The deletions' progress for the job log: one `[n/N] deleted …` line each, inside one group opened at the first
+ * deletion, so a run that deletes thousands of versions folds them into one expandable line. `end` closes it.
+ */
+function deletionProgress(out) {
+    let open = false;
+    return {
+        onDeleted: (v, n, total) => {
+            if (!open) {
+                open = true;
+                out.startGroup(`Deleting ${total} package version(s)`);
+            }
+            out.info(`[${n}/${total}] deleted ${v.package} version ${v.id} ${v.digest} ${v.tags.join(' ')}`.trimEnd());
+        },
+        end: () => {
+            if (open)
+                out.endGroup();
+            open = false;
+        }
+    };
+}
 const ref = (pkg, v) => ({
     package: pkg,
     id: v.id,
@@ -62701,7 +62754,7 @@ function summaryMarkdown(report) {
 async function writeSummary(report) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await lib_core/* summary */.z.addRaw(summaryMarkdown(report), true).write();
+    await lib_core.summary.addRaw(summaryMarkdown(report), true).write();
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/cleanup/cleanup.js
@@ -62811,6 +62864,7 @@ async function runCleanup(opts) {
 
 
 
+
 function parseCount(raw, name) {
     if (raw === undefined)
         return undefined;
@@ -62896,7 +62950,7 @@ async function run() {
     const github = createClient(token, {
         writeConcurrency: DELETE_CONCURRENCY,
         writeIntervalMs: DELETE_INTERVAL_MS,
-        log: (line) => lib_core/* info */.pq(line)
+        log: (line) => lib_core.info(line)
     });
     const octokit = github.octokit;
     const credentials = dockerConfigCredentials(registryHost) ?? {
@@ -62905,6 +62959,7 @@ async function run() {
     };
     const registry = new RegistryClient(registryHost, credentials);
     const deployments = boolInput('protect-deployments', true);
+    const progress = deletionProgress(lib_core);
     const { report } = await runCleanup({
         octokit,
         registry,
@@ -62914,16 +62969,16 @@ async function run() {
         deploymentsRepo: deployments ? currentRepo() : undefined,
         rollbackWindow,
         dryRun,
-        log: (line) => lib_core/* info */.pq(line),
-        warn: (line) => lib_core/* warning */.$e(line),
-        onDeleted: (v, n, total) => lib_core/* info */.pq(`[${n}/${total}] deleted ${v.package} version ${v.id} ${v.digest} ${v.tags.join(' ')}`),
+        log: (line) => lib_core.info(line),
+        warn: (line) => lib_core.warning(line),
+        onDeleted: progress.onDeleted,
         deleteConcurrency: DELETE_CONCURRENCY,
         budget: {
             rateLimit: github.rateLimit,
             requests: github.requests,
             deadline: started + timeBudgetMs
         }
-    });
+    }).finally(progress.end);
     const dir = external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || root, 'slipway');
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
     const planPath = external_node_path_namespaceObject.join(dir, 'cleanup-plan.json');
@@ -62949,11 +63004,11 @@ async function run() {
             `Nothing kept was touched; a re-run plans again and deletes the rest.`);
     }
     if (r?.stopped) {
-        lib_core/* warning */.$e(`Cleanup stopped early (${r.stopped.reason}): ${r.stopped.detail}. Deleted ${r.deleted.length} of ${planned}; ` +
+        lib_core.warning(`Cleanup stopped early (${r.stopped.reason}): ${r.stopped.detail}. Deleted ${r.deleted.length} of ${planned}; ` +
             `${r.notAttempted.length} left for the next run (oldest garbage went first; nothing kept was touched).`);
         return;
     }
-    lib_core/* info */.pq(dryRun
+    lib_core.info(dryRun
         ? `dry run: would delete ${planned} version(s), keep ${kept}`
         : `deleted ${r?.deleted.length ?? 0} version(s), kept ${kept}`);
 }
@@ -63019,16 +63074,16 @@ async function runAction(main) {
     }
     catch (error) {
         if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error.message);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(error.message);
         }
         else if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error.message);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(error.message);
         }
         else {
             const err = error instanceof Error ? error : new Error(String(error));
             if (err.stack)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(err.stack);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`${err.message}`);
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(err.stack);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(`${err.message}`);
         }
     }
 }
@@ -63039,19 +63094,52 @@ async function runAction(main) {
 /***/ 6257:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  V4: () => (/* binding */ getInput),
-  pq: () => (/* binding */ info),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -63062,7 +63150,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -63077,7 +63165,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -63127,12 +63215,12 @@ function utils_toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -63169,13 +63257,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -63195,7 +63283,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -63203,13 +63291,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -63226,8 +63314,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -63320,7 +63410,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -63398,7 +63488,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -63444,7 +63534,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -63747,7 +63837,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -63758,7 +63848,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -63857,7 +63947,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -63872,7 +63962,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -63897,7 +63987,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -63920,7 +64010,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -64051,7 +64141,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -64109,13 +64199,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -64134,7 +64224,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -64153,13 +64243,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -64448,7 +64538,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -64482,7 +64572,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
@@ -65557,16 +65647,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -65586,8 +65676,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -65603,7 +65693,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -65628,10 +65718,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -65641,7 +65731,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -65652,7 +65742,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -65757,7 +65847,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
+function setSecret(secret) {
     issueCommand('add-mask', {}, secret);
 }
 /**
@@ -65772,7 +65862,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -65841,10 +65931,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -65879,8 +65969,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -65888,7 +65978,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -65896,7 +65986,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue

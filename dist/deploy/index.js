@@ -44676,7 +44676,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6557);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7159);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -44686,7 +44686,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6557:
+/***/ 7159:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50328,6 +50328,7 @@ var bottleneck_lib = __nccwpck_require__(2203);
 
 
 
+
 const header = (e, name) => {
     const v = e.response?.headers?.[name];
     return v === undefined ? undefined : String(v);
@@ -50346,6 +50347,28 @@ function unmarkedRateLimitWait(error, baseMs = 1000) {
     return e.status === 429 ? 60 * baseMs : undefined;
 }
 let clientSeq = 0;
+/**
+ * ACTIONS_STEP_DEBUG (core.isDebug(): RUNNER_DEBUG=1, https://github.com/actions/toolkit/blob/master/docs/action-debugging.md):
+ * every HTTP request to the API as a ::debug:: line — method, URL, status, and which retry it was. Given first among
+ * the plugins, its hooks are the innermost, so each attempt is logged, not only the final answer.
+ */
+function debugRequests(octokit) {
+    if (!lib_core/* isDebug */._o())
+        return;
+    // a retry (plugin-retry, the rate-limit plugins) sends the same options object again: counted per object
+    const attempts = new WeakMap();
+    const line = (o, outcome) => {
+        const n = attempts.get(o) ?? 0;
+        attempts.set(o, n + 1);
+        const { method, url } = octokit.request.endpoint.parse(o);
+        lib_core/* debug */.Yz(`GitHub API ${method} ${url}${n ? ` (retry ${n})` : ''} → ${outcome}`);
+    };
+    octokit.hook.after('request', (response, o) => line(o, response.status));
+    octokit.hook.error('request', (error, o) => {
+        line(o, error.status ?? error.message);
+        throw error;
+    });
+}
 /** A GitHub client with retries, throttling and rate-limit tracking; `github-token` must be set. */
 function createClient(token, options = {}) {
     if (!token) {
@@ -50414,7 +50437,7 @@ function createClient(token, options = {}) {
             }
         },
         retry: { retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
-    }, observe, retry, throttling);
+    }, debugRequests, observe, retry, throttling);
     return { octokit, rateLimit, requests: () => requests };
 }
 function getClient(token, options = {}) {
@@ -50753,6 +50776,7 @@ function setOutputs(outputs) {
  * registry bearer-token challenge (GHCR: any username + GITHUB_TOKEN). Loopback registries are plain http.
  */
 
+
 const MANIFEST_ACCEPT = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -50844,14 +50868,20 @@ class RegistryClient {
         const send = async () => {
             const token = this.tokens.get(repository);
             try {
-                return await fetch(url, {
+                const res = await fetch(url, {
                     method,
                     headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
                     ...(body ? { body } : {})
                 });
+                // ACTIONS_STEP_DEBUG: every registry request (https://github.com/actions/toolkit/blob/master/docs/action-debugging.md)
+                if (lib_core/* isDebug */._o())
+                    lib_core/* debug */.Yz(`registry ${method} ${url} → ${res.status}`);
+                return res;
             }
             catch (error) {
                 const cause = error.cause?.code ?? error.message;
+                if (lib_core/* isDebug */._o())
+                    lib_core/* debug */.Yz(`registry ${method} ${url} → ${cause}`);
                 throw new RegistryError(`registry ${this.registry} is unreachable (${cause}) — is it running and is the address right?`);
             }
         };
@@ -50887,6 +50917,8 @@ class RegistryClient {
             }
             : undefined;
         const res = await fetch(url, { headers: auth });
+        if (lib_core/* isDebug */._o())
+            lib_core/* debug */.Yz(`registry token GET ${url.href} → ${res.status}`);
         if (!res.ok)
             throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
         const body = (await res.json());
@@ -50907,6 +50939,8 @@ function compressedSize(manifest) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(2876);
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/exec.js
@@ -50918,6 +50952,45 @@ var exec = __nccwpck_require__(2876);
 
 
 
+
+
+/** Splits chunks of a stream into whole lines (the last, unterminated one is held until flush). */
+class LineSplitter {
+    emit;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    pending = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    write(chunk) {
+        this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+        const lines = this.pending.split(/\r?\n/);
+        this.pending = lines.pop() ?? '';
+        for (const line of lines)
+            this.emit(line);
+    }
+    flush() {
+        this.pending += this.decoder.end();
+        if (this.pending)
+            this.emit(this.pending);
+        this.pending = '';
+    }
+}
+/** The streaming listeners for ExecOptions.stream: stdout/stderr chunk handlers and a flush for the end. */
+function streamers(stream, sink = (line) => lib_core/* info */.pq(line)) {
+    if (!stream)
+        return { flush: () => undefined };
+    const err = new LineSplitter(sink);
+    const out = stream === 'all' ? new LineSplitter(sink) : undefined;
+    return {
+        stdout: out ? (chunk) => out.write(chunk) : undefined,
+        stderr: (chunk) => err.write(chunk),
+        flush: () => {
+            out?.flush();
+            err.flush();
+        }
+    };
+}
 /** The tool did not finish within ExecOptions.timeoutMs; it was killed. */
 class TimeoutError extends lib_errors/* ToolError */.v4 {
     timeoutMs;
@@ -50961,15 +51034,20 @@ function execWithTimeout(tool, args, options) {
             signalGroup('SIGTERM');
             killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
         }, options.timeoutMs);
-        child.stdout.setEncoding('utf8').on('data', (chunk) => {
-            stdout += chunk;
+        const live = streamers(options.echo ? undefined : options.stream);
+        const outDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const errDecoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        child.stdout.on('data', (chunk) => {
+            stdout += outDecoder.write(chunk);
             if (options.echo)
                 process.stdout.write(chunk);
+            live.stdout?.(chunk);
         });
-        child.stderr.setEncoding('utf8').on('data', (chunk) => {
-            stderr += chunk;
+        child.stderr.on('data', (chunk) => {
+            stderr += errDecoder.write(chunk);
             if (options.echo)
                 process.stdout.write(chunk);
+            live.stderr?.(chunk);
         });
         child.stdin.on('error', () => undefined);
         child.stdin.end(options.input ?? '');
@@ -50980,11 +51058,21 @@ function execWithTimeout(tool, args, options) {
         child.on('close', (code, signal) => {
             clearTimeout(timer);
             clearTimeout(killTimer);
+            stdout += outDecoder.end();
+            stderr += errDecoder.end();
+            live.flush();
             resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
         });
     });
 }
 async function execTool(tool, args, options = {}) {
+    // ACTIONS_STEP_DEBUG: every command line in the log and the tool's own output echoed
+    // (core.isDebug() is RUNNER_DEBUG=1, set by the runner for the ACTIONS_STEP_DEBUG secret/variable:
+    // https://github.com/actions/toolkit/blob/master/docs/action-debugging.md)
+    if (lib_core/* isDebug */._o()) {
+        lib_core/* debug */.Yz(`exec: ${[tool, ...args].join(' ')}`);
+        options = { ...options, echo: true };
+    }
     let result;
     try {
         if (options.timeoutMs !== undefined) {
@@ -50995,13 +51083,16 @@ async function execTool(tool, args, options = {}) {
             result = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
         }
         else {
+            const live = streamers(options.echo ? undefined : options.stream);
             result = await exec/* getExecOutput */.H(tool, args, {
+                listeners: { stdout: live.stdout, stderr: live.stderr },
                 cwd: options.cwd,
                 env: options.env ? { ...process.env, ...options.env } : undefined,
                 input: options.input === undefined ? undefined : Buffer.from(options.input),
                 ignoreReturnCode: true,
                 silent: !options.echo
             });
+            live.flush();
         }
     }
     catch (error) {
@@ -51922,12 +52013,52 @@ function joinUrl(base, p) {
     return `${base.replace(/\/+$/, '')}${p.startsWith('/') ? p : `/${p}`}`;
 }
 
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/summary.js
+/**
+ * The job summary's tables. `core.summary.addTable` writes an HTML <table> and puts each cell's text in it as is
+ * (@actions/core summary.ts: `<td>${data}</td>`, no escaping), and GitHub does not render Markdown inside an HTML
+ * block, so a Markdown code span (`x`) shows its backticks and a value with `<` breaks the table. Cells are therefore
+ * built here: text is HTML-escaped, and a value meant as code is given as `code(value)` and becomes <code>…</code>.
+ * GitHub renders the summary as GitHub Flavored Markdown, where an HTML block ends at a blank line and Markdown inside
+ * it is not processed: https://github.github.com/gfm/#html-blocks ;
+ * the summary file and its Markdown: https://docs.github.com/en/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary
+ */
+
+const code = (value) => ({ code: value });
+/** Escapes text for element content (cells and headings carry no attributes, so quotes stay as they are). */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** The HTML of one cell for core.summary.addTable. */
+function cellHtml(cell) {
+    if (Array.isArray(cell))
+        return cell.map(cellHtml).join(' ');
+    return typeof cell === 'string' ? escapeHtml(cell) : `<code>${escapeHtml(cell.code)}</code>`;
+}
+/** The rows of core.summary.addTable: a header row, then every cell through cellHtml. */
+function tableRows(header, rows) {
+    return [
+        header.map((data) => ({ data: escapeHtml(data), header: true })),
+        ...rows.map((row) => row.map(cellHtml))
+    ];
+}
+/** Writes a titled table to the job summary (no-op when GITHUB_STEP_SUMMARY is not set); `note` is Markdown. */
+async function writeTableSummary(title, header, rows, note) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const summary = core.summary.addHeading(escapeHtml(title), 3).addTable(tableRows(header, rows));
+    if (note)
+        summary.addRaw(`\n${note}\n`, true);
+    await summary.write();
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/notify.js
 /**
  * Notifications: the job summary always, a webhook when configured (Slack-compatible `{text}` or a generic JSON
  * body). The webhook URL is a secret (it authorises posting): it is masked and never printed; a failed post is a
  * warning, never a failed deploy.
  */
+
 
 const WEBHOOK_FORMATS = ['slack', 'json'];
 const ICON = { success: '✅', failure: '❌', rolled_back: '↩️' };
@@ -51986,24 +52117,10 @@ async function sendWebhook(url, format, report) {
 async function writeDeploySummary(r, healthRows) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = lib_core/* summary */.z.addHeading(`${ICON[r.status]} ${headline(r)}`, 3).addTable([
-        [
-            { data: 'environment', header: true },
-            { data: 'version', header: true },
-            { data: 'status', header: true },
-            { data: 'URL', header: true },
-            { data: 'deployment', header: true },
-            { data: 'actor', header: true }
-        ],
-        [r.environment, r.version, r.status, r.url, r.deploymentId ? `#${r.deploymentId}` : '–', r.actor]
-    ]);
-    summary.addTable([
-        [
-            { data: 'service', header: true },
-            { data: 'image@digest', header: true }
-        ],
-        ...r.images.map((i) => [i.service, `${i.image}@${i.digest}`])
-    ]);
+    const summary = lib_core/* summary */.z
+        .addHeading(`${ICON[r.status]} ${headline(r)}`, 3)
+        .addTable(tableRows(['environment', 'version', 'status', 'URL', 'deployment', 'actor'], [[r.environment, r.version, r.status, r.url, r.deploymentId ? `#${r.deploymentId}` : '–', r.actor]]));
+    summary.addTable(tableRows(['service', 'image@digest'], r.images.map((i) => [i.service, code(`${i.image}@${i.digest}`)])));
     if (r.reason)
         summary.addRaw(`\n**Why:** ${r.reason}\n`, true);
     if (r.status === 'rolled_back') {
@@ -52021,10 +52138,7 @@ async function writeDeploySummary(r, healthRows) {
     if (healthRows.length > 0) {
         summary
             .addHeading('Health checks', 4)
-            .addTable([
-            ['URL', 'component', 'status', 'HTTP', 'attempts', 'detail'].map((data) => ({ data, header: true })),
-            ...healthRows
-        ]);
+            .addTable(tableRows(['URL', 'component', 'status', 'HTTP', 'attempts', 'detail'], healthRows));
     }
     await summary.write();
 }
@@ -52501,6 +52615,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -52509,7 +52624,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

@@ -28903,6 +28903,7 @@ function setOutputs(outputs) {
  * registry bearer-token challenge (GHCR: any username + GITHUB_TOKEN). Loopback registries are plain http.
  */
 
+
 const MANIFEST_ACCEPT = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -28994,14 +28995,20 @@ class RegistryClient {
         const send = async () => {
             const token = this.tokens.get(repository);
             try {
-                return await fetch(url, {
+                const res = await fetch(url, {
                     method,
                     headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
                     ...(body ? { body } : {})
                 });
+                // ACTIONS_STEP_DEBUG: every registry request (https://github.com/actions/toolkit/blob/master/docs/action-debugging.md)
+                if (lib_core/* isDebug */._o())
+                    lib_core/* debug */.Yz(`registry ${method} ${url} → ${res.status}`);
+                return res;
             }
             catch (error) {
                 const cause = error.cause?.code ?? error.message;
+                if (lib_core/* isDebug */._o())
+                    lib_core/* debug */.Yz(`registry ${method} ${url} → ${cause}`);
                 throw new RegistryError(`registry ${this.registry} is unreachable (${cause}) — is it running and is the address right?`);
             }
         };
@@ -29037,6 +29044,8 @@ class RegistryClient {
             }
             : undefined;
         const res = await fetch(url, { headers: auth });
+        if (lib_core/* isDebug */._o())
+            lib_core/* debug */.Yz(`registry token GET ${url.href} → ${res.status}`);
         if (!res.ok)
             throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
         const body = (await res.json());
@@ -29056,14 +29065,39 @@ function compressedSize(manifest) {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/summary.js
+/**
+ * The job summary's tables. `core.summary.addTable` writes an HTML <table> and puts each cell's text in it as is
+ * (@actions/core summary.ts: `<td>${data}</td>`, no escaping), and GitHub does not render Markdown inside an HTML
+ * block, so a Markdown code span (`x`) shows its backticks and a value with `<` breaks the table. Cells are therefore
+ * built here: text is HTML-escaped, and a value meant as code is given as `code(value)` and becomes <code>…</code>.
+ * GitHub renders the summary as GitHub Flavored Markdown, where an HTML block ends at a blank line and Markdown inside
+ * it is not processed: https://github.github.com/gfm/#html-blocks ;
+ * the summary file and its Markdown: https://docs.github.com/en/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary
+ */
 
-/** Writes a titled markdown table to the job summary (no-op when GITHUB_STEP_SUMMARY is not set). */
+const code = (value) => ({ code: value });
+/** Escapes text for element content (cells and headings carry no attributes, so quotes stay as they are). */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** The HTML of one cell for core.summary.addTable. */
+function cellHtml(cell) {
+    if (Array.isArray(cell))
+        return cell.map(cellHtml).join(' ');
+    return typeof cell === 'string' ? escapeHtml(cell) : `<code>${escapeHtml(cell.code)}</code>`;
+}
+/** The rows of core.summary.addTable: a header row, then every cell through cellHtml. */
+function tableRows(header, rows) {
+    return [
+        header.map((data) => ({ data: escapeHtml(data), header: true })),
+        ...rows.map((row) => row.map(cellHtml))
+    ];
+}
+/** Writes a titled table to the job summary (no-op when GITHUB_STEP_SUMMARY is not set); `note` is Markdown. */
 async function writeTableSummary(title, header, rows, note) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = lib_core/* summary */.z
-        .addHeading(title, 3)
-        .addTable([header.map((data) => ({ data, header: true })), ...rows]);
+    const summary = lib_core/* summary */.z.addHeading(escapeHtml(title), 3).addTable(tableRows(header, rows));
     if (note)
         summary.addRaw(`\n${note}\n`, true);
     await summary.write();
@@ -29164,7 +29198,7 @@ async function run() {
         'record-path': recordPath,
         tags: promoted.join('\n')
     });
-    await writeTableSummary(`Slipway promote: ${record.service}`, ['tag', 'digest'], promoted.map((ref) => [`\`${ref}\``, `\`${record.digest}\``]));
+    await writeTableSummary(`Slipway promote: ${record.service}`, ['tag', 'digest'], promoted.map((ref) => [code(ref), code(record.digest)]));
 }
 
 
@@ -29179,12 +29213,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   z: () => (/* reexport */ summary)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

@@ -48688,10 +48688,12 @@ function errorMessage(error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   wc: () => (/* binding */ execTool)
 /* harmony export */ });
-/* unused harmony exports TimeoutError, lastLines */
+/* unused harmony exports LineSplitter, TimeoutError, lastLines */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31421);
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12697);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33337);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(46193);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57264);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(12697);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(33337);
 /**
  * The one exec wrapper: runs a tool, captures stdout/stderr, and turns a non-zero exit into a ToolError carrying
  * the command and the last stderr lines. With `timeoutMs` the tool runs in its own process group and the whole
@@ -48700,8 +48702,47 @@ function errorMessage(error) {
 
 
 
+
+
+/** Splits chunks of a stream into whole lines (the last, unterminated one is held until flush). */
+class LineSplitter {
+    emit;
+    decoder = new node_string_decoder__WEBPACK_IMPORTED_MODULE_1__.StringDecoder('utf8');
+    pending = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    write(chunk) {
+        this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+        const lines = this.pending.split(/\r?\n/);
+        this.pending = lines.pop() ?? '';
+        for (const line of lines)
+            this.emit(line);
+    }
+    flush() {
+        this.pending += this.decoder.end();
+        if (this.pending)
+            this.emit(this.pending);
+        this.pending = '';
+    }
+}
+/** The streaming listeners for ExecOptions.stream: stdout/stderr chunk handlers and a flush for the end. */
+function streamers(stream, sink = (line) => _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(line)) {
+    if (!stream)
+        return { flush: () => undefined };
+    const err = new LineSplitter(sink);
+    const out = stream === 'all' ? new LineSplitter(sink) : undefined;
+    return {
+        stdout: out ? (chunk) => out.write(chunk) : undefined,
+        stderr: (chunk) => err.write(chunk),
+        flush: () => {
+            out?.flush();
+            err.flush();
+        }
+    };
+}
 /** The tool did not finish within ExecOptions.timeoutMs; it was killed. */
-class TimeoutError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ToolError */ .v4 {
+class TimeoutError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ToolError */ .v4 {
     timeoutMs;
     name = 'TimeoutError';
     constructor(command, timeoutMs, stderrTail, hint) {
@@ -48743,15 +48784,20 @@ function execWithTimeout(tool, args, options) {
             signalGroup('SIGTERM');
             killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
         }, options.timeoutMs);
-        child.stdout.setEncoding('utf8').on('data', (chunk) => {
-            stdout += chunk;
+        const live = streamers(options.echo ? undefined : options.stream);
+        const outDecoder = new node_string_decoder__WEBPACK_IMPORTED_MODULE_1__.StringDecoder('utf8');
+        const errDecoder = new node_string_decoder__WEBPACK_IMPORTED_MODULE_1__.StringDecoder('utf8');
+        child.stdout.on('data', (chunk) => {
+            stdout += outDecoder.write(chunk);
             if (options.echo)
                 process.stdout.write(chunk);
+            live.stdout?.(chunk);
         });
-        child.stderr.setEncoding('utf8').on('data', (chunk) => {
-            stderr += chunk;
+        child.stderr.on('data', (chunk) => {
+            stderr += errDecoder.write(chunk);
             if (options.echo)
                 process.stdout.write(chunk);
+            live.stderr?.(chunk);
         });
         child.stdin.on('error', () => undefined);
         child.stdin.end(options.input ?? '');
@@ -48762,11 +48808,21 @@ function execWithTimeout(tool, args, options) {
         child.on('close', (code, signal) => {
             clearTimeout(timer);
             clearTimeout(killTimer);
+            stdout += outDecoder.end();
+            stderr += errDecoder.end();
+            live.flush();
             resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
         });
     });
 }
 async function execTool(tool, args, options = {}) {
+    // ACTIONS_STEP_DEBUG: every command line in the log and the tool's own output echoed
+    // (core.isDebug() is RUNNER_DEBUG=1, set by the runner for the ACTIONS_STEP_DEBUG secret/variable:
+    // https://github.com/actions/toolkit/blob/master/docs/action-debugging.md)
+    if (_actions_core__WEBPACK_IMPORTED_MODULE_2__/* .isDebug */ ._o()) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .debug */ .Yz(`exec: ${[tool, ...args].join(' ')}`);
+        options = { ...options, echo: true };
+    }
     let result;
     try {
         if (options.timeoutMs !== undefined) {
@@ -48777,23 +48833,26 @@ async function execTool(tool, args, options = {}) {
             result = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
         }
         else {
-            result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(tool, args, {
+            const live = streamers(options.echo ? undefined : options.stream);
+            result = await _actions_exec__WEBPACK_IMPORTED_MODULE_3__/* .getExecOutput */ .H(tool, args, {
+                listeners: { stdout: live.stdout, stderr: live.stderr },
                 cwd: options.cwd,
                 env: options.env ? { ...process.env, ...options.env } : undefined,
                 input: options.input === undefined ? undefined : Buffer.from(options.input),
                 ignoreReturnCode: true,
                 silent: !options.echo
             });
+            live.flush();
         }
     }
     catch (error) {
         if (error instanceof TimeoutError)
             throw error;
         // the executable is not on PATH (@actions/exec throws before spawning; spawn emits ENOENT)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ToolError */ .v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ToolError */ .v4(tool, 127, error instanceof Error ? error.message : String(error), `install ${tool} or put it on PATH`);
     }
     if (result.exitCode !== 0 && !options.ignoreReturnCode) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ToolError */ .v4(shortCommand(tool, args), result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ToolError */ .v4(shortCommand(tool, args), result.exitCode, lastLines(result.stderr || result.stdout), options.hint?.(result));
     }
     return result;
 }
@@ -51924,6 +51983,7 @@ var bottleneck_lib = __nccwpck_require__(62203);
 
 
 
+
 const header = (e, name) => {
     const v = e.response?.headers?.[name];
     return v === undefined ? undefined : String(v);
@@ -51942,6 +52002,28 @@ function unmarkedRateLimitWait(error, baseMs = 1000) {
     return e.status === 429 ? 60 * baseMs : undefined;
 }
 let clientSeq = 0;
+/**
+ * ACTIONS_STEP_DEBUG (core.isDebug(): RUNNER_DEBUG=1, https://github.com/actions/toolkit/blob/master/docs/action-debugging.md):
+ * every HTTP request to the API as a ::debug:: line — method, URL, status, and which retry it was. Given first among
+ * the plugins, its hooks are the innermost, so each attempt is logged, not only the final answer.
+ */
+function debugRequests(octokit) {
+    if (!core.isDebug())
+        return;
+    // a retry (plugin-retry, the rate-limit plugins) sends the same options object again: counted per object
+    const attempts = new WeakMap();
+    const line = (o, outcome) => {
+        const n = attempts.get(o) ?? 0;
+        attempts.set(o, n + 1);
+        const { method, url } = octokit.request.endpoint.parse(o);
+        core.debug(`GitHub API ${method} ${url}${n ? ` (retry ${n})` : ''} → ${outcome}`);
+    };
+    octokit.hook.after('request', (response, o) => line(o, response.status));
+    octokit.hook.error('request', (error, o) => {
+        line(o, error.status ?? error.message);
+        throw error;
+    });
+}
 /** A GitHub client with retries, throttling and rate-limit tracking; `github-token` must be set. */
 function createClient(token, options = {}) {
     if (!token) {
@@ -52010,7 +52092,7 @@ function createClient(token, options = {}) {
             }
         },
         retry: { retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
-    }, observe, retry, throttling);
+    }, debugRequests, observe, retry, throttling);
     return { octokit, rateLimit, requests: () => requests };
 }
 function getClient(token, options = {}) {
@@ -52289,14 +52371,39 @@ function findService(manifest, name) {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/summary.js
+/**
+ * The job summary's tables. `core.summary.addTable` writes an HTML <table> and puts each cell's text in it as is
+ * (@actions/core summary.ts: `<td>${data}</td>`, no escaping), and GitHub does not render Markdown inside an HTML
+ * block, so a Markdown code span (`x`) shows its backticks and a value with `<` breaks the table. Cells are therefore
+ * built here: text is HTML-escaped, and a value meant as code is given as `code(value)` and becomes <code>…</code>.
+ * GitHub renders the summary as GitHub Flavored Markdown, where an HTML block ends at a blank line and Markdown inside
+ * it is not processed: https://github.github.com/gfm/#html-blocks ;
+ * the summary file and its Markdown: https://docs.github.com/en/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary
+ */
 
-/** Writes a titled markdown table to the job summary (no-op when GITHUB_STEP_SUMMARY is not set). */
+const code = (value) => ({ code: value });
+/** Escapes text for element content (cells and headings carry no attributes, so quotes stay as they are). */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** The HTML of one cell for core.summary.addTable. */
+function cellHtml(cell) {
+    if (Array.isArray(cell))
+        return cell.map(cellHtml).join(' ');
+    return typeof cell === 'string' ? escapeHtml(cell) : `<code>${escapeHtml(cell.code)}</code>`;
+}
+/** The rows of core.summary.addTable: a header row, then every cell through cellHtml. */
+function tableRows(header, rows) {
+    return [
+        header.map((data) => ({ data: escapeHtml(data), header: true })),
+        ...rows.map((row) => row.map(cellHtml))
+    ];
+}
+/** Writes a titled table to the job summary (no-op when GITHUB_STEP_SUMMARY is not set); `note` is Markdown. */
 async function writeTableSummary(title, header, rows, note) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = lib_core/* summary */.z
-        .addHeading(title, 3)
-        .addTable([header.map((data) => ({ data, header: true })), ...rows]);
+    const summary = lib_core/* summary */.z.addHeading(escapeHtml(title), 3).addTable(tableRows(header, rows));
     if (note)
         summary.addRaw(`\n${note}\n`, true);
     await summary.write();
@@ -52723,6 +52830,8 @@ async function run() {
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -52730,7 +52839,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, info, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -54462,7 +54571,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.

@@ -9,15 +9,17 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createClient: () => (/* binding */ createClient),
 /* harmony export */   currentRepo: () => (/* binding */ currentRepo),
+/* harmony export */   debugRequests: () => (/* binding */ debugRequests),
 /* harmony export */   eventContext: () => (/* binding */ eventContext),
 /* harmony export */   getClient: () => (/* binding */ getClient),
 /* harmony export */   unmarkedRateLimitWait: () => (/* binding */ unmarkedRateLimitWait)
 /* harmony export */ });
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6856);
-/* harmony import */ var bottleneck__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2203);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3337);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6257);
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1758);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9735);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
+/* harmony import */ var bottleneck__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2203);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3337);
 /**
  * GitHub client and event context. @actions/github reads GITHUB_API_URL for the base URL, which is how GHES and
  * the tests' local API fake are reached.
@@ -41,6 +43,7 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
+
 const header = (e, name) => {
     const v = e.response?.headers?.[name];
     return v === undefined ? undefined : String(v);
@@ -59,10 +62,32 @@ function unmarkedRateLimitWait(error, baseMs = 1000) {
     return e.status === 429 ? 60 * baseMs : undefined;
 }
 let clientSeq = 0;
+/**
+ * ACTIONS_STEP_DEBUG (core.isDebug(): RUNNER_DEBUG=1, https://github.com/actions/toolkit/blob/master/docs/action-debugging.md):
+ * every HTTP request to the API as a ::debug:: line — method, URL, status, and which retry it was. Given first among
+ * the plugins, its hooks are the innermost, so each attempt is logged, not only the final answer.
+ */
+function debugRequests(octokit) {
+    if (!_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o())
+        return;
+    // a retry (plugin-retry, the rate-limit plugins) sends the same options object again: counted per object
+    const attempts = new WeakMap();
+    const line = (o, outcome) => {
+        const n = attempts.get(o) ?? 0;
+        attempts.set(o, n + 1);
+        const { method, url } = octokit.request.endpoint.parse(o);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`GitHub API ${method} ${url}${n ? ` (retry ${n})` : ''} → ${outcome}`);
+    };
+    octokit.hook.after('request', (response, o) => line(o, response.status));
+    octokit.hook.error('request', (error, o) => {
+        line(o, error.status ?? error.message);
+        throw error;
+    });
+}
 /** A GitHub client with retries, throttling and rate-limit tracking; `github-token` must be set. */
 function createClient(token, options = {}) {
     if (!token) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1("Input 'github-token' is empty: pass `github-token: ${{ secrets.GITHUB_TOKEN }}` (or a token with the needed permissions)");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1("Input 'github-token' is empty: pass `github-token: ${{ secrets.GITHUB_TOKEN }}` (or a token with the needed permissions)");
     }
     const log = options.log ?? (() => undefined);
     const base = options.retryAfterBaseMs ?? 1000;
@@ -106,12 +131,12 @@ function createClient(token, options = {}) {
             }
         });
     };
-    const octokit = _actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q(token, {
+    const octokit = _actions_github__WEBPACK_IMPORTED_MODULE_1__/* .getOctokit */ .Q(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         throttle: {
             id,
             retryAfterBaseValue: base,
-            write: new bottleneck__WEBPACK_IMPORTED_MODULE_1__.Group({
+            write: new bottleneck__WEBPACK_IMPORTED_MODULE_2__.Group({
                 maxConcurrent: options.writeConcurrency ?? 1,
                 minTime: options.writeIntervalMs ?? 1000
             }),
@@ -127,7 +152,7 @@ function createClient(token, options = {}) {
             }
         },
         retry: { retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
-    }, observe, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
+    }, debugRequests, observe, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__/* .throttling */ .A);
     return { octokit, rateLimit, requests: () => requests };
 }
 function getClient(token, options = {}) {
@@ -137,13 +162,13 @@ function currentRepo() {
     const full = process.env.GITHUB_REPOSITORY ?? '';
     const [owner, repo] = full.split('/');
     if (!owner || !repo) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`GITHUB_REPOSITORY must be "owner/repo", got '${full}'`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1(`GITHUB_REPOSITORY must be "owner/repo", got '${full}'`);
     }
     return { owner, repo };
 }
 /** The parsed event payload (GITHUB_EVENT_PATH) and the fields Slipway reads from the environment. */
 function eventContext() {
-    const ctx = _actions_github__WEBPACK_IMPORTED_MODULE_0__/* .context */ ._;
+    const ctx = _actions_github__WEBPACK_IMPORTED_MODULE_1__/* .context */ ._;
     return {
         eventName: ctx.eventName,
         ref: ctx.ref,

@@ -41487,14 +41487,39 @@ function keyValueInput(name) {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/summary.js
+/**
+ * The job summary's tables. `core.summary.addTable` writes an HTML <table> and puts each cell's text in it as is
+ * (@actions/core summary.ts: `<td>${data}</td>`, no escaping), and GitHub does not render Markdown inside an HTML
+ * block, so a Markdown code span (`x`) shows its backticks and a value with `<` breaks the table. Cells are therefore
+ * built here: text is HTML-escaped, and a value meant as code is given as `code(value)` and becomes <code>…</code>.
+ * GitHub renders the summary as GitHub Flavored Markdown, where an HTML block ends at a blank line and Markdown inside
+ * it is not processed: https://github.github.com/gfm/#html-blocks ;
+ * the summary file and its Markdown: https://docs.github.com/en/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary
+ */
 
-/** Writes a titled markdown table to the job summary (no-op when GITHUB_STEP_SUMMARY is not set). */
+const code = (value) => ({ code: value });
+/** Escapes text for element content (cells and headings carry no attributes, so quotes stay as they are). */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** The HTML of one cell for core.summary.addTable. */
+function cellHtml(cell) {
+    if (Array.isArray(cell))
+        return cell.map(cellHtml).join(' ');
+    return typeof cell === 'string' ? escapeHtml(cell) : `<code>${escapeHtml(cell.code)}</code>`;
+}
+/** The rows of core.summary.addTable: a header row, then every cell through cellHtml. */
+function tableRows(header, rows) {
+    return [
+        header.map((data) => ({ data: escapeHtml(data), header: true })),
+        ...rows.map((row) => row.map(cellHtml))
+    ];
+}
+/** Writes a titled table to the job summary (no-op when GITHUB_STEP_SUMMARY is not set); `note` is Markdown. */
 async function writeTableSummary(title, header, rows, note) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = lib_core/* summary */.z
-        .addHeading(title, 3)
-        .addTable([header.map((data) => ({ data, header: true })), ...rows]);
+    const summary = lib_core/* summary */.z.addHeading(escapeHtml(title), 3).addTable(tableRows(header, rows));
     if (note)
         summary.addRaw(`\n${note}\n`, true);
     await summary.write();
@@ -44620,7 +44645,7 @@ async function run() {
             lib_core/* exportVariable */.dN(`DOCKER_METADATA_OUTPUT_${name.replace(/\W/g, '_').toUpperCase()}`, value);
     }
     lib_core/* setOutput */.uH('images', result.images.join('\n'));
-    await writeTableSummary('Slipway tags', ['Image tag'], result.tags.map((t) => [`\`${t}\``]), `Version: \`${result.outputs.version || '(none)'}\``);
+    await writeTableSummary('Slipway tags', ['Image tag'], result.tags.map((t) => [code(t)]), `Version: \`${result.outputs.version || '(none)'}\``);
 }
 
 
@@ -44636,13 +44661,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   dN: () => (/* binding */ exportVariable),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

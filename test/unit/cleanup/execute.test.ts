@@ -2,7 +2,7 @@
  * Executing a plan against the OpenAPI-validated fake: every entry ends deleted, failed or not attempted; the request
  * and time budgets stop a run early (oldest garbage first, phase by phase); a DELETE answered 404 is proved.
  */
-import { budgetStop, executePlans } from '../../../actions/cleanup/execute.js';
+import { budgetStop, deletionProgress, executePlans } from '../../../actions/cleanup/execute.js';
 import type { PackagePlan, PlannedVersion } from '../../../actions/cleanup/plan.js';
 import { makeReport } from '../../../actions/cleanup/report.js';
 import { createClient, type GitHubClient } from '../../../actions/lib/github.js';
@@ -161,4 +161,26 @@ it('budgetStop keeps a reserve of 10% of the limit (at least 20) and discounts r
   expect(budgetStop({ rateLimit: rl, requests: () => 10 }, 1)?.reason).toBe('request budget');
   expect(budgetStop({ rateLimit: { limit: 100, remaining: 30 } }, 0)).toBeUndefined();
   expect(budgetStop({ deadline: 10, now: () => 10 }, 0)?.reason).toBe('time budget');
+});
+
+describe('deletionProgress', () => {
+  it('numbers each deletion n/N inside one group opened at the first and closed by end', () => {
+    const log: string[] = [];
+    const progress = deletionProgress({
+      info: (l) => log.push(l),
+      startGroup: (n) => log.push(`::group::${n}`),
+      endGroup: () => log.push('::endgroup::')
+    });
+    progress.end(); // nothing deleted: no group
+    progress.onDeleted({ package: 'api', id: 1, digest: 'sha256:a', tags: ['v1'] }, 1, 2);
+    progress.onDeleted({ package: 'api', id: 2, digest: 'sha256:b', tags: [] }, 2, 2);
+    progress.end();
+    progress.end();
+    expect(log).toEqual([
+      '::group::Deleting 2 package version(s)',
+      '[1/2] deleted api version 1 sha256:a v1',
+      '[2/2] deleted api version 2 sha256:b',
+      '::endgroup::'
+    ]);
+  });
 });

@@ -52,9 +52,9 @@ describe('gitleaks-gate report', () => {
     expect(() => parseReport('[{')).toThrow(/not JSON/);
   });
 
-  it('summary rows: file, line, short commit, rule (HTML-escaped)', () => {
+  it('summary rows: file, line, short commit, rule (as text: writeTableSummary escapes HTML)', () => {
     expect(summaryRows(parseReport(JSON.stringify([entry])))).toEqual([
-      ['config/&lt;prod&gt;.env', '2', '86698c6', 'aws-access-token']
+      ['config/<prod>.env', '2', '86698c6', 'aws-access-token']
     ]);
   });
 
