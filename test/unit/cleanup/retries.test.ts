@@ -21,11 +21,11 @@ let fake: GitHubFake;
 let lines: string[];
 const ORG = { owner: 'acme', kind: 'Organization' as const };
 // retry-after and backoff seconds last 5 ms here, so the waits are exercised without slowing the test down
-const github = (): GitHubClient => {
+const github = (retryAfterBaseMs = 5): GitHubClient => {
   const previous = process.env.GITHUB_API_URL;
   process.env.GITHUB_API_URL = fake.url;
   try {
-    return createClient('t', { retryAfterBaseMs: 5, writeIntervalMs: 0, log: (l) => lines.push(l) });
+    return createClient('t', { retryAfterBaseMs, writeIntervalMs: 0, log: (l) => lines.push(l) });
   } finally {
     if (previous === undefined) delete process.env.GITHUB_API_URL;
     else process.env.GITHUB_API_URL = previous;
@@ -111,9 +111,12 @@ it('a spent primary limit whose reset is an hour away is not waited for; the fak
 });
 
 it('the fake enforces the secondary points-per-minute limit with retry-after; the client waits and goes on', async () => {
-  // 900 points a minute; a "minute" of 200 ms: 3 GETs fit in 3 points, the 4th waits for the next minute
-  fake.setRateLimit({ limit: 1000, pointsPerMinute: 3, timeScale: 300 });
-  const g = github();
+  // GitHub allows 900 points a minute; here 1 point in a "minute" of 3 s (timeScale 20): the second GET lands inside
+  // the first one's window (a busy machine does not take 3 s between two requests of one call), so it is answered
+  // 403 with retry-after. The client's second lasts 50 ms (1000 / timeScale), so it waits out the rest of the
+  // window in the fake's own time, as it would on GitHub, and goes on.
+  fake.setRateLimit({ limit: 1000, pointsPerMinute: 1, timeScale: 20 });
+  const g = github(1000 / 20);
   const c = new PackagesClient(g.octokit);
   await c.listVersions(ORG, 'api');
   await c.listVersions(ORG, 'api');
