@@ -74,7 +74,7 @@ async function repositoryInfo(payload: { repository?: RepositoryPayload }, token
   }
   // The event carries no repository (some schedule/dispatch payloads): ask the API, as metadata-action does.
   // https://docs.github.com/en/rest/repos/repos#get-a-repository
-  const { data } = await getClient(token).rest.repos.get({ owner, repo });
+  const { data } = await getClient(token, { operation: 'read-repository' }).rest.repos.get({ owner, repo });
   return {
     name: data.name,
     htmlUrl: data.html_url,
@@ -95,7 +95,11 @@ async function commitDate(payload: EventPayload, sha: string, token: string | un
   try {
     const { currentRepo, getClient } = await github();
     const { owner, repo } = currentRepo();
-    const { data } = await getClient(token).rest.repos.getCommit({ owner, repo, ref: sha });
+    const { data } = await getClient(token, { operation: 'read-repository' }).rest.repos.getCommit({
+      owner,
+      repo,
+      ref: sha
+    });
     if (data.commit.committer?.date) return new Date(data.commit.committer.date);
   } catch (error) {
     core.debug(`Failed to get the commit date from the GitHub API: ${String(error)}`);
