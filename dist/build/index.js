@@ -44797,6 +44797,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: checkRefLimits
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
@@ -45828,6 +45830,29 @@ async function inspectBuilder(builder) {
     });
     return { driver: /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown', inspect: result.stdout };
 }
+/**
+ * Length limits of an image reference, checked before anything is built or pushed, naming the input and the limit.
+ * OCI distribution spec (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests):
+ * a tag matches `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}` (at most 128 characters), and "many clients impose a limit of
+ * 255 characters on the length of the concatenation of the registry hostname (and optional port), /, and <name>".
+ */
+function checkRefLimits(ref, input) {
+    const value = ref.trim();
+    const at = value.indexOf('@');
+    const noDigest = at >= 0 ? value.slice(0, at) : value;
+    const colon = noDigest.lastIndexOf(':');
+    const hasTag = colon > noDigest.lastIndexOf('/');
+    const name = hasTag ? noDigest.slice(0, colon) : noDigest;
+    const tag = hasTag ? noDigest.slice(colon + 1) : '';
+    if (tag.length > 128) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': the tag of '${name}:${tag.slice(0, 20)}…' is ${tag.length} characters; a tag is at most ` +
+            '128 characters (OCI distribution spec): shorten it (the tags action cuts generated tags to 128)');
+    }
+    if (name.length > 255) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': the image name '${name.slice(0, 40)}…' is ${name.length} characters; registry host, '/' ` +
+            'and repository together are at most 255 characters (OCI distribution spec): use a shorter repository name');
+    }
+}
 async function run() {
     const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
     const manifest = loadServicesManifest(root, stringInput('manifest', DEFAULT_MANIFEST_PATH));
@@ -45838,6 +45863,8 @@ async function run() {
     if (tags.length === 0) {
         throw new errors/* ConfigurationError */.j1("Input 'tags' is empty: pass the 'tags' output of the Slipway tags action (one image:tag per line)");
     }
+    for (const tag of tags)
+        checkRefLimits(tag, 'tags');
     const refs = tags.map((tag) => ({ tag, ...image_ref_parseImageRef(tag) }));
     for (const ref of refs) {
         if (!ref.tag || ref.digest)
@@ -45845,6 +45872,7 @@ async function run() {
     }
     const first = refs[0];
     const image = optionalString('image') ?? `${first.registry}/${first.repository}`;
+    checkRefLimits(image, 'image');
     const platformsInput = listInput('platforms');
     const platforms = validatePlatforms(platformsInput.length ? platformsInput : service.platforms, platformsInput.length
         ? "Input 'platforms'"

@@ -41525,6 +41525,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: keyValueLines
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: external "node:fs"
@@ -44671,6 +44673,18 @@ function outputEnvEnabled() {
         return false;
     throw new errors/* ConfigurationError */.j1(`DOCKER_METADATA_SET_OUTPUT_ENV must be true or false, got '${raw}'`);
 }
+/**
+ * A `labels`/`annotations` line is KEY=VALUE. docker/metadata-action drops a line without '=' silently; Slipway
+ * refuses it, naming the input and the line, so a typo never ships an image without the label it meant.
+ */
+function keyValueLines(lines, input) {
+    lines.forEach((line, i) => {
+        if (line.indexOf('=') <= 0) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}', line ${i + 1}: '${line}' is not KEY=VALUE; write it as KEY=VALUE (e.g. org.opencontainers.image.vendor=ACME)`);
+        }
+    });
+    return lines;
+}
 async function run() {
     const source = lib_core/* getInput */.V4('context') || 'workflow';
     if (source !== 'workflow') {
@@ -44679,8 +44693,8 @@ async function run() {
     const { images, mode } = await imagesAndMode();
     const tags = tagRules();
     const flavor = inputList(lib_core/* getInput */.V4('flavor'), 'flavor');
-    const labels = inputList(lib_core/* getInput */.V4('labels'), 'labels');
-    const annotations = inputList(lib_core/* getInput */.V4('annotations'), 'annotations');
+    const labels = keyValueLines(inputList(lib_core/* getInput */.V4('labels'), 'labels'), 'labels');
+    const annotations = keyValueLines(inputList(lib_core/* getInput */.V4('annotations'), 'annotations'), 'annotations');
     const token = optionalString('github-token');
     const { eventName, ref, sha, payload: event } = workflowContext();
     const repo = await repositoryInfo(event, token);
