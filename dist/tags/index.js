@@ -41426,8 +41426,12 @@ function githubApiError(error, operation) {
                 '(or a current token), then re-run the job';
     }
     else if (status === 403 || status === 404) {
+        // GitHub names the permissions an endpoint accepts in x-accepted-github-permissions (GitHub App tokens such as
+        // GITHUB_TOKEN, fine-grained PATs): https://github.blog/changelog/2023-08-10-x-accepted-github-permissions-header-for-fine-grained-permission-actors
+        const accepted = e.response?.headers?.['x-accepted-github-permissions'];
         fix =
             `the token in input 'github-token' may not ${op?.what ?? 'do this'}: give the job ${needs}` +
+                (typeof accepted === 'string' && accepted ? ` (GitHub accepts: ${accepted})` : '') +
                 (status === 404 ? ' and check the repository/package name' : '') +
                 ', or pass a token that has it, then re-run the job';
     }

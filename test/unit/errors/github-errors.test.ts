@@ -74,8 +74,13 @@ describe('GitHub API errors name github-token, the permission and the fix', () =
   });
 
   test('403 on createDeployment names deployments: write', async () => {
-    answer = { status: 403, message: 'Resource not accessible by integration' };
+    answer = {
+      status: 403,
+      message: 'Resource not accessible by integration',
+      headers: { 'x-accepted-github-permissions': 'deployments=write' }
+    };
     const error = (await failure('record-deployments', 'deploy')) as GitHubApiError;
+    expect(error.message).toContain('(GitHub accepts: deployments=write)');
     expect(error.status).toBe(403);
     expect(error.message).toMatch(/POST \S+\/repos\/o\/r\/deployments /);
     expect(error.message).toContain("input 'github-token'");
