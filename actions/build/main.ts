@@ -31,6 +31,34 @@ async function inspectBuilder(builder: string | undefined): Promise<{ driver: st
   return { driver: /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown', inspect: result.stdout };
 }
 
+/**
+ * Length limits of an image reference, checked before anything is built or pushed, naming the input and the limit.
+ * OCI distribution spec (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests):
+ * a tag matches `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}` (at most 128 characters), and "many clients impose a limit of
+ * 255 characters on the length of the concatenation of the registry hostname (and optional port), /, and <name>".
+ */
+export function checkRefLimits(ref: string, input: string): void {
+  const value = ref.trim();
+  const at = value.indexOf('@');
+  const noDigest = at >= 0 ? value.slice(0, at) : value;
+  const colon = noDigest.lastIndexOf(':');
+  const hasTag = colon > noDigest.lastIndexOf('/');
+  const name = hasTag ? noDigest.slice(0, colon) : noDigest;
+  const tag = hasTag ? noDigest.slice(colon + 1) : '';
+  if (tag.length > 128) {
+    throw new ConfigurationError(
+      `Input '${input}': the tag of '${name}:${tag.slice(0, 20)}…' is ${tag.length} characters; a tag is at most ` +
+        '128 characters (OCI distribution spec): shorten it (the tags action cuts generated tags to 128)'
+    );
+  }
+  if (name.length > 255) {
+    throw new ConfigurationError(
+      `Input '${input}': the image name '${name.slice(0, 40)}…' is ${name.length} characters; registry host, '/' ` +
+        'and repository together are at most 255 characters (OCI distribution spec): use a shorter repository name'
+    );
+  }
+}
+
 export async function run(): Promise<void> {
   const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
   const manifest = loadServicesManifest(root, stringInput('manifest', DEFAULT_MANIFEST_PATH));
@@ -43,6 +71,7 @@ export async function run(): Promise<void> {
       "Input 'tags' is empty: pass the 'tags' output of the Slipway tags action (one image:tag per line)"
     );
   }
+  for (const tag of tags) checkRefLimits(tag, 'tags');
   const refs = tags.map((tag) => ({ tag, ...parseImageRef(tag) }));
   for (const ref of refs) {
     if (!ref.tag || ref.digest)
@@ -50,6 +79,7 @@ export async function run(): Promise<void> {
   }
   const first = refs[0]!;
   const image = optionalString('image') ?? `${first.registry}/${first.repository}`;
+  checkRefLimits(image, 'image');
   const platformsInput = listInput('platforms');
   const platforms = validatePlatforms(
     platformsInput.length ? platformsInput : service.platforms,

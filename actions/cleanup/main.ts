@@ -102,7 +102,8 @@ export async function run(): Promise<void> {
   const github = createClient(token, {
     writeConcurrency: DELETE_CONCURRENCY,
     writeIntervalMs: DELETE_INTERVAL_MS,
-    log: (line) => core.info(line)
+    log: (line) => core.info(line),
+    operation: 'delete-package-versions'
   });
   const octokit = github.octokit;
   const credentials = dockerConfigCredentials(registryHost) ?? {

@@ -172,7 +172,7 @@ export async function run(): Promise<void> {
     ...healthOptions,
     timeoutMs: intInput('rollback-health-timeout-seconds', healthTimeoutSeconds, 1) * 1000
   };
-  const octokit = getClient(token);
+  const octokit = getClient(token, { operation: 'record-deployments' });
   const repo = currentRepo();
   const records = new Deployments(octokit, repo);
 

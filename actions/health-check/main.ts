@@ -22,11 +22,21 @@ export function readHealthOptions(): HealthOptions {
   };
 }
 
+/** WHATWG URL parsing, as fetch() does it: an unparseable URL is refused at once instead of polled until timeout. */
+function parsesAsUrl(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function run(): Promise<void> {
   const urls = listInput('urls');
   if (urls.length === 0) throw new ConfigurationError('Input required and not supplied: urls');
   for (const url of urls) {
-    if (!/^https?:\/\//.test(url)) {
+    if (!/^https?:\/\//.test(url) || !parsesAsUrl(url)) {
       throw new ConfigurationError(
         `Input 'urls': '${url}' is not an http(s) URL; give full URLs like https://host/health`
       );

@@ -21,7 +21,7 @@ import * as github from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, githubApiError, isGitHubRequestError, type GitHubOperation } from './errors.js';
 
 export type Octokit = ReturnType<typeof github.getOctokit>;
 
@@ -49,6 +49,8 @@ export interface ClientOptions {
   retryAfterBaseMs?: number;
   /** debug log of every retry and wait */
   log?: (line: string) => void;
+  /** what the action uses GitHub for: names the job permission in error messages (errors.ts GITHUB_OPERATIONS) */
+  operation?: GitHubOperation;
 }
 
 export interface GitHubClient {
@@ -157,6 +159,17 @@ export function createClient(token: string | undefined, options: ClientOptions =
       }
     });
   };
+  // given after retry and throttling: its hook is the outermost, so it sees only the final failure (after every
+  // retry and rate-limit wait) and turns it into a message naming `github-token`, the permission and the fix
+  const explain = (inner: { hook: Octokit['hook'] }): void => {
+    inner.hook.wrap('request', async (request, requestOptions) => {
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        throw isGitHubRequestError(error) ? githubApiError(error, options.operation) : error;
+      }
+    });
+  };
   const octokit = github.getOctokit(
     token,
     {
@@ -191,7 +204,8 @@ export function createClient(token: string | undefined, options: ClientOptions =
     debugRequests,
     observe,
     retry,
-    throttling
+    throttling,
+    explain
   );
   return { octokit, rateLimit, requests: () => requests };
 }

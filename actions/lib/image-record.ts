@@ -67,9 +67,20 @@ export function parseImageRecord(raw: string | unknown, inputName = 'image-recor
   parseImageRef(record.image as string);
   if (!Array.isArray(record.tags)) fail("'tags' must be an array");
   if (!Array.isArray(record.platforms)) fail("'platforms' must be an array");
-  for (const p of record.platforms as PlatformImage[]) {
-    if (!DIGEST_RE.test(p.digest)) fail(`platform ${p.platform} has an invalid digest '${p.digest}'`);
-  }
+  (record.platforms as unknown[]).forEach((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      fail(
+        `platforms[${i}] must be an object {platform, digest, compressedSize}, got ${JSON.stringify(entry)}`
+      );
+    }
+    const p = entry as Partial<PlatformImage>;
+    if (typeof p.platform !== 'string' || !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p.platform)) {
+      fail(`platforms[${i}].platform must be 'os/arch[/variant]', got ${JSON.stringify(p.platform ?? null)}`);
+    }
+    if (typeof p.digest !== 'string' || !DIGEST_RE.test(p.digest)) {
+      fail(`platform ${String(p.platform)} has an invalid digest '${String(p.digest)}'`);
+    }
+  });
   return { ...(record as ImageRecord), ref: recordRef(record.image as string, record.digest as string) };
 }
 

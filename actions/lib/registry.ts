@@ -78,7 +78,7 @@ export class RegistryClient {
       throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
     await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
     const body = await res.text();
-    const manifest = JSON.parse(body) as Manifest;
+    const manifest = this.parseManifest(body, res, repository, reference);
     const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
     return { digest, mediaType: manifest.mediaType ?? res.headers.get('content-type') ?? '', manifest };
   }
@@ -94,8 +94,29 @@ export class RegistryClient {
     await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
     const body = Buffer.from(await res.arrayBuffer());
     const digest = await sha256Digest(body);
-    const parsed = JSON.parse(body.toString('utf8')) as Manifest;
+    const parsed = this.parseManifest(body.toString('utf8'), res, repository, reference);
     return { body, digest, mediaType: parsed.mediaType ?? res.headers.get('content-type') ?? '' };
+  }
+
+  /**
+   * A manifest body that is not JSON (a proxy's login page, a web server answering 200 with HTML) fails with a
+   * message naming the registry URL, the content-type received and the fix, not a JSON.parse SyntaxError.
+   */
+  private parseManifest(body: string, res: Response, repository: string, reference: string): Manifest {
+    try {
+      const value: unknown = JSON.parse(body);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Manifest;
+    } catch {
+      // reported below
+    }
+    const type = res.headers.get('content-type') || 'no content-type';
+    throw new RegistryError(
+      `${this.base}/v2/${repository}/manifests/${reference} answered HTTP ${res.status} ` +
+        `with ${type}, not a JSON image manifest: input 'registry' ('${this.registry}') does not point at an OCI ` +
+        `registry, or a proxy answered with its own page (a login page?). Set 'registry' to the registry host ` +
+        `(e.g. ghcr.io) or fix the proxy`,
+      res.status
+    );
   }
 
   /** Stores a manifest under a tag; returns the digest the registry computed. */

@@ -1,22 +1,48 @@
 /**
  * The action runner: every action's entry calls runAction(main). User mistakes, tool failures and bugs are
- * reported differently; all of them fail the step with a non-zero exit.
+ * reported differently; all of them fail the step with a non-zero exit and a message we wrote (a stack trace only
+ * goes to the debug log).
  */
 import * as core from '@actions/core';
-import { ConfigurationError, ToolError } from './errors.js';
+import {
+  ConfigurationError,
+  GitHubApiError,
+  ToolError,
+  githubApiError,
+  isGitHubRequestError,
+  type GitHubOperation
+} from './errors.js';
 
-export async function runAction(main: () => Promise<void>): Promise<void> {
+export interface RunOptions {
+  /** what the action uses the GitHub API for, for GitHub errors that did not come through lib/github.ts */
+  githubOperation?: GitHubOperation;
+}
+
+/** The text the step fails with; exported for the unit tests. */
+export function failureMessage(error: unknown, options: RunOptions = {}): string {
+  if (error instanceof ConfigurationError || error instanceof ToolError || error instanceof GitHubApiError) {
+    return error.message;
+  }
+  if (isGitHubRequestError(error)) return githubApiError(error, options.githubOperation).message;
+  // semantic-release gathers its plugins' failures in an AggregateError whose own message is empty
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.map((e: unknown) => failureMessage(e, options)).join('\n');
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  // a library may embed stack frames in its message: keep our lines, drop the "    at …" frames
+  const text = err.message
+    .split('\n')
+    .filter((line) => !/^\s+at\s/.test(line))
+    .join('\n')
+    .trim();
+  return text || err.name || 'unknown error';
+}
+
+export async function runAction(main: () => Promise<void>, options: RunOptions = {}): Promise<void> {
   try {
     await main();
   } catch (error) {
-    if (error instanceof ConfigurationError) {
-      core.setFailed(error.message);
-    } else if (error instanceof ToolError) {
-      core.setFailed(error.message);
-    } else {
-      const err = error instanceof Error ? error : new Error(String(error));
-      if (err.stack) core.debug(err.stack);
-      core.setFailed(`${err.message}`);
-    }
+    if (error instanceof Error && error.stack) core.debug(error.stack);
+    core.setFailed(failureMessage(error, options));
   }
 }

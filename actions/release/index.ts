@@ -1,4 +1,4 @@
 import { runAction } from '../lib/run.js';
 import { run } from './main.js';
 
-await runAction(run);
+await runAction(run, { githubOperation: 'release' });

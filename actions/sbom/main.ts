@@ -123,7 +123,7 @@ async function uploadReleaseFiles(entries: string[]): Promise<void> {
   if (files.length === 0) {
     throw new ConfigurationError(`Input 'release-files': no SBOM (*.json) files in ${entries.join(', ')}`);
   }
-  const octokit = getClient(optionalString('github-token'));
+  const octokit = getClient(optionalString('github-token'), { operation: 'publish-release-assets' });
   const repo = currentRepo();
   const release = await findOrCreateRelease(octokit, repo, releaseTag, boolInput('release-create', false));
   const assets = await uploadReleaseAssets(octokit, repo, release, files);
@@ -158,9 +158,16 @@ export async function run(): Promise<void> {
       path.join(process.env.RUNNER_TEMP || path.join(workspace, '.tmp'), 'slipway-sbom')
     )
   );
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new ConfigurationError(
+      `Input 'output-dir': ${outDir} exists and is not a directory; name a directory (it is created if missing)`
+    );
+  }
   const releaseTag = optionalString('release-tag');
   const releaseCreate = boolInput('release-create', false);
-  const octokit = releaseTag ? getClient(optionalString('github-token')) : undefined;
+  const octokit = releaseTag
+    ? getClient(optionalString('github-token'), { operation: 'publish-release-assets' })
+    : undefined;
   const repo = releaseTag ? currentRepo() : undefined;
   const inputs = readSigningInputs();
   if (attest) checkSigningInputs(inputs);

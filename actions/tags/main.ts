@@ -74,7 +74,7 @@ async function repositoryInfo(payload: { repository?: RepositoryPayload }, token
   }
   // The event carries no repository (some schedule/dispatch payloads): ask the API, as metadata-action does.
   // https://docs.github.com/en/rest/repos/repos#get-a-repository
-  const { data } = await getClient(token).rest.repos.get({ owner, repo });
+  const { data } = await getClient(token, { operation: 'read-repository' }).rest.repos.get({ owner, repo });
   return {
     name: data.name,
     htmlUrl: data.html_url,
@@ -95,7 +95,11 @@ async function commitDate(payload: EventPayload, sha: string, token: string | un
   try {
     const { currentRepo, getClient } = await github();
     const { owner, repo } = currentRepo();
-    const { data } = await getClient(token).rest.repos.getCommit({ owner, repo, ref: sha });
+    const { data } = await getClient(token, { operation: 'read-repository' }).rest.repos.getCommit({
+      owner,
+      repo,
+      ref: sha
+    });
     if (data.commit.committer?.date) return new Date(data.commit.committer.date);
   } catch (error) {
     core.debug(`Failed to get the commit date from the GitHub API: ${String(error)}`);
@@ -152,6 +156,21 @@ function outputEnvEnabled(): boolean {
   throw new ConfigurationError(`DOCKER_METADATA_SET_OUTPUT_ENV must be true or false, got '${raw}'`);
 }
 
+/**
+ * A `labels`/`annotations` line is KEY=VALUE. docker/metadata-action drops a line without '=' silently; Slipway
+ * refuses it, naming the input and the line, so a typo never ships an image without the label it meant.
+ */
+export function keyValueLines(lines: string[], input: string): string[] {
+  lines.forEach((line, i) => {
+    if (line.indexOf('=') <= 0) {
+      throw new ConfigurationError(
+        `Input '${input}', line ${i + 1}: '${line}' is not KEY=VALUE; write it as KEY=VALUE (e.g. org.opencontainers.image.vendor=ACME)`
+      );
+    }
+  });
+  return lines;
+}
+
 export async function run(): Promise<void> {
   const source = core.getInput('context') || 'workflow';
   if (source !== 'workflow') {
@@ -162,8 +181,8 @@ export async function run(): Promise<void> {
   const { images, mode } = await imagesAndMode();
   const tags = tagRules();
   const flavor = inputList(core.getInput('flavor'), 'flavor');
-  const labels = inputList(core.getInput('labels'), 'labels');
-  const annotations = inputList(core.getInput('annotations'), 'annotations');
+  const labels = keyValueLines(inputList(core.getInput('labels'), 'labels'), 'labels');
+  const annotations = keyValueLines(inputList(core.getInput('annotations'), 'annotations'), 'annotations');
   const token = optionalString('github-token');
   const { eventName, ref, sha, payload: event } = workflowContext();
   const repo = await repositoryInfo(event, token);

@@ -165,7 +165,7 @@ async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeou
 }
 
 async function uploadSarif(sarif: Record<string, unknown>): Promise<string | undefined> {
-  const octokit = getClient(optionalString('github-token'));
+  const octokit = getClient(optionalString('github-token'), { operation: 'upload-code-scanning' });
   const { owner, repo } = currentRepo();
   const res = await octokit.rest.codeScanning.uploadSarif({
     owner,

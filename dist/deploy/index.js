@@ -50416,6 +50416,18 @@ function createClient(token, options = {}) {
             }
         });
     };
+    // given after retry and throttling: its hook is the outermost, so it sees only the final failure (after every
+    // retry and rate-limit wait) and turns it into a message naming `github-token`, the permission and the fix
+    const explain = (inner) => {
+        inner.hook.wrap('request', async (request, requestOptions) => {
+            try {
+                return await request(requestOptions);
+            }
+            catch (error) {
+                throw (0,lib_errors/* isGitHubRequestError */.Bd)(error) ? (0,lib_errors/* githubApiError */.Ar)(error, options.operation) : error;
+            }
+        });
+    };
     const octokit = getOctokit(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         throttle: {
@@ -50437,7 +50449,7 @@ function createClient(token, options = {}) {
             }
         },
         retry: { retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
-    }, debugRequests, observe, retry, throttling);
+    }, debugRequests, observe, retry, throttling, explain);
     return { octokit, rateLimit, requests: () => requests };
 }
 function getClient(token, options = {}) {
@@ -50813,7 +50825,7 @@ class RegistryClient {
             throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
         await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
         const body = await res.text();
-        const manifest = JSON.parse(body);
+        const manifest = this.parseManifest(body, res, repository, reference);
         const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
         return { digest, mediaType: manifest.mediaType ?? res.headers.get('content-type') ?? '', manifest };
     }
@@ -50825,8 +50837,27 @@ class RegistryClient {
         await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
         const body = Buffer.from(await res.arrayBuffer());
         const digest = await sha256Digest(body);
-        const parsed = JSON.parse(body.toString('utf8'));
+        const parsed = this.parseManifest(body.toString('utf8'), res, repository, reference);
         return { body, digest, mediaType: parsed.mediaType ?? res.headers.get('content-type') ?? '' };
+    }
+    /**
+     * A manifest body that is not JSON (a proxy's login page, a web server answering 200 with HTML) fails with a
+     * message naming the registry URL, the content-type received and the fix, not a JSON.parse SyntaxError.
+     */
+    parseManifest(body, res, repository, reference) {
+        try {
+            const value = JSON.parse(body);
+            if (typeof value === 'object' && value !== null && !Array.isArray(value))
+                return value;
+        }
+        catch {
+            // reported below
+        }
+        const type = res.headers.get('content-type') || 'no content-type';
+        throw new RegistryError(`${this.base}/v2/${repository}/manifests/${reference} answered HTTP ${res.status} ` +
+            `with ${type}, not a JSON image manifest: input 'registry' ('${this.registry}') does not point at an OCI ` +
+            `registry, or a proxy answered with its own page (a login page?). Set 'registry' to the registry host ` +
+            `(e.g. ghcr.io) or fix the proxy`, res.status);
     }
     /** Stores a manifest under a tag; returns the digest the registry computed. */
     async putManifest(repository, tag, body, mediaType) {
@@ -52187,10 +52218,18 @@ function parseImageRecord(raw, inputName = 'image-record') {
         fail("'tags' must be an array");
     if (!Array.isArray(record.platforms))
         fail("'platforms' must be an array");
-    for (const p of record.platforms) {
-        if (!image_ref_DIGEST_RE.test(p.digest))
-            fail(`platform ${p.platform} has an invalid digest '${p.digest}'`);
-    }
+    record.platforms.forEach((entry, i) => {
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+            fail(`platforms[${i}] must be an object {platform, digest, compressedSize}, got ${JSON.stringify(entry)}`);
+        }
+        const p = entry;
+        if (typeof p.platform !== 'string' || !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p.platform)) {
+            fail(`platforms[${i}].platform must be 'os/arch[/variant]', got ${JSON.stringify(p.platform ?? null)}`);
+        }
+        if (typeof p.digest !== 'string' || !image_ref_DIGEST_RE.test(p.digest)) {
+            fail(`platform ${String(p.platform)} has an invalid digest '${String(p.digest)}'`);
+        }
+    });
     return { ...record, ref: recordRef(record.image, record.digest) };
 }
 /** Accepts one record or a JSON array of records (the build workflow's aggregated output). */
@@ -52453,7 +52492,7 @@ async function run() {
         ...healthOptions,
         timeoutMs: intInput('rollback-health-timeout-seconds', healthTimeoutSeconds, 1) * 1000
     };
-    const octokit = getClient(token);
+    const octokit = getClient(token, { operation: 'record-deployments' });
     const repo = currentRepo();
     const records = new Deployments(octokit, repo);
     const current = await records.lastKnownGood(environment);
@@ -52533,10 +52572,14 @@ async function run() {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ar: () => (/* binding */ githubApiError),
+/* harmony export */   Bd: () => (/* binding */ isGitHubRequestError),
+/* harmony export */   OS: () => (/* binding */ GitHubApiError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
+/* unused harmony export GITHUB_OPERATIONS */
 /**
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
@@ -52563,6 +52606,117 @@ class ToolError extends Error {
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
+/**
+ * What an action uses the GitHub API for, and the `permissions:` its job must grant GITHUB_TOKEN for it.
+ * Each action names its operation when it creates its client (lib/github.ts), so a 401/403/404/422/429/5xx from
+ * GitHub becomes a message naming `github-token`, the permission and the fix instead of "Resource not accessible by
+ * integration".
+ *
+ * Permission scopes of GITHUB_TOKEN (contents, deployments, packages, security-events; "write includes read"):
+ *   https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token
+ * The permission each REST endpoint needs (repos.get/getCommit: contents read; deployments + statuses: deployments;
+ * releases + release assets: contents write; code-scanning SARIF upload: security-events write; package versions:
+ * packages):
+ *   https://docs.github.com/en/rest/authentication/permissions-required-for-github-apps
+ *   https://docs.github.com/en/rest/authentication/permissions-required-for-fine-grained-personal-access-tokens
+ */
+const GITHUB_OPERATIONS = {
+    'read-repository': { what: 'read the repository and its commits', permissions: ['contents: read'] },
+    'record-deployments': {
+        what: 'record deployments and their statuses',
+        permissions: ['deployments: write', 'packages: read']
+    },
+    'publish-release-assets': {
+        what: 'create the release and upload its assets',
+        permissions: ['contents: write']
+    },
+    'upload-code-scanning': { what: 'upload SARIF to code scanning', permissions: ['security-events: write'] },
+    'delete-package-versions': {
+        what: 'list and delete package versions',
+        permissions: ['packages: write', 'deployments: read']
+    },
+    release: { what: 'create tags and releases', permissions: ['contents: write'] }
+};
+/** GitHub's REST API refused or failed a request; the message names the input, the permission and the fix. */
+class GitHubApiError extends Error {
+    status;
+    response;
+    name = 'GitHubApiError';
+    constructor(message, 
+    /** the HTTP status GitHub answered, kept so callers can still treat a 404 as "absent" */
+    status, response) {
+        super(message);
+        this.status = status;
+        this.response = response;
+    }
+}
+/** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
+function isGitHubRequestError(error) {
+    const e = error;
+    return (typeof e === 'object' &&
+        e !== null &&
+        typeof e.status === 'number' &&
+        typeof e.request === 'object' &&
+        e.request !== null &&
+        !(error instanceof GitHubApiError));
+}
+/** GitHub's own words, first line only and without the docs URL Octokit appends ("… - https://docs.github.com/…"). */
+function githubSays(e) {
+    const data = e.response?.data;
+    const raw = typeof data?.message === 'string' ? data.message : typeof e.message === 'string' ? e.message : '';
+    return raw
+        .split('\n')[0]
+        .replace(/\s+-\s+https:\/\/docs\.github\.com\S*$/, '')
+        .trim();
+}
+/**
+ * Maps a GitHub API failure to a message we wrote. `operation` is what the action's client is for (undefined: the
+ * message names `github-token` and the re-run, without a specific permission).
+ */
+function githubApiError(error, operation) {
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : 0;
+    const method = e.request?.method ?? 'request';
+    // the URL without its query string (it may carry per_page etc.; tokens never travel in the URL)
+    const url = (e.request?.url ?? '').split('?')[0];
+    const op = operation ? GITHUB_OPERATIONS[operation] : undefined;
+    const needs = op
+        ? `\`permissions: ${op.permissions.join(', ')}\``
+        : 'the permissions this action documents';
+    const said = githubSays(e);
+    const head = `GitHub answered HTTP ${status} to ${method} ${url}${said ? ` ("${said}")` : ''}`;
+    let fix;
+    if (status === 401) {
+        fix =
+            "the token in input 'github-token' is invalid or expired: pass `github-token: ${{ secrets.GITHUB_TOKEN }}` " +
+                '(or a current token), then re-run the job';
+    }
+    else if (status === 403 || status === 404) {
+        // GitHub names the permissions an endpoint accepts in x-accepted-github-permissions (GitHub App tokens such as
+        // GITHUB_TOKEN, fine-grained PATs): https://github.blog/changelog/2023-08-10-x-accepted-github-permissions-header-for-fine-grained-permission-actors
+        const accepted = e.response?.headers?.['x-accepted-github-permissions'];
+        fix =
+            `the token in input 'github-token' may not ${op?.what ?? 'do this'}: give the job ${needs}` +
+                (typeof accepted === 'string' && accepted ? ` (GitHub accepts: ${accepted})` : '') +
+                (status === 404 ? ' and check the repository/package name' : '') +
+                ', or pass a token that has it, then re-run the job';
+    }
+    else if (status === 422) {
+        fix =
+            'GitHub refused the request as invalid (see its message above); fix the named value and re-run the job';
+    }
+    else if (status === 429) {
+        fix = 'GitHub rate limit still exceeded after waiting and retrying; re-run the job later';
+    }
+    else if (status >= 500) {
+        fix =
+            'GitHub failed on its side after 3 retries. ' + 'Check https://www.githubstatus.com and re-run the job';
+    }
+    else {
+        fix = `check input 'github-token' and ${needs}, then re-run the job`;
+    }
+    return new GitHubApiError(`${head}: ${fix}`, status, e.response);
+}
 
 
 /***/ }),
@@ -52573,31 +52727,44 @@ function errorMessage(error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C: () => (/* binding */ runAction)
 /* harmony export */ });
+/* unused harmony export failureMessage */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3337);
 /**
  * The action runner: every action's entry calls runAction(main). User mistakes, tool failures and bugs are
- * reported differently; all of them fail the step with a non-zero exit.
+ * reported differently; all of them fail the step with a non-zero exit and a message we wrote (a stack trace only
+ * goes to the debug log).
  */
 
 
-async function runAction(main) {
+/** The text the step fails with; exported for the unit tests. */
+function failureMessage(error, options = {}) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .OS) {
+        return error.message;
+    }
+    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isGitHubRequestError */ .Bd)(error))
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
+    // semantic-release gathers its plugins' failures in an AggregateError whose own message is empty
+    if (error instanceof AggregateError && error.errors.length > 0) {
+        return error.errors.map((e) => failureMessage(e, options)).join('\n');
+    }
+    const err = error instanceof Error ? error : new Error(String(error));
+    // a library may embed stack frames in its message: keep our lines, drop the "    at …" frames
+    const text = err.message
+        .split('\n')
+        .filter((line) => !/^\s+at\s/.test(line))
+        .join('\n')
+        .trim();
+    return text || err.name || 'unknown error';
+}
+async function runAction(main, options = {}) {
     try {
         await main();
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error.message);
-        }
-        else if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error.message);
-        }
-        else {
-            const err = error instanceof Error ? error : new Error(String(error));
-            if (err.stack)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(err.stack);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`${err.message}`);
-        }
+        if (error instanceof Error && error.stack)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(failureMessage(error, options));
     }
 }
 

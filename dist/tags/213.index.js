@@ -131,6 +131,18 @@ function createClient(token, options = {}) {
             }
         });
     };
+    // given after retry and throttling: its hook is the outermost, so it sees only the final failure (after every
+    // retry and rate-limit wait) and turns it into a message naming `github-token`, the permission and the fix
+    const explain = (inner) => {
+        inner.hook.wrap('request', async (request, requestOptions) => {
+            try {
+                return await request(requestOptions);
+            }
+            catch (error) {
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isGitHubRequestError */ .Bd)(error) ? (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .githubApiError */ .Ar)(error, options.operation) : error;
+            }
+        });
+    };
     const octokit = _actions_github__WEBPACK_IMPORTED_MODULE_1__/* .getOctokit */ .Q(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         throttle: {
@@ -152,7 +164,7 @@ function createClient(token, options = {}) {
             }
         },
         retry: { retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
-    }, debugRequests, observe, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__/* .throttling */ .A);
+    }, debugRequests, observe, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__/* .throttling */ .A, explain);
     return { octokit, rateLimit, requests: () => requests };
 }
 function getClient(token, options = {}) {
