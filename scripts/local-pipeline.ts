@@ -126,7 +126,11 @@ async function main(): Promise<void> {
       SLIPWAY_TRIVY_DB: fx.dbRepository,
       // the example Dockerfiles default to Docker Hub's busybox (what works on GitHub); here the offline base
       // image scripts/base-image.sh put in the local registry
-      SLIPWAY_BUILD_ARGS: `BASE=${BASE_IMAGE}`
+      SLIPWAY_BUILD_ARGS: `BASE=${BASE_IMAGE}`,
+      // dev's Docker host is this machine, and the deploy job runs on it as a self-hosted runner (the setup
+      // docs/deploy.md describes); on a GitHub-hosted label the deploy action refuses a local Docker (the VM and its
+      // containers are discarded after the job)
+      SLIPWAY_DEPLOY_RUNNER: 'self-hosted'
     },
     secrets: { GITHUB_TOKEN: TOKEN, COSIGN_PRIVATE_KEY: keys.key, COSIGN_PASSWORD: keys.password }
   };

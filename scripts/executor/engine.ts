@@ -1337,6 +1337,8 @@ async function runJobSteps(
             state.hostEnv.PATH ?? ''
           );
     if (hosted) {
+      // a GitHub-hosted runner is fresh for every job: its tool cache starts empty and nothing it caches outlives the
+      // job (never linked to or published into the machine's shared cache, unlike self-hosted jobs side by side)
       const toolCache = path.join(legDir, 'tool-cache');
       mkdirSync(toolCache, { recursive: true });
       Object.assign(runner, { environment: 'github-hosted', tool_cache: toolCache });
