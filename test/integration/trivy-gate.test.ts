@@ -232,3 +232,47 @@ describe('trivy-gate', () => {
     });
   });
 });
+
+// GitHub's transient answers on the SARIF upload (500, an unmarked 429 with retry-after, a secondary-limit 403): the
+// one client of actions/lib/github.ts retries each, the upload lands once (test/integration/api-retry.test.ts has
+// the other API-calling actions; docs: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api)
+it('uploads the SARIF through a 500, a 429 and a secondary rate limit', async () => {
+  const fake = await startGitHubFake({ token: 'ghs_test' });
+  try {
+    addRepo(fake.state, 'acme', 'monorepo');
+    const route = '/repos/{owner}/{repo}/code-scanning/sarifs';
+    fake.failNext({ method: 'POST', pathPattern: route, status: 500 });
+    fake.failNext({ method: 'POST', pathPattern: route, status: 429, headers: { 'retry-after': '1' } });
+    fake.failNext({
+      method: 'POST',
+      pathPattern: route,
+      status: 403,
+      headers: { 'retry-after': '1' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
+      }
+    });
+    const run = await gate(
+      {
+        image: fx.unfixedImage,
+        'ignore-unfixed': 'true',
+        'cache-dir': fx.seededCacheDir(),
+        'upload-sarif': 'true',
+        'github-token': 'ghs_test'
+      },
+      { GITHUB_API_URL: fake.url }
+    );
+    expect(failureMessage(run)).toBe('');
+    expect(run.exitCode).toBe(0);
+    const statuses = fake.requests
+      .filter((r) => r.method === 'POST' && r.path.endsWith('/code-scanning/sarifs'))
+      .map((r) => r.status);
+    expect(statuses).toEqual([500, 429, 403, 202]);
+    expect(fake.state.sarifs).toHaveLength(1);
+    expect(run.outputs['sarif-id']).toBe(fake.state.sarifs[0]!.id);
+    fake.assertNoViolations();
+  } finally {
+    await fake.close();
+  }
+});
