@@ -15,7 +15,7 @@ export class ToolError extends Error {
     readonly command: string,
     readonly exitCode: number,
     readonly stderrTail: string,
-    hint?: string
+    readonly hint?: string
   ) {
     super(
       `${command} failed with exit code ${exitCode}` +

@@ -27,6 +27,7 @@ import { currentRepo, getClient } from '../lib/github.js';
 import { boolInput, enumInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { expandIndexes, registryManifestReader, resolveTargets, type Target } from '../lib/sign-targets.js';
+import { fulfilledOrThrow, settleBounded } from '../lib/parallel.js';
 import { writeTableSummary } from '../lib/summary.js';
 import { findOnPath } from '../lib/tool-install.js';
 import { parseTimeout } from '../trivy-gate/args.js';
@@ -198,7 +199,10 @@ export async function run(): Promise<void> {
   const limit = predicateLimit();
   const type = ATTESTATION_TYPE[format];
 
-  // 1. generate every SBOM first: a generator failure leaves nothing attested
+  // 1. generate every SBOM first: a generator failure leaves nothing attested. One at a time: trivy holds its fs
+  // cache with a lock that a second process waits 5 s for and then fails on (aquasecurity/trivy#10688), and its
+  // maintainers note that parallel processes on one machine are about as fast as one after another
+  // (aquasecurity/trivy-db#560)
   const results: SbomResult[] = [];
   for (const t of targets) {
     const file = path.join(outDir, names.get(t.ref)!);
@@ -264,9 +268,12 @@ export async function run(): Promise<void> {
       } else {
         signing = keylessSigning(inputs);
       }
-      for (const r of results) {
+      // side by side, bounded (lib/parallel.ts): cosign is network-bound and each digest's attestation is its own
+      // `.att` tag; every digest is tried, a failure names what was attested anyway
+      const by: Signing = signing;
+      const attestOne = async (r: SbomResult): Promise<SbomResult> => {
         const predicate = r.trimmedPath ?? r.path;
-        const attested = await runCosign(cosign, attestArgs(r.ref, predicate, type, signing), signing);
+        const attested = await runCosign(cosign, attestArgs(r.ref, predicate, type, by), by);
         if (attested.exitCode !== 0) {
           throw new ToolError(
             `cosign attest --type ${type} ${r.ref}`,
@@ -276,7 +283,7 @@ export async function run(): Promise<void> {
               `no attestation is reported for ${r.ref}`
           );
         }
-        const verified = await runCosign(cosign, verifyAttestationArgs(r.ref, type, signing), signing);
+        const verified = await runCosign(cosign, verifyAttestationArgs(r.ref, type, by), by);
         if (verified.exitCode !== 0) {
           throw new ToolError(
             `cosign verify-attestation --type ${type} ${r.ref}`,
@@ -287,7 +294,13 @@ export async function run(): Promise<void> {
         }
         r.attestation = signatureRef(r.ref, 'att');
         core.info(`${r.ref}: ${type} attestation pushed and verified (${r.attestation})`);
-      }
+        return r;
+      };
+      fulfilledOrThrow(await settleBounded(results, attestOne), (error, done) => {
+        if (!(error instanceof ToolError) || done.length === 0) return error as Error;
+        const also = ` (attested anyway: ${done.map((r) => r.ref).join(', ')})`;
+        return new ToolError(error.command, error.exitCode, error.stderrTail, `${error.hint ?? ''}${also}`);
+      });
     } finally {
       material?.cleanup();
     }

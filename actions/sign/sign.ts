@@ -1,6 +1,7 @@
 /** The sign loop: verify (skip if already signed) → sign → verify again. No outputs until every digest is done. */
 import { ToolError } from '../lib/errors.js';
 import { type Signing, cosignReason, runCosign, signArgs, signatureRef, verifyArgs } from '../lib/cosign.js';
+import { defaultConcurrency, fulfilledOrThrow, settleBounded } from '../lib/parallel.js';
 import type { Target } from '../lib/sign-targets.js';
 
 export interface SignResult {
@@ -35,53 +36,53 @@ function signHint(reason: string, s: Signing): string {
   return 'see the cosign message above';
 }
 
+/**
+ * Signs every target, up to `concurrency` digests at once (cosign is network-bound; each digest's signature is its
+ * own `.sig` tag, so signers do not meet). Every digest is tried; when one fails, the error names it and says which
+ * digests were signed anyway (those are valid signatures, verified like the rest).
+ */
 export async function signTargets(
   cosign: string,
   targets: Target[],
   signing: Signing,
-  deps: SignDeps
+  deps: SignDeps,
+  concurrency = defaultConcurrency()
 ): Promise<SignResult[]> {
-  const results: SignResult[] = [];
-  const done = (): string =>
-    results.length
-      ? ` (already done before this failure: ${results.map((r) => `${r.ref} ${r.status}`).join(', ')})`
-      : '';
-  for (const t of targets) {
-    const signature = signatureRef(t.ref);
-    const before = await runCosign(cosign, verifyArgs(t.ref, signing), signing);
-    if (before.exitCode === 0) {
-      deps.log(`${t.ref}: a valid signature by this signer exists (${signature}); not signing again`);
-      results.push({
-        ref: t.ref,
-        digest: t.digest,
-        platform: t.platform,
-        signature,
-        status: 'already-signed'
-      });
-      continue;
-    }
-    deps.log(`${t.ref}: no valid signature by this signer yet (${cosignReason(before)}); signing`);
-    const signed = await runCosign(cosign, signArgs(t.ref, signing), signing);
-    if (signed.exitCode !== 0) {
-      const reason = cosignReason(signed);
-      throw new ToolError(
-        `cosign sign ${t.ref}`,
-        signed.exitCode,
-        reason,
-        `${signHint(reason, signing)}; nothing was signed for ${t.ref}${done()}`
-      );
-    }
-    const after = await runCosign(cosign, verifyArgs(t.ref, signing), signing);
-    if (after.exitCode !== 0) {
-      throw new ToolError(
-        `cosign verify ${t.ref}`,
-        after.exitCode,
-        cosignReason(after),
-        `the signature was pushed but does not verify with the configured verifier (public key / certificate identity + issuer), so ${t.ref} is NOT reported as signed${done()}`
-      );
-    }
-    deps.log(`${t.ref}: signed and verified (${signature})`);
-    results.push({ ref: t.ref, digest: t.digest, platform: t.platform, signature, status: 'signed' });
+  const settled = await settleBounded(targets, (t) => signOne(cosign, t, signing, deps), concurrency);
+  return fulfilledOrThrow(settled, (error, done) => {
+    if (!(error instanceof ToolError) || done.length === 0) return error as Error;
+    const also = ` (done anyway: ${done.map((r) => `${r.ref} ${r.status}`).join(', ')})`;
+    return new ToolError(error.command, error.exitCode, error.stderrTail, `${error.hint ?? ''}${also}`);
+  });
+}
+
+async function signOne(cosign: string, t: Target, signing: Signing, deps: SignDeps): Promise<SignResult> {
+  const signature = signatureRef(t.ref);
+  const before = await runCosign(cosign, verifyArgs(t.ref, signing), signing);
+  if (before.exitCode === 0) {
+    deps.log(`${t.ref}: a valid signature by this signer exists (${signature}); not signing again`);
+    return { ref: t.ref, digest: t.digest, platform: t.platform, signature, status: 'already-signed' };
   }
-  return results;
+  deps.log(`${t.ref}: no valid signature by this signer yet (${cosignReason(before)}); signing`);
+  const signed = await runCosign(cosign, signArgs(t.ref, signing), signing);
+  if (signed.exitCode !== 0) {
+    const reason = cosignReason(signed);
+    throw new ToolError(
+      `cosign sign ${t.ref}`,
+      signed.exitCode,
+      reason,
+      `${signHint(reason, signing)}; nothing was signed for ${t.ref}`
+    );
+  }
+  const after = await runCosign(cosign, verifyArgs(t.ref, signing), signing);
+  if (after.exitCode !== 0) {
+    throw new ToolError(
+      `cosign verify ${t.ref}`,
+      after.exitCode,
+      cosignReason(after),
+      `the signature was pushed but does not verify with the configured verifier (public key / certificate identity + issuer), so ${t.ref} is NOT reported as signed`
+    );
+  }
+  deps.log(`${t.ref}: signed and verified (${signature})`);
+  return { ref: t.ref, digest: t.digest, platform: t.platform, signature, status: 'signed' };
 }

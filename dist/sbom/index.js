@@ -37105,6 +37105,7 @@ class ToolError extends Error {
     command;
     exitCode;
     stderrTail;
+    hint;
     name = 'ToolError';
     constructor(command, exitCode, stderrTail, hint) {
         super(`${command} failed with exit code ${exitCode}` +
@@ -37113,6 +37114,7 @@ class ToolError extends Error {
         this.command = command;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
+        this.hint = hint;
     }
 }
 function errorMessage(error) {
@@ -37288,7 +37290,7 @@ async function runAction(main, options = {}) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2582);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3376);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -37298,7 +37300,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2582:
+/***/ 3376:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44879,6 +44881,32 @@ function registryManifestReader() {
     };
 }
 
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/parallel.js
+/**
+ * Per-image work inside one job, side by side: at most `limit` at once (default: the runner's cores, as the local
+ * executor bounds jobs), every item tried, results in the items' order. Bottleneck (already the API client's
+ * limiter) does the bounding.
+ */
+
+
+/** The default bound: the runner's logical cores (GitHub's ubuntu-24.04: 4 on public, 2 on private repositories). */
+function defaultConcurrency() {
+    return Math.max(1, external_node_os_namespaceObject.availableParallelism());
+}
+/** Runs `fn` on every item, at most `limit` at once; settles each (no item is skipped because another failed). */
+async function settleBounded(items, fn, limit = defaultConcurrency()) {
+    const limiter = new bottleneck_lib({ maxConcurrent: Math.max(1, limit) });
+    return Promise.allSettled(items.map((item, index) => limiter.schedule(() => fn(item, index))));
+}
+/** The fulfilled values in order; when any item failed, `onFailure` gets the first failure and what succeeded. */
+function fulfilledOrThrow(settled, onFailure) {
+    const succeeded = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed)
+        throw onFailure(failed.reason, succeeded);
+    return succeeded;
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/summary.js
 /**
  * The job summary's tables. `core.summary.addTable` writes an HTML <table> and puts each cell's text in it as is
@@ -45359,6 +45387,7 @@ function componentNames(doc, format) {
 
 
 
+
 async function resolveGenerator(generator) {
     if (generator === 'syft') {
         const explicit = optionalString('syft-path');
@@ -45477,7 +45506,10 @@ async function run() {
     const names = fileNames(targets, format);
     const limit = predicateLimit();
     const type = ATTESTATION_TYPE[format];
-    // 1. generate every SBOM first: a generator failure leaves nothing attested
+    // 1. generate every SBOM first: a generator failure leaves nothing attested. One at a time: trivy holds its fs
+    // cache with a lock that a second process waits 5 s for and then fails on (aquasecurity/trivy#10688), and its
+    // maintainers note that parallel processes on one machine are about as fast as one after another
+    // (aquasecurity/trivy-db#560)
     const results = [];
     for (const t of targets) {
         const file = external_node_path_namespaceObject.join(outDir, names.get(t.ref));
@@ -45529,20 +45561,30 @@ async function run() {
             else {
                 signing = keylessSigning(inputs);
             }
-            for (const r of results) {
+            // side by side, bounded (lib/parallel.ts): cosign is network-bound and each digest's attestation is its own
+            // `.att` tag; every digest is tried, a failure names what was attested anyway
+            const by = signing;
+            const attestOne = async (r) => {
                 const predicate = r.trimmedPath ?? r.path;
-                const attested = await runCosign(cosign, attestArgs(r.ref, predicate, type, signing), signing);
+                const attested = await runCosign(cosign, attestArgs(r.ref, predicate, type, by), by);
                 if (attested.exitCode !== 0) {
                     throw new errors/* ToolError */.v4(`cosign attest --type ${type} ${r.ref}`, attested.exitCode, cosignReason(attested), 'the attestation could not be pushed (registry unreachable, no push rights, or a digest that does not exist); ' +
                         `no attestation is reported for ${r.ref}`);
                 }
-                const verified = await runCosign(cosign, verifyAttestationArgs(r.ref, type, signing), signing);
+                const verified = await runCosign(cosign, verifyAttestationArgs(r.ref, type, by), by);
                 if (verified.exitCode !== 0) {
                     throw new errors/* ToolError */.v4(`cosign verify-attestation --type ${type} ${r.ref}`, verified.exitCode, cosignReason(verified), 'the attestation was pushed but does not verify with the configured verifier');
                 }
                 r.attestation = signatureRef(r.ref, 'att');
                 lib_core/* info */.pq(`${r.ref}: ${type} attestation pushed and verified (${r.attestation})`);
-            }
+                return r;
+            };
+            fulfilledOrThrow(await settleBounded(results, attestOne), (error, done) => {
+                if (!(error instanceof errors/* ToolError */.v4) || done.length === 0)
+                    return error;
+                const also = ` (attested anyway: ${done.map((r) => r.ref).join(', ')})`;
+                return new errors/* ToolError */.v4(error.command, error.exitCode, error.stderrTail, `${error.hint ?? ''}${also}`);
+            });
         }
         finally {
             material?.cleanup();
