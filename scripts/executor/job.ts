@@ -422,8 +422,7 @@ async function runJobSteps(
   let error: string | undefined;
   let continueOnError = false;
   let outputs: Record<string, string> = {};
-  let deployment:
-    { id: number; target: DeploymentTarget; logUrl: string; urlToken: TemplateToken | undefined } | undefined;
+  let deployment: JobDeployment | undefined;
   let finalScope: Scope | undefined;
   let runnerPath: StepRun['runnerPath'];
   try {
@@ -475,34 +474,8 @@ async function runJobSteps(
       );
     }
     const environment = mapGet(raw, 'environment');
-    if (environment) {
-      // `url` may use the steps context: it is evaluated when the job ends (below)
-      const nameToken = isMapping(environment) ? mapGet(environment, 'name') : environment;
-      const envName = coerceString(evaluateToken(nameToken, noStatus));
-      const deploymentToken = isMapping(environment) ? mapGet(environment, 'deployment') : undefined;
-      const createsDeployment = deploymentToken ? evaluateToken(deploymentToken, noStatus) !== false : true;
-      logger.line(
-        `${pad}environment: ${envName} (protection rules and environment secrets are not applied locally)`
-      );
-      if (createsDeployment && state.options.apiUrl) {
-        const target = {
-          apiUrl: state.options.apiUrl,
-          token: String(github.token ?? ''),
-          repository: String(github.repository)
-        };
-        if (!target.token)
-          throw new WorkflowError(
-            `${at}: environment '${envName}': GitHub creates a deployment for this job; to create it through --api-url ${state.options.apiUrl} the executor needs --token`
-          );
-        const logUrl = `${String(github.server_url)}/${String(github.repository)}/actions/runs/${String(github.run_id)}/attempts/${String(github.run_attempt)}`;
-        // a pull request's deployment is for its head branch, a push's for its branch or tag name
-        const ref = String(github.head_ref || github.ref_name);
-        const deploymentId = await createJobDeployment(target, { ref, environment: envName, logUrl });
-        await setDeploymentState(target, deploymentId, 'in_progress', { log_url: logUrl });
-        deployment = { id: deploymentId, target, logUrl, urlToken: mapGet(environment, 'url') };
-        logger.line(`${pad}deployment ${deploymentId} created for environment ${envName} (ref ${ref})`);
-      }
-    }
+    if (environment)
+      deployment = await startDeployment(state, environment, noStatus, github, at, logger, pad);
     const timeoutToken = mapGet(raw, 'timeout-minutes');
     const timeoutMinutes = timeoutToken
       ? Number(evaluateToken(timeoutToken, noStatus))
@@ -630,27 +603,13 @@ async function runJobSteps(
     logger.line(`${pad}✗ ${error}`);
   }
   if (deployment) {
-    let environmentUrl = '';
-    try {
-      if (deployment.urlToken && finalScope) environmentUrl = evaluateString(deployment.urlToken, finalScope);
-      await setDeploymentState(deployment.target, deployment.id, jobFailed ? 'failure' : 'success', {
-        log_url: deployment.logUrl,
-        environment_url: environmentUrl
-      });
-    } catch (e) {
-      error ??= errorText(e);
+    const failedToFinish = await finishDeployment(deployment, finalScope, jobFailed, logger, pad);
+    if (failedToFinish !== undefined) {
+      error ??= failedToFinish;
       jobFailed = true;
-      logger.line(`${pad}✗ ${errorText(e)}`);
     }
   }
-  if (toolCache !== state.toolCache) {
-    try {
-      for (const entry of publishToolCache(toolCache, state.toolCache))
-        logger.line(`${pad}tool cache: ${entry} added to ${state.toolCache}`);
-    } catch (e) {
-      logger.line(`${pad}warning: tool cache not shared: ${errorText(e)}`);
-    }
-  }
+  if (toolCache !== state.toolCache) shareToolCache(toolCache, state.toolCache, logger, pad);
   const result: Conclusion = jobFailed ? 'failure' : cancelledBy ? 'cancelled' : 'success';
   const finished = Date.now();
   const durationMs = finished - started;
@@ -672,4 +631,83 @@ async function runJobSteps(
     error,
     permissions: granted(tokenPermissions)
   };
+}
+
+/** The deployment GitHub creates for a job with `environment:` (unless `deployment: false`). */
+interface JobDeployment {
+  id: number;
+  target: DeploymentTarget;
+  logUrl: string;
+  urlToken: TemplateToken | undefined;
+}
+
+/** The job's `environment:`: logged, and its deployment created (state in_progress) through --api-url, if any. */
+async function startDeployment(
+  state: RunState,
+  environment: TemplateToken,
+  noStatus: Scope,
+  github: Record<string, Value>,
+  at: string,
+  logger: Logger,
+  pad: string
+): Promise<JobDeployment | undefined> {
+  // `url` may use the steps context: it is evaluated when the job ends (finishDeployment)
+  const nameToken = isMapping(environment) ? mapGet(environment, 'name') : environment;
+  const envName = coerceString(evaluateToken(nameToken, noStatus));
+  const deploymentToken = isMapping(environment) ? mapGet(environment, 'deployment') : undefined;
+  const createsDeployment = deploymentToken ? evaluateToken(deploymentToken, noStatus) !== false : true;
+  logger.line(
+    `${pad}environment: ${envName} (protection rules and environment secrets are not applied locally)`
+  );
+  if (createsDeployment && state.options.apiUrl) {
+    const target = {
+      apiUrl: state.options.apiUrl,
+      token: String(github.token ?? ''),
+      repository: String(github.repository)
+    };
+    if (!target.token)
+      throw new WorkflowError(
+        `${at}: environment '${envName}': GitHub creates a deployment for this job; to create it through --api-url ${state.options.apiUrl} the executor needs --token`
+      );
+    const logUrl = `${String(github.server_url)}/${String(github.repository)}/actions/runs/${String(github.run_id)}/attempts/${String(github.run_attempt)}`;
+    // a pull request's deployment is for its head branch, a push's for its branch or tag name
+    const ref = String(github.head_ref || github.ref_name);
+    const deploymentId = await createJobDeployment(target, { ref, environment: envName, logUrl });
+    await setDeploymentState(target, deploymentId, 'in_progress', { log_url: logUrl });
+    logger.line(`${pad}deployment ${deploymentId} created for environment ${envName} (ref ${ref})`);
+    return { id: deploymentId, target, logUrl, urlToken: mapGet(environment, 'url') };
+  }
+  return undefined;
+}
+
+/** The deployment's final state when the job ends (its `url` may use the steps context); an error, if that failed. */
+async function finishDeployment(
+  deployment: JobDeployment,
+  finalScope: Scope | undefined,
+  jobFailed: boolean,
+  logger: Logger,
+  pad: string
+): Promise<string | undefined> {
+  let environmentUrl = '';
+  try {
+    if (deployment.urlToken && finalScope) environmentUrl = evaluateString(deployment.urlToken, finalScope);
+    await setDeploymentState(deployment.target, deployment.id, jobFailed ? 'failure' : 'success', {
+      log_url: deployment.logUrl,
+      environment_url: environmentUrl
+    });
+    return undefined;
+  } catch (e) {
+    logger.line(`${pad}✗ ${errorText(e)}`);
+    return errorText(e);
+  }
+}
+
+/** A self-hosted job side by side cached tools in its own directory: the complete ones join the shared cache. */
+function shareToolCache(toolCache: string, shared: string, logger: Logger, pad: string): void {
+  try {
+    for (const entry of publishToolCache(toolCache, shared))
+      logger.line(`${pad}tool cache: ${entry} added to ${shared}`);
+  } catch (e) {
+    logger.line(`${pad}warning: tool cache not shared: ${errorText(e)}`);
+  }
 }

@@ -143,55 +143,9 @@ export async function runStep(
     };
   }
   let continueOnError = false;
-  const files = {
-    GITHUB_OUTPUT: path.join(s.temp, '_runner_file_commands', `set_output_${s.index}`),
-    GITHUB_ENV: path.join(s.temp, '_runner_file_commands', `set_env_${s.index}`),
-    GITHUB_PATH: path.join(s.temp, '_runner_file_commands', `add_path_${s.index}`),
-    GITHUB_STEP_SUMMARY: path.join(s.temp, '_runner_file_commands', `step_summary_${s.index}`),
-    GITHUB_STATE: path.join(s.temp, '_runner_file_commands', `save_state_${s.index}`)
-  };
-  mkdirSync(path.dirname(files.GITHUB_OUTPUT), { recursive: true });
-  for (const f of Object.values(files)) writeFileSync(f, '');
+  const files = fileCommandFiles(s.temp, s.index);
   const commandOutputs: Record<string, string> = {};
-  let stopToken: string | undefined;
-  const onLine = (line: string): void => {
-    if (stopToken) {
-      if (line === `::${stopToken}::`) stopToken = undefined;
-      else record(line);
-      return;
-    }
-    const m = /^::([a-z-]+)( [^:]*)?::(.*)$/.exec(line);
-    if (!m) return record(line);
-    const [, command, props = '', data = ''] = m;
-    const value = data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-    switch (command) {
-      case 'add-mask':
-        logger.addMask(value);
-        return;
-      case 'debug':
-      case 'endgroup':
-      case 'save-state':
-        return;
-      case 'group':
-        return record(`▸ ${value}`);
-      case 'error':
-      case 'warning':
-      case 'notice':
-        return record(
-          `${command === 'error' ? 'Error' : command === 'warning' ? 'Warning' : 'Notice'}: ${value}`
-        );
-      case 'set-output': {
-        const n = /name=([^,]+)/.exec(props);
-        if (n) commandOutputs[n[1] as string] = value;
-        return;
-      }
-      case 'stop-commands':
-        stopToken = value;
-        return;
-      default:
-        return record(line);
-    }
-  };
+  const onLine = workflowCommands(record, logger, commandOutputs);
   const stepTimeoutToken = mapGet(s.rawStep, 'timeout-minutes');
   let outcome: Conclusion = 'success';
   let error: string | undefined;
@@ -322,14 +276,7 @@ export async function runStep(
       ...commandOutputs,
       ...parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'), 'GITHUB_OUTPUT')
     };
-    Object.assign(s.fileEnv, parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8'), 'GITHUB_ENV'));
-    const added = readFileSync(files.GITHUB_PATH, 'utf8')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean);
-    s.pathAdds.unshift(...added.reverse());
-    const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
-    if (summary.trim()) state.summaryParts.push(`## ${s.jobName} — ${s.name}\n\n${summary.trim()}`);
+    applyFileCommands(state, s, files);
   } catch (e) {
     outcome = 'failure';
     error =
@@ -339,4 +286,83 @@ export async function runStep(
   }
   const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
   return finish(outcome, conclusion, outputs, error, jobTimedOut);
+}
+
+/** The files of a step's file commands (GITHUB_OUTPUT, GITHUB_ENV, …), created empty. */
+function fileCommandFiles(temp: string, index: number): Record<FileCommand, string> {
+  const files = {
+    GITHUB_OUTPUT: path.join(temp, '_runner_file_commands', `set_output_${index}`),
+    GITHUB_ENV: path.join(temp, '_runner_file_commands', `set_env_${index}`),
+    GITHUB_PATH: path.join(temp, '_runner_file_commands', `add_path_${index}`),
+    GITHUB_STEP_SUMMARY: path.join(temp, '_runner_file_commands', `step_summary_${index}`),
+    GITHUB_STATE: path.join(temp, '_runner_file_commands', `save_state_${index}`)
+  };
+  mkdirSync(path.dirname(files.GITHUB_OUTPUT), { recursive: true });
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  return files;
+}
+
+type FileCommand = 'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_PATH' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_STATE';
+
+/**
+ * The workflow commands a step writes on stdout (`::add-mask::`, `::set-output …::`, `::stop-commands::`, …):
+ * the handler of each line of its output; other lines go to the step's log.
+ */
+function workflowCommands(
+  record: (line: string) => void,
+  logger: Logger,
+  commandOutputs: Record<string, string>
+): (line: string) => void {
+  let stopToken: string | undefined;
+  const onLine = (line: string): void => {
+    if (stopToken) {
+      if (line === `::${stopToken}::`) stopToken = undefined;
+      else record(line);
+      return;
+    }
+    const m = /^::([a-z-]+)( [^:]*)?::(.*)$/.exec(line);
+    if (!m) return record(line);
+    const [, command, props = '', data = ''] = m;
+    const value = data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+    switch (command) {
+      case 'add-mask':
+        logger.addMask(value);
+        return;
+      case 'debug':
+      case 'endgroup':
+      case 'save-state':
+        return;
+      case 'group':
+        return record(`▸ ${value}`);
+      case 'error':
+      case 'warning':
+      case 'notice':
+        return record(
+          `${command === 'error' ? 'Error' : command === 'warning' ? 'Warning' : 'Notice'}: ${value}`
+        );
+      case 'set-output': {
+        const n = /name=([^,]+)/.exec(props);
+        if (n) commandOutputs[n[1] as string] = value;
+        return;
+      }
+      case 'stop-commands':
+        stopToken = value;
+        return;
+      default:
+        return record(line);
+    }
+  };
+  return onLine;
+}
+
+/** After a step: its GITHUB_ENV and GITHUB_PATH for the steps after it, its GITHUB_STEP_SUMMARY for the run. */
+function applyFileCommands(state: RunState, s: StepRun, files: Record<FileCommand, string>): void {
+  Object.assign(s.fileEnv, parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8'), 'GITHUB_ENV'));
+  const added = readFileSync(files.GITHUB_PATH, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  s.pathAdds.unshift(...added.reverse());
+  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
+  if (summary.trim()) state.summaryParts.push(`## ${s.jobName} — ${s.name}\n\n${summary.trim()}`);
 }
