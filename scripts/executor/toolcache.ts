@@ -48,7 +48,7 @@ function completeEntries(root: string): string[] {
 
 /** Creates `<jobDir>/tool-cache` with the shared cache's complete tools linked in; returns its path. */
 export function jobToolCache(shared: string, jobDir: string): string {
-  // not `tool-cache`: that is a hosted-runner job's own empty cache (engine.ts), which must never see the shared one
+  // not `tool-cache`: that is a hosted-runner job's own empty cache (job.ts), which must never see the shared one
   const own = path.join(jobDir, 'self-hosted-tool-cache');
   mkdirSync(own, { recursive: true });
   for (const entry of completeEntries(shared)) {
