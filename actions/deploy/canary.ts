@@ -495,8 +495,14 @@ export interface CanaryResult {
   steps: StepReport[];
   /** the deciding reason (the failed gate's, or the last step's) */
   reason: string;
-  /** 5xx the canary's servers answered over the whole canary (per attempt, see countAccessLog) */
+  /**
+   * 5xx the canary's servers answered over the whole run, from the first setWeight call to the end (per attempt,
+   * see countAccessLog). Read once more at the end rather than summed over the steps: a step's window starts only
+   * once its weights serve, and the requests answered during the reload belong to no step but were still caused.
+   */
   canary5xx: number;
+  /** requests the canary's servers got over the whole run, counted like canary5xx */
+  canaryRequests: number;
   /** the canary share the proxy serves at the end: 100 when promoted, 0 after a rollback */
   finalPercent: number;
 }
@@ -514,7 +520,14 @@ export async function runCanary(
   if (errors.length) throw new ConfigurationError(`Invalid canary plan:\n  - ${errors.join('\n  - ')}`);
   const steps: StepReport[] = [];
   const stepsReached: number[] = [];
-  const total5xx = (): number => steps.reduce((sum, s) => sum + s.canary.errors5xx, 0);
+  const runStartedMs = clock.now();
+  const whole = async (): Promise<{ canary5xx: number; canaryRequests: number }> => {
+    const stats = await target.readStats(runStartedMs).catch(() => undefined);
+    return {
+      canary5xx: stats?.canary.errors5xx ?? steps.reduce((sum, s) => sum + s.canary.errors5xx, 0),
+      canaryRequests: stats?.canary.requests ?? steps.reduce((sum, s) => sum + s.canary.requests, 0)
+    };
+  };
 
   const rollback = async (percent: number, startedMs: number, reason: string): Promise<CanaryResult> => {
     try {
@@ -537,20 +550,19 @@ export async function runCanary(
       verdict: 'rollback',
       reason
     });
-    return { outcome: 'rolled-back', stepsReached, steps, reason, canary5xx: total5xx(), finalPercent: 0 };
+    return { outcome: 'rolled-back', stepsReached, steps, reason, ...(await whole()), finalPercent: 0 };
   };
 
   for (const percent of plan.steps) {
-    const startedMs = clock.now();
     try {
       await target.setWeight(percent);
     } catch (error) {
-      return rollback(
-        percent,
-        startedMs,
-        `at ${percent} %: setting the weight failed: ${(error as Error).message}`
-      );
+      const reason = `at ${percent} %: setting the weight failed: ${(error as Error).message}`;
+      return rollback(percent, clock.now(), reason);
     }
+    // The step's window starts once the proxy serves the new weights (setWeight's contract), so requests the
+    // previous split answered are not counted against this one.
+    const startedMs = clock.now();
     stepsReached.push(percent);
     for (;;) {
       const elapsed = clock.now() - startedMs;
@@ -595,7 +607,7 @@ export async function runCanary(
     stepsReached,
     steps,
     reason: last ? last.reason : 'no steps',
-    canary5xx: total5xx(),
+    ...(await whole()),
     finalPercent: 100
   };
 }

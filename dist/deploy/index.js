@@ -51454,7 +51454,14 @@ async function runCanary(target, plan, clock = realClock) {
         throw new ConfigurationError(`Invalid canary plan:\n  - ${errors.join('\n  - ')}`);
     const steps = [];
     const stepsReached = [];
-    const total5xx = () => steps.reduce((sum, s) => sum + s.canary.errors5xx, 0);
+    const runStartedMs = clock.now();
+    const whole = async () => {
+        const stats = await target.readStats(runStartedMs).catch(() => undefined);
+        return {
+            canary5xx: stats?.canary.errors5xx ?? steps.reduce((sum, s) => sum + s.canary.errors5xx, 0),
+            canaryRequests: stats?.canary.requests ?? steps.reduce((sum, s) => sum + s.canary.requests, 0)
+        };
+    };
     const rollback = async (percent, startedMs, reason) => {
         try {
             await target.setWeight(0);
@@ -51475,16 +51482,19 @@ async function runCanary(target, plan, clock = realClock) {
             verdict: 'rollback',
             reason
         });
-        return { outcome: 'rolled-back', stepsReached, steps, reason, canary5xx: total5xx(), finalPercent: 0 };
+        return { outcome: 'rolled-back', stepsReached, steps, reason, ...(await whole()), finalPercent: 0 };
     };
     for (const percent of plan.steps) {
-        const startedMs = clock.now();
         try {
             await target.setWeight(percent);
         }
         catch (error) {
-            return rollback(percent, startedMs, `at ${percent} %: setting the weight failed: ${error.message}`);
+            const reason = `at ${percent} %: setting the weight failed: ${error.message}`;
+            return rollback(percent, clock.now(), reason);
         }
+        // The step's window starts once the proxy serves the new weights (setWeight's contract), so requests the
+        // previous split answered are not counted against this one.
+        const startedMs = clock.now();
         stepsReached.push(percent);
         for (;;) {
             const elapsed = clock.now() - startedMs;
@@ -51528,7 +51538,7 @@ async function runCanary(target, plan, clock = realClock) {
         stepsReached,
         steps,
         reason: last ? last.reason : 'no steps',
-        canary5xx: total5xx(),
+        ...(await whole()),
         finalPercent: 100
     };
 }

@@ -368,6 +368,7 @@ describe('runCanary', () => {
     expect(result.finalPercent).toBe(100);
     expect(result.stepsReached).toEqual([10, 50, 100]);
     expect(result.canary5xx).toBe(0);
+    expect(result.canaryRequests).toBe(120 + 600 + 1200);
     expect(calls.filter((c) => c.startsWith('setWeight'))).toEqual([
       'setWeight(10)',
       'setWeight(50)',
