@@ -294,15 +294,19 @@ export const ACCESS_LOG_FORMAT_NAME = 'slipway_canary';
 /**
  * The `log_format` line the proxy must have (http context), one JSON object per line.
  * `escape=json` (nginx >= 1.11.8) escapes the variables' values for a JSON string:
- * https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format. `$msec` ("time in seconds with a milliseconds
- * resolution at the time of the log write") and `$status` are always numbers, so they are written unquoted.
- * `$upstream_addr`/`$upstream_status` hold one entry per attempt, "separated by commas" when nginx tried several
- * servers and by colons when an internal redirect went to another group:
- * https://nginx.org/en/docs/http/ngx_http_upstream_module.html#var_upstream_addr.
+ * https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format. Every value is quoted, numbers too: a variable
+ * without a value is written as an empty string, which unquoted would make the line invalid JSON
+ * (https://qiita.com/progrhyme/items/c85d28eb18359f3f50d9); the parser turns `msec`/`status` back into numbers.
+ * `$msec` is the "time in seconds with a milliseconds resolution at the time of the log write".
+ * `$upstream_addr`/`$upstream_status` hold one entry per attempt: "If several servers were contacted during request
+ * processing, their addresses are separated by commas", and by colons when an internal redirect (X-Accel-Redirect,
+ * error_page) went to another group: https://nginx.org/en/docs/http/ngx_http_upstream_module.html#var_upstream_addr
+ * (the colon case bit log exporters that split on commas only:
+ * https://github.com/martin-helmich/prometheus-nginxlog-exporter/pull/267).
  */
 export const ACCESS_LOG_FORMAT =
   `log_format ${ACCESS_LOG_FORMAT_NAME} escape=json ` +
-  `'{"msec":$msec,"status":$status,"upstream_addr":"$upstream_addr",` +
+  `'{"msec":"$msec","status":"$status","upstream_addr":"$upstream_addr",` +
   `"upstream_status":"$upstream_status","uri":"$request_uri"}';`;
 
 export interface UpstreamAttempt {
@@ -335,7 +339,10 @@ export function parseAccessLogLine(line: string): AccessLogEntry | undefined {
   } catch {
     return undefined;
   }
-  if (typeof raw.msec !== 'number' || typeof raw.status !== 'number') return undefined;
+  const msec = Number(raw.msec);
+  const status = Number(raw.status);
+  if (raw.msec === '' || raw.status === '' || !Number.isFinite(msec) || !Number.isInteger(status))
+    return undefined;
   // ", " between attempts of one group, " : " between groups of an internal redirect (addresses contain ':' too)
   const split = (value: unknown): string[] =>
     typeof value === 'string' && value !== '' ? value.split(/, | : /).map((s) => s.trim()) : [];
@@ -345,7 +352,7 @@ export function parseAccessLogLine(line: string): AccessLogEntry | undefined {
     const status = Number(statuses[i]);
     return { addr, status: Number.isInteger(status) ? status : undefined };
   });
-  return { msec: raw.msec, status: raw.status, attempts, uri: typeof raw.uri === 'string' ? raw.uri : '' };
+  return { msec, status, attempts, uri: typeof raw.uri === 'string' ? raw.uri : '' };
 }
 
 export interface SideCounts {

@@ -181,13 +181,19 @@ describe('renderWeightedUpstreams', () => {
 describe('access log', () => {
   it('the log_format line is JSON-escaped and has the fields the parser reads', () => {
     expect(ACCESS_LOG_FORMAT).toBe(
-      `log_format slipway_canary escape=json '{"msec":$msec,"status":$status,"upstream_addr":"$upstream_addr",` +
+      `log_format slipway_canary escape=json '{"msec":"$msec","status":"$status","upstream_addr":"$upstream_addr",` +
         `"upstream_status":"$upstream_status","uri":"$request_uri"}';`
     );
   });
 
   const line = (msec: number, status: number, addr: string, upstream: string, uri = '/'): string =>
-    JSON.stringify({ msec, status, upstream_addr: addr, upstream_status: upstream, uri });
+    JSON.stringify({
+      msec: String(msec),
+      status: String(status),
+      upstream_addr: addr,
+      upstream_status: upstream,
+      uri
+    });
 
   it('parses one attempt, a retry list and an internal redirect', () => {
     expect(parseAccessLogLine(line(1700000000.123, 200, '127.0.0.1:8081', '200'))).toEqual({
@@ -212,6 +218,7 @@ describe('access log', () => {
     expect(parseAccessLogLine(line(1, 404, '', ''))?.attempts).toEqual([]);
     expect(parseAccessLogLine('nginx: [notice] signal process started')).toBeUndefined();
     expect(parseAccessLogLine('{"broken"')).toBeUndefined();
+    expect(parseAccessLogLine('{"msec":"","status":"200"}')).toBeUndefined();
   });
 
   it('counts per attempt and per side since a time; a canary failure retried on stable still counts', () => {
