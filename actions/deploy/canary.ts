@@ -618,3 +618,34 @@ export async function runCanary(
     finalPercent: 100
   };
 }
+
+/*
+ * Wiring plan (for the lead, once wip/canary and wip/deploy-target have landed; nothing below is wired yet).
+ *
+ * 1. Config: `canaryPlan(loaded.config)` in main.ts right after loadEnvironmentConfig; undefined = blue-green (the
+ *    current flow, unchanged). It throws a ConfigurationError naming the field, before anything is started.
+ * 2. Proxy config (deploy-target's proxy.ts renders the site file inside the proxy container): add
+ *    `ACCESS_LOG_FORMAT` in the http context and `access_log /dev/stdout slipway_canary;` (docker logs then carry
+ *    it), and let the upstream part take a split: for each service, the stable color's server with
+ *    `weight=splitWeights(p).stable` and the canary color's with `weight=splitWeights(p).canary`, leaving out a side
+ *    whose weight is 0 — or include the text of `renderWeightedUpstreams` (same upstream names as
+ *    `canaryUpstreamName`). The split's header line lets the target read back what serves (`parseCanarySplit`),
+ *    e.g. for `observe()` after a crash mid-canary. A generation number in the file (a `map` to a variable returned by
+ *    a location, as test/support/host-nginx.ts does) lets setWeight wait until the reload serves it.
+ * 3. A `proxyCanaryTarget(target, stable, canary)` next to composeTarget in deploy.ts implements CanaryTarget with
+ *    the container switch deploy-target already has (docker cp → `nginx -t` → `nginx -s reload` → wait for the
+ *    generation), `docker logs --since` + countAccessLog for readStats, and the existing direct health checks of the
+ *    canary color for health.
+ * 4. Flow in deployAndCheck: after `start()` and the direct health checks of the new color (as today), and only when
+ *    a canary plan exists, replace `switchTo(new)` by `runCanary(proxyCanaryTarget(...), plan)`:
+ *    - `promoted`: the proxy serves the canary at 100 % from a two-server file; write the plain single-color file
+ *      (`switchTo(new)`) so the steady state is the blue-green shape, then the public health checks and
+ *      `retire(old, keep=true)` as today.
+ *    - `rolled-back`: the proxy is already back on the stable color (weight 0); `discard(new)`, record the
+ *      deployment as failure with `result.reason` and `result.canary5xx` in its description, fail the step.
+ *    - runCanary throws (the rollback to 0 failed): the existing "fail loudly, say what serves" path (`observe()`).
+ * 5. Outputs / summary: `canary-steps` (stepsReached), `canary-5xx`, and the per-step table (percent, canary
+ *    requests, 5xx, seconds, verdict) in the step summary.
+ * 6. Bench (`npm run bench -- deploy`): the canary column = runCanary over the real proxy container with the bench's
+ *    load loop, reporting failed requests and the rollback time (from the failed gate to setWeight(0) resolving).
+ */
