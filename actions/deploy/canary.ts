@@ -485,6 +485,7 @@ export function evaluateGate(input: {
 }
 
 export interface StepReport {
+  /** the step's weight; when it could not be applied, the counts are the previous split's until the rollback */
   percent: number;
   startedMs: number;
   endedMs: number;
@@ -561,11 +562,13 @@ export async function runCanary(
   };
 
   for (const percent of plan.steps) {
+    const attemptedMs = clock.now();
     try {
       await target.setWeight(percent);
     } catch (error) {
+      // the proxy kept the previous split: this step's report counts what that split served until the rollback
       const reason = `at ${percent} %: setting the weight failed: ${(error as Error).message}`;
-      return rollback(percent, clock.now(), reason);
+      return rollback(percent, attemptedMs, reason);
     }
     // The step's window starts once the proxy serves the new weights (setWeight's contract), so requests the
     // previous split answered are not counted against this one.

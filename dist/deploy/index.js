@@ -51491,12 +51491,14 @@ async function runCanary(target, plan, clock = realClock) {
         return { outcome: 'rolled-back', stepsReached, steps, reason, ...(await whole()), finalPercent: 0 };
     };
     for (const percent of plan.steps) {
+        const attemptedMs = clock.now();
         try {
             await target.setWeight(percent);
         }
         catch (error) {
+            // the proxy kept the previous split: this step's report counts what that split served until the rollback
             const reason = `at ${percent} %: setting the weight failed: ${error.message}`;
-            return rollback(percent, clock.now(), reason);
+            return rollback(percent, attemptedMs, reason);
         }
         // The step's window starts once the proxy serves the new weights (setWeight's contract), so requests the
         // previous split answered are not counted against this one.

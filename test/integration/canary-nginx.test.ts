@@ -9,7 +9,8 @@ import {
   runCanary,
   type CanaryPlan,
   type CanaryResult,
-  type CanaryTarget
+  type CanaryTarget,
+  type Stats
 } from '../../actions/deploy/canary.js';
 import { startLoadLoop, type LoadLoop, type LoadStats } from '../support/load-loop.js';
 import { HostNginx } from '../support/host-nginx.js';
@@ -246,4 +247,31 @@ it('a canary answering 500 on /orders is rolled back at 10 %, its 5xx counted an
   expect(afterRollback.versions[STABLE]).toBeGreaterThanOrEqual(50);
   const stats = await nginx.readStats(step.endedMs);
   expect(stats.canary.requests).toBe(0);
+});
+
+it('a weight nginx -t refuses rolls back to 0 % on the old config, with no failed request', async () => {
+  nginx.refuseAt.add(50);
+  const loads = startLoads();
+  let result: CanaryResult;
+  let after: Stats;
+  try {
+    result = await runCanary(nginx, plan);
+    // keep the load on for a while: nginx serves the 0 % file, nothing reaches the canary any more
+    const since = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    after = await nginx.readStats(since);
+  } finally {
+    await Promise.all(loads.map((l) => l.stop()));
+  }
+  const totals = await Promise.all(loads.map((l) => l.stop()));
+  console.log(`refused config:\n${describeSteps(result)}`);
+  expect(result.outcome).toBe('rolled-back');
+  expect(result.stepsReached).toEqual([10]);
+  expect(result.reason).toMatch(
+    /^at 50 %: setting the weight failed: nginx -t refused the 50 % upstreams: .*unknown directive "slipway_not_a_directive"/s
+  );
+  expect(result.canary5xx).toBe(0);
+  expect(totals.map((t) => t.failed)).toEqual([0, 0]);
+  expect(after.canary.requests).toBe(0);
+  expect(after.stable.requests).toBeGreaterThan(0);
 });

@@ -70,6 +70,8 @@ export class HostNginx implements CanaryTarget {
   readonly accessLog = path.join(this.dir, 'access.log');
   readonly errorLog = path.join(this.dir, 'error.log');
   port = 0;
+  /** a fault for tests: the upstream file of these percents gets a directive nginx -t refuses */
+  readonly refuseAt = new Set<number>();
   private master: ChildProcess | undefined;
   private generation = 0;
   private exited: Promise<void> | undefined;
@@ -124,7 +126,8 @@ export class HostNginx implements CanaryTarget {
   private renderUpstreams(percent: number): string {
     const { environment, service, ports, stable, canary } = this.options;
     const text = renderWeightedUpstreams(environment, { [service]: { ports } }, stable, canary, percent);
-    return `${text}map $host $slipway_generation { default "${this.generation}"; }\n`;
+    const fault = this.refuseAt.has(percent) ? 'slipway_not_a_directive on;\n' : '';
+    return `${text}map $host $slipway_generation { default "${this.generation}"; }\n${fault}`;
   }
 
   /** Starts nginx with the canary at 0 % and waits until it serves. */
