@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { ConfigurationError } from '../lib/errors.js';
+import { STRATEGY_SCHEMA, strategyErrors, type DeployStrategy } from './canary.js';
 
 export const DEFAULT_ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'] as const;
 
@@ -61,6 +62,8 @@ export interface EnvironmentConfig {
   healthPath?: string;
   services: Record<string, ServiceConfig>;
   target: ComposeTarget | CommandTarget;
+  /** how a new version takes traffic (default blue-green); canary: see canary.ts and docs/canary.md */
+  strategy?: DeployStrategy;
 }
 
 export interface LoadedConfig {
@@ -105,6 +108,7 @@ export const ENVIRONMENT_SCHEMA = {
       }
     },
     healthPath: { type: 'string', pattern: '^/' },
+    strategy: STRATEGY_SCHEMA,
     services: {
       type: 'object',
       minProperties: 1,
@@ -191,7 +195,7 @@ export function validateEnvironmentConfig(value: unknown): string[] {
 }
 
 function semanticErrors(config: EnvironmentConfig): string[] {
-  const errors: string[] = [];
+  const errors: string[] = strategyErrors(config.strategy, config.target.type);
   if (config.target.type === 'compose') {
     const used = new Map<number, string>();
     for (const [name, service] of Object.entries(config.services)) {
