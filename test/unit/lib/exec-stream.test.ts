@@ -1,24 +1,39 @@
 /**
  * execTool's live output: with `stream` a tool's lines reach the job log (process.stdout, through core.info) while
- * the tool still runs, not in one piece at exit; the output is still captured for parsing. The child prints a line,
- * sleeps 1 s and prints another: the 1 s gap is what makes "before exit" observable on a busy machine (the assertion
- * only needs the first line to arrive before the process ends, never a bound on how fast).
+ * the tool still runs, not in one piece at exit; the output is still captured for parsing. The child prints a line
+ * and then waits until the test has SEEN that line in the log (a gate file the log spy creates) before it prints the
+ * second line and exits: output buffered until exit would never open the gate, so the child gives up after 30 s
+ * and the test fails — ordering is proven by the handshake, and the timestamps only record it, on any machine load.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { execTool, LineSplitter, TimeoutError } from '../../../actions/lib/exec.js';
 
-const CHILD = [
+const GATE_DIR = mkdtempSync(path.join(os.tmpdir(), 'exec-stream-'));
+let gate = '';
+/** Prints, then waits for the gate file (the test saw `opensOn` in the log), then prints the last line and exits. */
+const gatedChild = (first: string): string[] => [
   '-e',
-  "console.log('first line'); console.error('progress on stderr'); setTimeout(() => { console.log('second line'); }, 1000);"
+  `${first}; const t0 = Date.now(); const poll = setInterval(() => {` +
+    ` if (require('fs').existsSync(process.argv[1])) { clearInterval(poll); console.log('second line'); }` +
+    ` else if (Date.now() - t0 > 30000) { clearInterval(poll); console.log('never released'); process.exit(1); } }, 20);`,
+  gate
 ];
+const CHILD = (): string[] => gatedChild("console.log('first line'); console.error('progress on stderr')");
+let opensOn = 'first line';
 
 let written: { text: string; at: number }[];
 let spy: ReturnType<typeof jest.spyOn>;
 
 beforeEach(() => {
   written = [];
+  gate = path.join(GATE_DIR, `gate-${Math.random().toString(36).slice(2)}`);
+  opensOn = 'first line';
   spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
     written.push({ text: String(chunk), at: Date.now() });
+    if (String(chunk).includes(opensOn)) writeFileSync(gate, '');
     return true;
   });
   delete process.env.RUNNER_DEBUG;
@@ -34,21 +49,22 @@ function firstSeen(needle: string): number | undefined {
 
 describe('execTool stream', () => {
   for (const timeoutMs of [undefined, 60_000]) {
-    const path = timeoutMs === undefined ? '@actions/exec' : 'timeoutMs (own process group)';
-    test(`'all' logs the first line before the tool exits, and still captures it — ${path}`, async () => {
-      const result = await execTool(process.execPath, CHILD, { stream: 'all', timeoutMs });
+    const via = timeoutMs === undefined ? '@actions/exec' : 'timeoutMs (own process group)';
+    test(`'all' logs the first line before the tool exits, and still captures it — ${via}`, async () => {
+      const result = await execTool(process.execPath, CHILD(), { stream: 'all', timeoutMs });
       const exited = Date.now();
       const first = firstSeen('first line');
       expect(first).toBeDefined();
-      // the child sleeps 1 s between the lines: the first was logged while it was still running
-      expect(firstSeen('second line')! - first!).toBeGreaterThanOrEqual(900);
-      expect(exited - first!).toBeGreaterThanOrEqual(900);
+      // the child printed its second line only after the log had shown the first (the gate): logged while running
+      expect(first!).toBeLessThanOrEqual(firstSeen('second line')!);
+      expect(first!).toBeLessThanOrEqual(exited);
       expect(result.stdout).toBe('first line\nsecond line\n');
       expect(result.stderr).toBe('progress on stderr\n');
     });
 
-    test(`'stderr' logs stderr live and keeps stdout captured only — ${path}`, async () => {
-      const result = await execTool(process.execPath, CHILD, { stream: 'stderr', timeoutMs });
+    test(`'stderr' logs stderr live and keeps stdout captured only — ${via}`, async () => {
+      opensOn = 'progress on stderr';
+      const result = await execTool(process.execPath, CHILD(), { stream: 'stderr', timeoutMs });
       expect(firstSeen('progress on stderr')).toBeDefined();
       expect(firstSeen('first line')).toBeUndefined();
       expect(result.stdout).toBe('first line\nsecond line\n');
@@ -56,7 +72,8 @@ describe('execTool stream', () => {
   }
 
   test('without stream nothing reaches the log (the default stays captured-only)', async () => {
-    const result = await execTool(process.execPath, CHILD);
+    writeFileSync(gate, ''); // nothing is logged, so the test opens the gate itself
+    const result = await execTool(process.execPath, CHILD());
     expect(written).toEqual([]);
     expect(result.stdout).toContain('second line');
   });
@@ -64,7 +81,9 @@ describe('execTool stream', () => {
   test('timeoutMs still ends a streaming tool with a TimeoutError, after its first line was logged', async () => {
     const sleeper = ['-e', "console.error('started'); setTimeout(() => undefined, 60000);"];
     await expect(
-      execTool(process.execPath, sleeper, { stream: 'stderr', timeoutMs: 500 })
+      // 10 s: long enough for node to start and print on a loaded 2-core machine (500 ms was not, at load 20);
+      // the child would sleep 60 s, so only the timeout can end it
+      execTool(process.execPath, sleeper, { stream: 'stderr', timeoutMs: 10_000 })
     ).rejects.toBeInstanceOf(TimeoutError);
     expect(firstSeen('started')).toBeDefined();
   });
@@ -95,16 +114,21 @@ describe("trivy's runWithDeadline", () => {
   test('hands stderr lines over as they come, before the process ends, and captures both streams', async () => {
     const { runWithDeadline } = await import('../../../actions/trivy-gate/spawn.js');
     const seen: { line: string; at: number }[] = [];
+    // the child says 'INFO done' and exits only once this handler has seen 'INFO scanning' (the gate)
     const child = [
       '-e',
-      "console.error('INFO scanning'); setTimeout(() => { console.error('INFO done'); console.log('{}'); }, 1000);"
+      "console.error('INFO scanning'); const t0 = Date.now(); const p = setInterval(() => {" +
+        " if (require('fs').existsSync(process.argv[1])) { clearInterval(p); console.error('INFO done'); console.log('{}'); }" +
+        ' else if (Date.now() - t0 > 30000) { clearInterval(p); process.exit(1); } }, 20);',
+      gate
     ];
-    const r = await runWithDeadline(process.execPath, child, 60_000, (line) =>
-      seen.push({ line, at: Date.now() })
-    );
+    const r = await runWithDeadline(process.execPath, child, 60_000, (line) => {
+      seen.push({ line, at: Date.now() });
+      if (line === 'INFO scanning') writeFileSync(gate, '');
+    });
     const exited = Date.now();
     expect(seen.map((s) => s.line)).toEqual(['INFO scanning', 'INFO done']);
-    expect(exited - seen[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(seen[0]!.at).toBeLessThanOrEqual(exited);
     expect(r.stdout).toBe('{}\n');
     expect(r.stderr).toBe('INFO scanning\nINFO done\n');
   });
