@@ -3,7 +3,7 @@
  * ratio, so a noisy machine moves both.
  *
  *   npm run bench                 all
- *   npm run bench -- cold-start   one (cold-start, plan-big-repo, plan-shapes, trivy-gate, supply-chain, cleanup,
+ *   npm run bench -- cold-start   one (cold-start, plan-big-repo, plan-shapes, plan-bundles, trivy-gate, supply-chain, cleanup,
  *                                 deploy, release, executor, pipeline)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { benchPlanShapes, bigRepo } from './plan.js';
 import { benchDeploy } from './deploy.js';
 import { benchExecutor } from './executor.js';
 import { benchPipeline } from './pipeline.js';
+import { benchPlanBundles } from './plan-bundles.js';
 import { benchRelease } from './release.js';
 import { benchSupplyChain } from './supply-chain.js';
 
@@ -173,6 +174,7 @@ const benches: Record<string, () => Promise<void>> = {
   'cold-start': coldStart,
   'plan-big-repo': planBigRepo,
   'plan-shapes': benchPlanShapes,
+  'plan-bundles': benchPlanBundles,
   'trivy-gate': trivyGate,
   'supply-chain': benchSupplyChain,
   cleanup: benchCleanup,

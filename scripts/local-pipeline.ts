@@ -11,8 +11,15 @@
  *   3. workflow_dispatch of the deploy workflow to `dev` (when it exists): blue-green behind nginx, health checked;
  *      prints the URL.
  *
- *   npx tsx scripts/local-pipeline.ts [--owner acme] [--keep] [--jobs N]
+ *   4. with --one-service-push: one more push to main, a commit touching only services/dashboard (`refactor`: no
+ *      release), with every cache the first push warmed (buildx layers, tool cache, registry) → images.yml builds,
+ *      gates, signs and attests that one service.
+ *
+ *   npx tsx scripts/local-pipeline.ts [--owner acme] [--keep] [--jobs N] [--one-service-push]
  *   (--keep leaves the dev deployment running; --jobs: jobs running at once, default the cores, 1 one after another)
+ *
+ * It ends with a `timing:` line (bench/pipeline.ts reads it): `full=<ms>` push + release + deploy (steps 1–3),
+ * `one-service=<ms>` step 4.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -44,7 +51,8 @@ const { values } = parseArgs({
     owner: { type: 'string', default: 'acme' },
     registry: { type: 'string', default: '127.0.0.1:5000' },
     keep: { type: 'boolean', default: false },
-    jobs: { type: 'string' }
+    jobs: { type: 'string' },
+    'one-service-push': { type: 'boolean', default: false }
   }
 });
 const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
@@ -203,12 +211,54 @@ async function main(): Promise<void> {
       .join(', ')}`
   );
   const url = await deployDev(common, repo);
+  const fullMs = Date.now() - t0;
+  let oneServiceMs: number | undefined;
+  if (values['one-service-push']) oneServiceMs = await oneServicePush(common, repo, owner);
   fake.assertNoViolations();
   await fake.close();
   await mirror.close();
   log(
     `done in ${seconds(Date.now() - t0)}: ${rows.length} images built, scanned, signed and attested; dev deployed at ${url}`
   );
+  console.log(`timing: full=${fullMs}${oneServiceMs === undefined ? '' : ` one-service=${oneServiceMs}`}`);
+}
+
+/**
+ * A second push to main touching one service only, after the first push warmed every cache: a `refactor` commit, so
+ * semantic-release cuts no release and the run is the push build of that one service. Its wall time in ms.
+ */
+async function oneServicePush(
+  common: Omit<RunOptions, 'workflow'>,
+  repo: TestRepo,
+  ownerName: string
+): Promise<number> {
+  const before = repo.head();
+  const after = repo.change(['services/dashboard/src/test.sh'], 'refactor(dashboard): a one-service push');
+  repo.push();
+  log(
+    `push to main ${before.slice(0, 7)}..${after.slice(0, 7)} (services/dashboard only, warm caches) → images.yml`
+  );
+  const started = Date.now();
+  const run = await runWorkflow({
+    ...common,
+    workflow: path.join(repo.dir, '.github/workflows/images.yml'),
+    event: 'push',
+    eventPayload: pushEvent({
+      repo: { owner: ownerName, name: 'monorepo', defaultBranch: 'main' },
+      ref: 'refs/heads/main',
+      before,
+      after
+    }).payload,
+    ref: 'refs/heads/main',
+    sha: after
+  });
+  const ms = Date.now() - started;
+  if (run.conclusion !== 'success') fail(run, 'the one-service push');
+  const built = recordsOf(run).map((r) => r.service);
+  if (built.join() !== 'dashboard')
+    throw new Error(`the one-service push built ${built.join(', ') || 'nothing'}, not dashboard alone`);
+  log(`one-service push done in ${seconds(ms)}: built ${built.join(', ')}`);
+  return ms;
 }
 
 /** The dev environment's nginx (examples/monorepo/deploy/nginx.dev.conf, prefix /tmp/slipway-dev), started here. */

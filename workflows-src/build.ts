@@ -135,6 +135,77 @@ const emulationStep: Step = {
   ].join('\n')
 };
 
+/** The run's Trivy DB as an artifact: one name per build call, like the image records. */
+const TRIVY_DB_ARTIFACT = `format('trivy-db-{0}', ${RUN_KEY})`;
+/** Where each job keeps trivy's cache (the DB in <cache-dir>/db). */
+const TRIVY_CACHE_DIR = "format('{0}/trivy-cache', runner.temp)";
+
+/**
+ * The Trivy vulnerability DB, fetched ONCE per workflow run (per build call) and handed to every image leg, instead
+ * of each leg of the matrix downloading it (legs start together, so each found no DB and downloaded its own). On
+ * GitHub trivy-gate first restores it from actions/cache (one entry per schema and UTC day, saved by the first run
+ * of the day that downloaded it), so the registry is asked at most once a day; the copy travels to the legs as an
+ * artifact of this run: "Artifacts allow you to share data between jobs in a workflow"
+ * (https://docs.github.com/en/actions/tutorials/store-and-share-data). A directory given as `path` is uploaded
+ * relative to itself (the least common ancestor of the files: https://github.com/actions/upload-artifact#upload-using-multiple-paths-and-exclusions,
+ * https://github.com/actions/upload-artifact/issues/174), and download-artifact by `name` extracts into `path`
+ * (https://github.com/actions/download-artifact#inputs), so the legs find `trivy.db` and `metadata.json` in
+ * <cache-dir>/db. After plan and only when something is built: a no-change push downloads nothing.
+ */
+export const trivyDbJob: StepsJob = {
+  name: 'Trivy DB (once per run)',
+  needs: ['plan'],
+  if: expr("needs.plan.outputs.has-changes == 'true'"),
+  'runs-on': RUNNER,
+  'timeout-minutes': 15,
+  permissions: {},
+  steps: [
+    slipway('trivy-gate', {
+      id: 'db',
+      name: 'Restore or download the Trivy DB',
+      with: {
+        'download-db-only': true,
+        'db-repository': expr('inputs.trivy-db-repository'),
+        'cache-dir': expr(TRIVY_CACHE_DIR)
+      }
+    }),
+    thirdParty('actions/upload-artifact', {
+      name: 'Hand the DB to the image jobs',
+      with: {
+        name: expr(TRIVY_DB_ARTIFACT),
+        path: expr(stepOutput('trivy-gate', 'db', 'db-dir')),
+        'if-no-files-found': 'error',
+        'retention-days': 1
+      }
+    })
+  ]
+};
+
+/** The steps of a scan job that receive the run's DB (trivyDbJob) and scan with it, never downloading. */
+export function trivyGateSteps(target: Record<string, string>): Step[] {
+  return [
+    thirdParty('actions/download-artifact', {
+      name: "Receive the run's Trivy DB",
+      with: { name: expr(TRIVY_DB_ARTIFACT), path: expr(`format('{0}/db', ${TRIVY_CACHE_DIR})`) }
+    }),
+    slipway('trivy-gate', {
+      id: 'trivy',
+      name: 'Trivy gate',
+      with: {
+        ...target,
+        severity: expr('inputs.severity'),
+        'db-repository': expr('inputs.trivy-db-repository'),
+        'cache-dir': expr(TRIVY_CACHE_DIR),
+        // the DB came from this run's trivy-db job: scan with it as it is, never download
+        'skip-db-update': 'true',
+        // the upload is a separate step below (sarifUpload), so a 403 from code scanning cannot fail the gate
+        'sarif-category': expr("format('trivy-{0}', matrix.service)"),
+        'github-token': expr('github.token')
+      }
+    })
+  ];
+}
+
 const imageSteps: Step[] = [
   checkout(),
   emulationStep,
@@ -180,18 +251,7 @@ const imageSteps: Step[] = [
       push: true
     }
   }),
-  slipway('trivy-gate', {
-    id: 'trivy',
-    name: 'Trivy gate',
-    with: {
-      'image-record': expr(stepOutput('build', 'build', 'image-record')),
-      severity: expr('inputs.severity'),
-      'db-repository': expr('inputs.trivy-db-repository'),
-      // the upload is a separate step below (sarifUpload), so a 403 from code scanning cannot fail the gate
-      'sarif-category': expr("format('trivy-{0}', matrix.service)"),
-      'github-token': expr('github.token')
-    }
-  }),
+  ...trivyGateSteps({ 'image-record': expr(stepOutput('build', 'build', 'image-record')) }),
   slipway('promote', {
     id: 'promote',
     name: 'Publish the tags (gates passed)',
@@ -219,7 +279,7 @@ const imageSteps: Step[] = [
 
 const imageJob: StepsJob = {
   name: expr("format('Image {0}', matrix.service)"),
-  needs: ['plan'],
+  needs: ['plan', 'trivy-db'],
   if: expr("needs.plan.outputs.has-changes == 'true'"),
   'runs-on': RUNNER,
   'timeout-minutes': 30,
@@ -411,6 +471,7 @@ export const buildWorkflow: Workflow = {
   permissions: {},
   jobs: {
     plan: planJob,
+    'trivy-db': trivyDbJob,
     gitleaks: gitleaksJob,
     test: testJob,
     image: imageJob,

@@ -108,11 +108,9 @@ async function withHistory<T>(
   return found;
 }
 
+/** Fetches what is missing of `shas`; the commits still missing after that. */
 async function ensureCommits(git: Git, shas: string[], why: string): Promise<string[]> {
-  await git.fetchCommits(shas, why);
-  const missing: string[] = [];
-  for (const sha of shas) if (!(await git.hasCommit(sha))) missing.push(sha);
-  return missing;
+  return git.fetchCommits(shas, why);
 }
 
 /** The default branch's tip: the local remote-tracking ref, else fetched from origin, else a local branch. */

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { ConfigurationError } from '../lib/errors.js';
-import { eventContext } from '../lib/github.js';
+import { eventContext } from '../lib/event.js';
 import { listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { DEFAULT_MANIFEST_PATH, loadServicesManifest } from '../lib/services-manifest.js';

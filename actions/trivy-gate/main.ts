@@ -178,8 +178,44 @@ async function uploadSarif(sarif: Record<string, unknown>): Promise<string | und
   return res.data.id;
 }
 
+/**
+ * `download-db-only`: the DB step of a workflow run, once, before its scan jobs. The DB is made ready in 'cache-dir'
+ * (restored from the cache or downloaded, as before a scan) and nothing is scanned; the workflow hands `db-dir` to
+ * every scan job (build.yml: an artifact), whose gate then runs with skip-db-update: true and never downloads.
+ */
+async function downloadDbOnly(workspace: string): Promise<void> {
+  for (const input of ['image-record', 'image']) {
+    if (optionalString(input)) {
+      throw new ConfigurationError(
+        `Input '${input}' is set with download-db-only: true, which scans nothing; drop one of them`
+      );
+    }
+  }
+  const timeout = stringInput('timeout', '5m');
+  const timeoutMs = parseTimeout(timeout);
+  const cacheDir = path.resolve(
+    workspace,
+    stringInput(
+      'cache-dir',
+      path.join(process.env.RUNNER_TEMP || path.join(workspace, '.tmp'), 'trivy-cache')
+    )
+  );
+  const trivy = await resolveTrivy({
+    trivyPath: optionalString('trivy-path'),
+    version: optionalString('trivy-version'),
+    sha256: optionalString('trivy-sha256')
+  });
+  await ensureDb(trivy, cacheDir, timeout, timeoutMs);
+  const meta = readDbMetadata(cacheDir);
+  setOutputs({ 'db-dir': dbDir(cacheDir) });
+  core.info(
+    `The trivy DB (schema ${meta?.Version}, updated ${meta?.UpdatedAt}) is ready in ${dbDir(cacheDir)}; nothing scanned (download-db-only)`
+  );
+}
+
 async function gate(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  if (boolInput('download-db-only', false)) return downloadDbOnly(workspace);
   // every input is checked before anything runs
   const target = resolveTarget(workspace);
   const severities = parseSeverities(

@@ -35829,11 +35829,36 @@ class Git {
         const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--end-of-options', sha], true);
         return result.exitCode === 0 && result.stdout.trim() === sha;
     }
+    /**
+     * The commits of `shas` not in the local object store, with one git call when all are there (the common case: a
+     * full clone, or a commit already fetched); `rev-list` fails on a missing start commit, so then each is asked.
+     */
+    async missingCommits(shas) {
+        const unique = [...new Set(shas)];
+        for (const sha of unique)
+            assertSha(sha, 'commit');
+        if (unique.length === 0)
+            return [];
+        if (unique.length > 1) {
+            const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--end-of-options', ...unique], true);
+            const listed = new Set(result.stdout.split('\n').map((l) => l.trim()));
+            if (result.exitCode === 0 && unique.every((sha) => listed.has(sha)))
+                return [];
+        }
+        const missing = [];
+        for (const sha of unique)
+            if (!(await this.hasCommit(sha)))
+                missing.push(sha);
+        return missing;
+    }
     async isShallow() {
         return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
     }
+    remoteKnown;
+    /** Whether the remote exists (asked once: nothing here adds or removes remotes). */
     async hasRemote() {
-        return (await this.git(['remote'], true)).stdout.split('\n').includes(this.remote);
+        this.remoteKnown ??= (await this.git(['remote'], true)).stdout.split('\n').includes(this.remote);
+        return this.remoteKnown;
     }
     async fetch(purpose, options, refspecs) {
         if (!(await this.hasRemote()))
@@ -35850,21 +35875,18 @@ class Git {
      * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
      * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
      * clone only the commits themselves (`--depth=1`; deepening follows); a full clone stays full: `--depth` there
-     * would make it shallow. One fetch for all; when that fails (one of them is gone), one each.
+     * would make it shallow. One fetch for all; when that fails (one of them is gone), one each. Returns the commits
+     * still missing after the fetches.
      */
     async fetchCommits(shas, purpose) {
-        const missing = [];
-        for (const sha of shas)
-            if (!(await this.hasCommit(sha)) && !missing.includes(sha))
-                missing.push(sha);
+        const missing = await this.missingCommits(shas);
         if (missing.length === 0)
-            return;
+            return [];
         const depth = (await this.isShallow()) ? ['--depth=1'] : [];
-        if (await this.fetch(purpose, depth, missing))
-            return;
-        if (missing.length > 1)
+        if (!(await this.fetch(purpose, depth, missing)) && missing.length > 1)
             for (const sha of missing)
                 await this.fetch(purpose, depth, [sha]);
+        return this.missingCommits(missing);
     }
     /** Fetches a branch into refs/remotes/<remote>/<branch> (only its tip in a shallow clone). */
     async fetchBranch(branch, purpose) {
@@ -37249,13 +37271,9 @@ async function withHistory(git, shas, why, find) {
     }
     return found;
 }
+/** Fetches what is missing of `shas`; the commits still missing after that. */
 async function ensureCommits(git, shas, why) {
-    await git.fetchCommits(shas, why);
-    const missing = [];
-    for (const sha of shas)
-        if (!(await git.hasCommit(sha)))
-            missing.push(sha);
-    return missing;
+    return git.fetchCommits(shas, why);
 }
 /** The default branch's tip: the local remote-tracking ref, else fetched from origin, else a local branch. */
 async function defaultBranchTip(git, branch) {
