@@ -432,6 +432,8 @@ async function fail(
           warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
       }
       const after = await target.observe();
+      // the proxy's config could not be read (the host went away): the color restored is what it points at
+      if (after.color === undefined && after.known) after.color = serving.color;
       return {
         status: 'rolled_back',
         deploymentId,

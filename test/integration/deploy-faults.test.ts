@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { jest } from '@jest/globals';
 import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
 import {
   buildApi,
@@ -31,6 +32,9 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startLoadLoop, type LoadStats } from '../support/load-loop.js';
 import { failureMessage, runAction, type ActionRun } from '../support/run-action.js';
 
+// a fault followed by a rollback runs the action's own budgets (60 s health, 60 s rollback) plus the Docker commands
+// on the target; on the shared 2-core machine under load that can pass jest's 180 s default (seen in deploy.test.ts)
+jest.setTimeout(480_000);
 const TOKEN = 'ghs_faulttoken';
 const id = randomBytes(4).toString('hex');
 let fake: GitHubFake;
