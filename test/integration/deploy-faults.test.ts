@@ -113,17 +113,39 @@ const pointed = () => env.pointed();
  * Runs `act` once, the moment the deploy runs `nginx <command>` in the proxy container on the target (the
  * target's own event stream: exec_start carries the command). Returns a stop function.
  */
-function onProxyExec(command: '-s reload' | '-t -q', act: () => void): () => void {
+function onProxyExec(
+  command: '-s reload' | '-t -q',
+  act: () => void,
+  when: 'start' | 'end' = 'start'
+): () => void {
   const events = spawn(
     'docker',
-    ['events', '--filter', 'type=container', '--filter', 'event=exec_start', '--format', '{{.Action}}'],
+    [
+      'events',
+      '--filter',
+      'type=container',
+      '--filter',
+      'event=exec_start',
+      '--filter',
+      'event=exec_die',
+      '--format',
+      '{{.Action}}'
+    ],
     { env: { ...process.env, DOCKER_HOST: TARGET_DOCKER_HOST }, stdio: ['ignore', 'pipe', 'ignore'] }
   );
+  let started = false;
   let done = false;
   events.stdout.on('data', (chunk: Buffer) => {
-    if (!done && chunk.toString().includes(`nginx ${command}`)) {
-      done = true;
-      act();
+    for (const line of chunk.toString().split('\n')) {
+      if (done) return;
+      if (!started && line.includes(`exec_start`) && line.includes(`nginx ${command}`)) started = true;
+      // the deploy runs its execs one after the other: the next exec_die is this command's end
+      else if (started && when === 'end' && line.startsWith('exec_die')) started = false;
+      else continue;
+      if (when === 'start' || !started) {
+        done = true;
+        act();
+      }
     }
   });
   return () => events.kill();
@@ -405,8 +427,8 @@ describe('Docker host', () => {
     const old = serving;
     const next = old.version === '2.0.0' ? '1.0.0' : '2.0.0';
     const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-    // the target's own event stream (not through the forwarder) says when the reload ran
-    const stop = onProxyExec('-s reload', () => dockerSock.down());
+    // the target's own event stream (not through the forwarder) says when the reload has run (its exec ended)
+    const stop = onProxyExec('-s reload', () => dockerSock.down(), 'end');
     const run = await deploy(next, { inputs: dockerHost() }).finally(stop);
     const stats = await load.stop();
     report('docker lost after switch', run, stats);

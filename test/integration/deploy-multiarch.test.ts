@@ -76,11 +76,11 @@ it("deploys a multi-arch index: the target pulls and runs the host's platform", 
   expect(index.manifests.map((m) => m.platform?.architecture).sort()).toEqual(['amd64', 'arm64']);
   const hostChild = index.manifests.find((m) => m.platform?.architecture === HOST_ARCH)!;
   const hostConfig = raw<{ config: { digest: string } }>(`${env.repo}@${hostChild.digest}`).config.digest;
-  const indexDigest = execFileSync(
-    'docker',
-    ['buildx', 'imagetools', 'inspect', `${env.repo}:9.0.0`, '--format', '{{.Manifest.Digest}}'],
-    { encoding: 'utf8' }
-  ).trim();
+  // `imagetools inspect` prints the index's own digest on its `Digest:` line
+  const indexDigest = /^Digest:\s+(sha256:[a-f0-9]{64})/m.exec(
+    execFileSync('docker', ['buildx', 'imagetools', 'inspect', `${env.repo}:9.0.0`], { encoding: 'utf8' })
+  )?.[1];
+  expect(indexDigest).toBeDefined();
 
   const runner = env.freshRunner();
   const run = await runAction('deploy', {
