@@ -1,18 +1,25 @@
 /**
  * Deploy bench: failed requests during a blue-green deploy and the automatic rollback time, quiet and under
  * contention (three busy loops), side by side, and a naive stop-then-start redeploy measured in the same run
- * (same images, same nginx, same load loop).
+ * (same images, same proxy, same load loop).
  *
  *   npx tsx bench/deploy.ts
+ *
+ * Deploys go to the TARGET dockerd (`bash scripts/services.sh target-up` first) from a fresh runner each, with
+ * the offline proxy image (scripts/proxy-image.sh, built if missing).
  */
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
-import { buildApi, FAILS_AFTER_FIRST_CHECK, startDeployEnv } from '../test/support/deploy-env.js';
+import {
+  buildApi,
+  FAILS_AFTER_FIRST_CHECK,
+  startDeployEnv,
+  TARGET_DOCKER_HOST
+} from '../test/support/deploy-env.js';
 import { startLoadLoop, type LoadStats } from '../test/support/load-loop.js';
 import { runAction, REPO_ROOT } from '../test/support/run-action.js';
 
@@ -67,14 +74,17 @@ export async function benchDeploy(): Promise<void> {
     buildApi(env.repo, '5.0.0', FAILS_AFTER_FIRST_CHECK);
     env.writeConfig('staging');
     // the action's own health timing (2 s interval, 60 s budget, 10 s per request)
-    const deploy = (version: string) =>
-      runAction('deploy', {
-        workspace: env.workspace,
+    // every deploy from a fresh runner to the target dockerd (bash scripts/services.sh target-up)
+    const deploy = (version: string) => {
+      const runner = env.freshRunner();
+      return runAction('deploy', {
+        workspace: runner.workspace,
         repository: 'acme/monorepo',
-        inputs: { environment: 'staging', version, 'github-token': TOKEN },
-        env: { GITHUB_API_URL: fake.url },
+        inputs: { environment: 'staging', version, 'github-token': TOKEN, 'docker-host': TARGET_DOCKER_HOST },
+        env: { GITHUB_API_URL: fake.url, HOME: runner.home },
         timeoutMs: 900_000
       });
+    };
     const first = await deploy('1.0.0');
     if (first.outputs.status !== 'success') throw new Error(`v1 deploy failed: ${first.stdout.slice(-2000)}`);
 
@@ -130,14 +140,15 @@ export async function benchDeploy(): Promise<void> {
     row('good deploy wall time (incl. 10 s drain)', `${quiet.deployMs} ms`, `${busy.deployMs} ms`);
 
     // Baseline: a naive redeploy of the serving color in place (stop, then start v1 on the same port)
-    const serving = readFileSync(env.upstreamFile, 'utf8').match(/color=(blue|green)/)?.[1] ?? 'green';
-    const project = `${env.project}-${serving}`;
+    const serving = env.pointed()?.color ?? 'green';
+    const project = `${env.project}-naive`;
+    const onTarget = { ...process.env, DOCKER_HOST: TARGET_DOCKER_HOST };
     const port = serving === 'blue' ? env.ports.blue : env.ports.green;
     const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const started = Date.now();
     // async: the load loop runs in this process and must keep sending while docker works
-    await run('docker', ['compose', '--project-name', project, 'down', '--timeout', '10'], process.env);
+    await run('docker', ['stop', '--time', '10', env.containerName(serving)], onTarget);
     await run(
       'docker',
       [
@@ -152,7 +163,7 @@ export async function benchDeploy(): Promise<void> {
         '--detach'
       ],
       {
-        ...process.env,
+        ...onTarget,
         SLIPWAY_IMAGE_API: `${env.repo}@${v1}`,
         SLIPWAY_PORT_API: String(port),
         SLIPWAY_ENVIRONMENT: 'staging',
@@ -168,6 +179,10 @@ export async function benchDeploy(): Promise<void> {
     row('naive stop-then-start (quiet): until healthy', `${naiveMs} ms`, '');
   } finally {
     await env.stop();
+    await run('docker', ['compose', '--project-name', `${env.project}-naive`, 'down'], {
+      ...process.env,
+      DOCKER_HOST: TARGET_DOCKER_HOST
+    }).catch(() => undefined);
     await fake.close();
   }
 }

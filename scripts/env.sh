@@ -18,3 +18,7 @@ export SLIPWAY_SERVICES_STATE=$(mktemp -d /tmp/slipway-services.XXXXXX)
 trap 'bash "$SLIPWAY_ROOT/scripts/services.sh" down; rm -rf "$SLIPWAY_SERVICES_STATE"' EXIT
 bash scripts/services.sh up
 bash scripts/base-image.sh
+# the deploy proxy image, built offline (Debian's nginx in a scratch image); the deploy action uses it when an
+# environment config names no proxy image
+SLIPWAY_PROXY_IMAGE=$(bash scripts/proxy-image.sh)
+export SLIPWAY_PROXY_IMAGE

@@ -22,15 +22,7 @@
  * `one-service=<ms>` step 4.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,7 +32,7 @@ import { pushEvent } from '../test/support/events.js';
 import { TestRepo } from '../test/support/git-repo.js';
 import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
 import { BASE_IMAGE } from '../test/support/images.js';
-import { SLIPWAY_ACTION_REPOS } from '../test/support/run-action.js';
+import { REPO_ROOT, SLIPWAY_ACTION_REPOS } from '../test/support/run-action.js';
 import { trivyFixtures } from '../test/support/trivy-db.js';
 import { startToolMirror } from '../test/support/tool-mirror.js';
 import { runWorkflow, type RunOptions, type RunResult } from './executor/index.js';
@@ -261,44 +253,24 @@ async function oneServicePush(
   return ms;
 }
 
-/** The dev environment's nginx (examples/monorepo/deploy/nginx.dev.conf, prefix /tmp/slipway-dev), started here. */
-const DEV_PREFIX = '/tmp/slipway-dev';
-const NGINX = '/usr/sbin/nginx';
-
-function startDevProxy(repoDir: string): () => void {
-  const conf = path.join(DEV_PREFIX, 'nginx.conf');
-  mkdirSync(path.join(DEV_PREFIX, 'logs'), { recursive: true });
-  mkdirSync(path.join(DEV_PREFIX, 'upstreams'), { recursive: true });
-  copyFileSync(path.join(repoDir, 'deploy/nginx.dev.conf'), conf);
-  const upstream = path.join(DEV_PREFIX, 'upstreams/dev.conf');
-  if (!existsSync(upstream))
-    writeFileSync(upstream, 'upstream slipway_dev_api { server 127.0.0.1:13001; }\n');
-  const pidFile = path.join(DEV_PREFIX, 'nginx.pid');
-  if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    try {
-      process.kill(pid, 0);
-      return () => undefined; // running from an earlier --keep run: not ours to stop
-    } catch {
-      rmSync(pidFile);
-    }
-  }
-  execFileSync(NGINX, ['-p', DEV_PREFIX, '-c', conf]);
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  return () => {
-    try {
-      process.kill(pid, 'SIGQUIT');
-    } catch {
-      /* already gone */
-    }
-  };
+/**
+ * dev's proxy is a container of the environment's compose project on dev's Docker host (this machine), created by
+ * the deploy action itself. Nothing can be pulled here, so its image is the offline one (scripts/proxy-image.sh):
+ * the self-hosted runner's environment passes SLIPWAY_PROXY_IMAGE to the job (a self-hosted runner's `.env` file
+ * does the same on GitHub), and the action uses it because dev.json names no proxy image.
+ */
+function devProxyImage(): void {
+  process.env.SLIPWAY_PROXY_IMAGE ||= execFileSync('bash', [path.join(REPO_ROOT, 'scripts/proxy-image.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit']
+  }).trim();
 }
 
 async function deployDev(common: Omit<RunOptions, 'workflow'>, repo: TestRepo): Promise<string> {
   log(
     'workflow_dispatch of .github/workflows/deploy.yml: environment dev, version latest (the release just cut)'
   );
-  const stopProxy = startDevProxy(repo.dir);
+  devProxyImage();
   const keep = process.argv.includes('--keep');
   try {
     const head = repo.head();
@@ -318,19 +290,14 @@ async function deployDev(common: Omit<RunOptions, 'workflow'>, repo: TestRepo): 
     console.log(`GET ${url}/api/health → ${health.trim().slice(0, 300)}`);
     if (keep)
       console.log(
-        `left running (--keep): stop with docker compose -p example-dev-blue down; kill -QUIT $(cat ${DEV_PREFIX}/nginx.pid)`
+        'left running (--keep): stop with docker compose -p example-dev down (blue, green and the proxy)'
       );
     return url;
   } finally {
     if (!keep) {
-      for (const color of ['blue', 'green']) {
-        spawnSync(
-          'docker',
-          ['compose', '-p', `example-dev-${color}`, 'down', '--remove-orphans', '-t', '2'],
-          { stdio: 'ignore' }
-        );
-      }
-      stopProxy();
+      spawnSync('docker', ['compose', '-p', 'example-dev', 'down', '--remove-orphans', '-t', '2'], {
+        stdio: 'ignore'
+      });
     }
   }
 }

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Start/stop the shared dockerd and the local OCI registry (127.0.0.1:5000, delete enabled).
+# Start/stop the shared dockerd, the local OCI registry (127.0.0.1:5000, delete enabled) and the deploy TARGET
+# dockerd: a second Docker daemon that plays the environment's remote Docker host in the deploy tests (its own
+# data root, exec root, pidfile and socket $SLIPWAY_TARGET_DOCKER_HOST; same flags as the main one; it pulls from
+# the registry at 127.0.0.1:5000, insecure by default for 127.0.0.0/8).
 #   scripts/services.sh up    start whichever is not running; records the PIDs it started in $SLIPWAY_SERVICES_STATE
 #   scripts/services.sh down  stop only the processes that `up` recorded there (by PID), nothing else
 # Callers give each invocation its own state dir (scripts/env.sh does) so one run never stops another's daemons.
@@ -8,9 +11,13 @@ STATE=${SLIPWAY_SERVICES_STATE:-/tmp/slipway-services}
 REGISTRY_DATA=${SLIPWAY_REGISTRY_DATA:-/var/lib/slipway-registry}
 mkdir -p "$STATE"
 REGISTRY_ADDR=127.0.0.1:5000
+TARGET_SOCK=${SLIPWAY_TARGET_SOCK:-/run/slipway-target/docker.sock}
+TARGET_ROOT=${SLIPWAY_TARGET_DOCKER_ROOT:-/var/lib/slipway-target-docker}
+TARGET_EXEC=${SLIPWAY_TARGET_EXEC_ROOT:-/run/slipway-target/exec}
 
 registry_up() { curl -fsS -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null; }
 docker_up() { docker info >/dev/null 2>&1; }
+target_up() { DOCKER_HOST="unix://$TARGET_SOCK" docker info >/dev/null 2>&1; }
 
 wait_for() { # name, check-fn, seconds
   local i
@@ -18,6 +25,21 @@ wait_for() { # name, check-fn, seconds
   echo "services: $1 did not come up within $3 s (log: $STATE/$1.log)" >&2
   tail -20 "$STATE/$1.log" >&2 || true
   return 1
+}
+
+start_target() {
+  if target_up; then
+    echo "services: target dockerd already answering on unix://$TARGET_SOCK"
+  else
+    mkdir -p "$(dirname "$TARGET_SOCK")" "$TARGET_EXEC" "$TARGET_ROOT"
+    dockerd --storage-driver=vfs --iptables=false --bridge=none \
+      --data-root "$TARGET_ROOT" --exec-root "$TARGET_EXEC" \
+      --pidfile "$(dirname "$TARGET_SOCK")/dockerd.pid" --host "unix://$TARGET_SOCK" \
+      >"$STATE/target-dockerd.log" 2>&1 &
+    echo $! >"$STATE/target-dockerd.pid"
+    wait_for target-dockerd target_up 60
+    echo "services: started target dockerd on unix://$TARGET_SOCK (pid $(cat "$STATE/target-dockerd.pid"))"
+  fi
 }
 
 up() {
@@ -30,6 +52,7 @@ up() {
     wait_for dockerd docker_up 60
     echo "services: started dockerd (pid $(cat "$STATE/dockerd.pid"))"
   fi
+  start_target
   if registry_up; then
     echo "services: registry already answering on $REGISTRY_ADDR"
   else
@@ -55,7 +78,7 @@ YML
 
 down() {
   local name pid
-  for name in registry dockerd; do
+  for name in "$@"; do
     [ -f "$STATE/$name.pid" ] || continue
     pid=$(cat "$STATE/$name.pid")
     if kill -0 "$pid" 2>/dev/null; then
@@ -69,6 +92,9 @@ down() {
 
 case "${1:-}" in
   up) up ;;
-  down) down ;;
-  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  down) down registry target-dockerd dockerd ;;
+  # only the deploy target dockerd (the integration tests' global setup/teardown)
+  target-up) start_target ;;
+  target-down) down target-dockerd ;;
+  *) echo "usage: $0 up|down|target-up|target-down" >&2; exit 2 ;;
 esac

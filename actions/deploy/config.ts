@@ -18,24 +18,32 @@ export interface ServiceConfig {
   ports?: { blue: number; green: number };
   /** path of the service's health endpoint, e.g. /api/health */
   healthPath: string;
+  /** path prefix the proxy routes to this service (default: `/` for the first service, `/<name>/` for others) */
+  route?: string;
 }
 
+/** The reverse proxy: a container of the environment's compose project on the target (actions/deploy/proxy.ts). */
 export interface ProxyConfig {
-  /** nginx include file Slipway writes atomically (upstream blocks of the active color) */
-  upstreamFile: string;
-  /** command that checks the proxy configuration before a reload (e.g. `nginx -t`); optional */
-  test?: string;
-  /** command that makes the proxy re-read the upstream file gracefully */
-  reload: string;
+  /**
+   * nginx image, by digest (default: the official nginx image pinned in proxy.ts; SLIPWAY_PROXY_IMAGE in the
+   * action's environment when the config names none — local runs use the offline image of scripts/proxy-image.sh)
+   */
+  image?: string;
+  /** the port the proxy listens on, on the target host (the environment's `url` goes there) */
+  port: number;
+  /** address to listen on (default: all) */
+  listen?: string;
+  /** the site file Slipway writes inside the container (default /etc/nginx/conf.d/default.conf) */
+  configPath?: string;
 }
 
 export interface ComposeTarget {
   type: 'compose';
   /** compose file template (relative to the config file), interpolated by compose from SLIPWAY_* variables */
   composeFile: string;
-  /** compose project name base (default: the environment): projects <project>-blue and <project>-green */
+  /** the environment's compose project on the target (default: the environment); services <svc>-blue/-green, proxy */
   project?: string;
-  /** host the colors' ports are reached on for the direct health check */
+  /** host the colors' ports are reached on for the direct health check (from the runner) */
   host?: string;
   proxy: ProxyConfig;
   /** seconds the old color keeps running after the switch, for in-flight requests */
@@ -120,6 +128,7 @@ export const ENVIRONMENT_SCHEMA = {
         properties: {
           image: { type: 'string', pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+$' },
           healthPath: { type: 'string', pattern: '^/' },
+          route: { type: 'string', pattern: '^/\\S*$' },
           ports: {
             type: 'object',
             additionalProperties: false,
@@ -145,11 +154,15 @@ export const ENVIRONMENT_SCHEMA = {
             proxy: {
               type: 'object',
               additionalProperties: false,
-              required: ['upstreamFile', 'reload'],
+              required: ['port'],
               properties: {
-                upstreamFile: { type: 'string', minLength: 1 },
-                test: { type: 'string', minLength: 1 },
-                reload: { type: 'string', minLength: 1 }
+                image: {
+                  type: 'string',
+                  pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$'
+                },
+                port,
+                listen: { type: 'string', minLength: 1 },
+                configPath: { type: 'string', pattern: '^/\\S+\\.conf$' }
               }
             }
           }
@@ -205,6 +218,8 @@ function semanticErrors(config: EnvironmentConfig): string[] {
       }
       for (const color of ['blue', 'green'] as const) {
         const p = service.ports[color];
+        if (p === config.target.proxy.port)
+          errors.push(`/services/${name}/ports/${color} ${p} is also the proxy's port (/target/proxy/port)`);
         const other = used.get(p);
         if (other) errors.push(`/services/${name}/ports/${color} ${p} is also used by ${other}`);
         used.set(p, `${name}/${color}`);

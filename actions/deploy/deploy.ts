@@ -73,8 +73,8 @@ export interface DeployOutcome {
 
 /** What a target does; the orchestration below is the same for both. */
 export interface Target {
-  /** what served before this deploy (compose: the color the proxy points at) */
-  active(): Color | undefined;
+  /** what served before this deploy (compose: the color the proxy on the target points at) */
+  active(): Promise<Color | undefined>;
   /** starts `images` where no traffic goes (compose: the idle color — never the serving one) */
   start(images: DeployedImage[], version: string, on?: Color): Promise<Color | undefined>;
   /** ms during which health failures of a fresh start do not count (HEALTHCHECK start period / warm-up) */
@@ -87,8 +87,11 @@ export interface Target {
   publicHealthUrls(): string[];
   /** removes a start that does not take traffic; returns why it failed (undefined: done) */
   discard(color: Color | undefined): Promise<string | undefined>;
-  /** after traffic left it: stop the old version after the drain delay; returns why it failed */
-  retire(oldColor: Color | undefined): Promise<string | undefined>;
+  /**
+   * after traffic left it: stop the old version after the drain delay — kept (stopped) as the last known good
+   * when `keep`, removed otherwise (a failed version); returns why it failed
+   */
+  retire(oldColor: Color | undefined, keep?: boolean): Promise<string | undefined>;
   /** reads back what serves now */
   observe(): Promise<Serving>;
 }
@@ -149,11 +152,27 @@ class OpenRecords {
 
 const stateOf = (error: unknown): DeploymentState => (error instanceof TimeoutError ? 'error' : 'failure');
 
+/**
+ * The version to go back to when this deploy fails: what serves before it (compose: read from the target — the
+ * serving color's labels; command: the last good deployment record), with the ref its record names.
+ */
+export interface KnownGood {
+  version: string;
+  images: DeployedImage[];
+  ref: string;
+}
+
+/** A deployment record's payload as a KnownGood (command target; compose reads the target). */
+export function knownFromRecord(record: DeploymentRecord | undefined): KnownGood | undefined {
+  const s = record?.payload?.slipway;
+  return s && record ? { version: s.version, images: s.images, ref: record.ref } : undefined;
+}
+
 export async function runDeploy(
   plan: DeployPlan,
   target: Target,
   records: Deployments,
-  lastGood: DeploymentRecord | undefined,
+  lastGood: KnownGood | undefined,
   url: string
 ): Promise<DeployOutcome> {
   const open = new OpenRecords(records);
@@ -198,10 +217,10 @@ async function deployAndCheck(
   target: Target,
   open: OpenRecords,
   deploymentId: number,
-  lastGood: DeploymentRecord | undefined,
+  lastGood: KnownGood | undefined,
   url: string
 ): Promise<DeployOutcome> {
-  const previous = target.active();
+  const previous = await target.active();
   let color: Color | undefined;
   let switched = false;
   let checks: UrlHealth[] = [];
@@ -277,7 +296,7 @@ async function fail(
   target: Target,
   open: OpenRecords,
   deploymentId: number,
-  lastGood: DeploymentRecord | undefined,
+  lastGood: KnownGood | undefined,
   url: string,
   ctx: {
     color?: Color;
@@ -289,7 +308,7 @@ async function fail(
     checks: UrlHealth[];
   }
 ): Promise<DeployOutcome> {
-  const good = lastGood?.payload?.slipway;
+  const good = lastGood;
   const warnings: string[] = [];
   await open.close(deploymentId, ctx.state, {
     logUrl: plan.logUrl,
@@ -336,7 +355,7 @@ async function fail(
   const rollback = await open.create(
     {
       environment: plan.environment,
-      ref: lastGood.ref,
+      ref: good.ref,
       payload: payload({ images: good.images, version: good.version, kind: 'rollback' }, deploymentId),
       description: `Rollback to ${good.version} after #${deploymentId} failed`,
       production: plan.production
@@ -352,7 +371,10 @@ async function fail(
   try {
     // 2. the previous color, if the proxy points at it again: does it answer the last good version?
     const now = await target.observe();
-    if (ctx.previous && now.color === ctx.previous) {
+    // the proxy points at the previous color: read back — or, when its config cannot be read (the host went
+    // away), known anyway if traffic was never moved (the switch is the only thing that changes it)
+    const stillPrevious = now.color === ctx.previous || (now.color === undefined && !ctx.switched);
+    if (ctx.previous && stillPrevious) {
       const h = await health(
         [...target.directHealthUrls(ctx.previous), ...target.publicHealthUrls()],
         budget,
@@ -393,6 +415,7 @@ async function fail(
   }
   const rollbackMs = Date.now() - ctx.failedAt;
   const serving = await target.observe();
+  if (serving.color === undefined && restoredOk && restored) serving.color = restored;
   const back = restoredOk && serving.known && (serving.version ?? good.version) === good.version;
   try {
     if (back) {
@@ -404,11 +427,13 @@ async function fail(
       core.info(`Rolled back to ${good.version} in ${rollbackMs} ms (from the failed check to healthy)`);
       // the failed start: drained like any old color when it had traffic, else removed at once
       if (ctx.color && ctx.color !== serving.color && ctx.color !== restored) {
-        const failed = ctx.switched ? await target.retire(ctx.color) : await target.discard(ctx.color);
+        const failed = ctx.switched ? await target.retire(ctx.color, false) : await target.discard(ctx.color);
         if (failed)
           warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
       }
       const after = await target.observe();
+      // the proxy's config could not be read (the host went away): the color restored is what it points at
+      if (after.color === undefined && after.known) after.color = serving.color;
       return {
         status: 'rolled_back',
         deploymentId,
@@ -454,36 +479,38 @@ async function fail(
   }
 }
 
-/** Compose blue-green behind the proxy. */
+/** Compose blue-green behind the proxy, all of it on the target; what serves is read from there every time. */
 export function composeTarget(
   deployer: ComposeDeployer,
   url: string,
   publicHealthPath: string,
   requestTimeoutMs = 10_000
 ): Target {
-  const active = deployer.activeColor()?.color;
   const drainMs = (deployer.target.drainSeconds ?? 10) * 1000;
   const publicUrl = joinUrl(url, publicHealthPath);
+  const pointedAt = async (): Promise<Color | undefined> => (await deployer.proxyState())?.color;
   /** the one guard: a color the proxy points at is never started, recreated or stopped */
-  const idleOrThrow = (color: Color, what: string): Color => {
-    if (deployer.activeColor()?.color === color)
-      throw new Error(`refusing to ${what} ${deployer.project(color)}: the proxy sends traffic to it`);
+  const idleOrThrow = async (color: Color, what: string): Promise<Color> => {
+    if ((await pointedAt()) === color)
+      throw new Error(`refusing to ${what} ${deployer.describe(color)}: the proxy sends traffic to it`);
     return color;
   };
   return {
-    active: () => active,
+    active: pointedAt,
     async start(images, version, on) {
-      const pointed = deployer.activeColor()?.color;
-      const color = idleOrThrow(on ?? (pointed ? otherColor(pointed) : 'blue'), 'start');
+      const pointed = await pointedAt();
+      const color = await idleOrThrow(on ?? (pointed ? otherColor(pointed) : 'blue'), 'start');
       core.info(
-        `Proxy points at: ${pointed ?? 'no Slipway color'}; starting ${version} as ${deployer.project(color)}`
+        `The proxy on the target points at: ${pointed ?? 'no Slipway color'}; starting ${version} as ${deployer.describe(color)}`
       );
       try {
-        await deployer.up(color, images, version);
+        const how = await deployer.up(color, images, version);
+        if (how === 'started')
+          core.info(`${deployer.describe(color)} already held ${version}: started it again`);
       } catch (error) {
         if (!(error instanceof TimeoutError)) {
-          const failed = await deployer.down(color, 2);
-          if (failed) core.warning(`Removing the failed start ${deployer.project(color)}: ${failed}`);
+          const failed = await deployer.remove(color);
+          if (failed) core.warning(`Removing the failed start ${deployer.describe(color)}: ${failed}`);
         }
         throw error;
       }
@@ -496,34 +523,42 @@ export function composeTarget(
     async discard(color) {
       if (!color) return undefined;
       try {
-        idleOrThrow(color, 'remove');
+        await idleOrThrow(color, 'remove');
       } catch (error) {
         return errorMessage(error);
       }
-      return deployer.down(color, 2);
+      return deployer.remove(color);
     },
-    async retire(old) {
+    async retire(old, keep = true) {
       if (!old) return undefined;
-      core.info(`Draining ${deployer.project(old)} for ${drainMs} ms, then stopping it`);
+      core.info(
+        `Draining ${deployer.describe(old)} for ${drainMs} ms, then ${keep ? 'stopping it (kept on the target as the last known good)' : 'removing it'}`
+      );
       await new Promise((resolve) => setTimeout(resolve, drainMs));
       try {
-        idleOrThrow(old, 'stop');
+        await idleOrThrow(old, 'stop');
       } catch (error) {
         return errorMessage(error);
       }
-      return deployer.down(old);
+      return keep ? deployer.stop(old) : deployer.remove(old);
     },
     observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs)
   };
 }
 
-/** Reads back what serves: the proxy's color and version, what answers through the public URL, what runs. */
+/** Reads back what serves: the proxy's color and version (on the target), what answers through the URL, what runs. */
 export async function observeCompose(
   deployer: ComposeDeployer,
   publicUrl: string,
   requestTimeoutMs: number
 ): Promise<Serving> {
-  const pointed = deployer.activeColor();
+  let pointed: { color: Color; version: string } | undefined;
+  let proxyError: string | undefined;
+  try {
+    pointed = await deployer.proxyState();
+  } catch (error) {
+    proxyError = errorMessage(error).split('\n')[0];
+  }
   const answer = await probeAnswer(publicUrl, requestTimeoutMs);
   const answered =
     answer.version !== undefined
@@ -536,10 +571,14 @@ export async function observeCompose(
     try {
       const cs = await deployer.containers(color);
       const running = cs.filter((c) => c.state === 'running');
+      const label = cs[0]?.labels['dev.slipway.version'];
       runs.push(
         running.length === 0
-          ? `${color}: not running`
-          : `${color}: running ${[...new Set(running.map((c) => c.image.split('@')[1]?.slice(0, 19) ?? c.image))].join(', ')}`
+          ? `${color}: not running${cs.length > 0 && label ? ` (${label} kept, stopped)` : ''}`
+          : `${color}: running ${label ?? ''} ${[...new Set(running.map((c) => c.image.split('@')[1]?.slice(0, 19) ?? c.image))].join(', ')}`.replace(
+              '  ',
+              ' '
+            )
       );
     } catch (error) {
       runs.push(`${color}: unknown (${errorMessage(error).split('\n')[0]})`);
@@ -549,10 +588,14 @@ export async function observeCompose(
   const version =
     pointed && healthyAnswer && (answer.version === undefined || answer.version === pointed.version)
       ? pointed.version
-      : undefined;
+      : !pointed && proxyError && healthyAnswer
+        ? answer.version // the target cannot be asked: what answers through the URL is all there is to know
+        : undefined;
   const head = pointed
     ? `the proxy points at ${pointed.color} (${pointed.version}), ${publicUrl} answers ${answered}`
-    : `the proxy points at no Slipway color, ${publicUrl} answers ${answered}`;
+    : proxyError
+      ? `the proxy's config cannot be read (${proxyError}), ${publicUrl} answers ${answered}`
+      : `the proxy points at no Slipway color, ${publicUrl} answers ${answered}`;
   return {
     color: pointed?.color,
     version,
@@ -581,7 +624,7 @@ export function commandTarget(
     });
   };
   return {
-    active: () => undefined,
+    active: async () => undefined,
     async start(images, version) {
       await runCommand(images, version);
       return undefined;

@@ -17,14 +17,21 @@ import {
 } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { RegistryClient } from '../lib/registry.js';
-import { ComposeDeployer } from './compose.js';
+import { ComposeDeployer, otherColor } from './compose.js';
 import {
   checkDockerHostReachesTarget,
   DEFAULT_ENVIRONMENTS,
   loadEnvironmentConfig,
   type EnvironmentConfig
 } from './config.js';
-import { commandTarget, composeTarget, runDeploy } from './deploy.js';
+import {
+  commandTarget,
+  composeTarget,
+  knownFromRecord,
+  runDeploy,
+  type KnownGood,
+  type Target
+} from './deploy.js';
 import { sendWebhook, WEBHOOK_FORMATS, writeDeploySummary, type DeployReport } from './notify.js';
 import {
   imagesFromRefs,
@@ -75,6 +82,16 @@ function registryResolver(
   };
 }
 
+/** The ref a version was deployed from, from the records (the audit trail); undefined when none names it. */
+async function refOf(
+  records: Deployments,
+  environment: string,
+  version: string
+): Promise<string | undefined> {
+  const all = await records.list(environment).catch(() => [] as DeploymentRecord[]);
+  return all.find((d) => d.payload?.slipway.version === version)?.ref;
+}
+
 async function resolveImages(
   spec: VersionSpec,
   config: EnvironmentConfig,
@@ -82,9 +99,28 @@ async function resolveImages(
   octokit: Octokit,
   records: Deployments,
   current: DeploymentRecord | undefined,
-  token: string | undefined
+  token: string | undefined,
+  onTarget?: ComposeDeployer
 ): Promise<{ images: DeployedImage[]; version: string; ref?: string }> {
   const registry = registryResolver(token);
+  if (spec.kind === 'previous' && onTarget) {
+    // the target first: the idle color's stopped containers are the previous version (restarted, no pull)
+    const pointed = await onTarget.proxyState();
+    const idle = pointed ? await onTarget.versionOf(otherColor(pointed.color)) : undefined;
+    if (pointed && idle && idle.version !== pointed.version) {
+      core.info(
+        `previous → ${idle.version}, kept on the target as ${onTarget.describe(idle.color)} (deployed ${idle.deployedAt ?? 'at an unknown time'})`
+      );
+      return {
+        images: idle.images,
+        version: idle.version,
+        ref: await refOf(records, environment, idle.version)
+      };
+    }
+    core.info(
+      `previous: the target keeps no earlier version (${pointed ? `the proxy points at ${pointed.color} (${pointed.version}), the other color holds ${idle ? idle.version : 'nothing'}` : 'no proxy yet'}); using the deployment records`
+    );
+  }
   if (spec.kind === 'previous') {
     if (!current)
       throw new ConfigurationError(
@@ -177,16 +213,12 @@ export async function run(): Promise<void> {
   const records = new Deployments(octokit, repo);
 
   const current = await records.lastKnownGood(environment);
-  const resolved = await resolveImages(spec, config, environment, octokit, records, current, token);
-  core.info(
-    `Deploying ${resolved.version}:\n${resolved.images.map((i) => `  ${i.service}: ${i.image}@${i.digest}`).join('\n')}`
-  );
-
   const publicHealthPath = config.healthPath ?? Object.values(config.services)[0]?.healthPath ?? '/health';
-  let target;
+  let target: Target;
+  let deployer: ComposeDeployer | undefined;
   if (config.target.type === 'compose') {
     checkDockerHostReachesTarget(process.env.RUNNER_ENVIRONMENT, dockerHost ?? process.env.DOCKER_HOST);
-    const deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
+    deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
     await deployer.preflight();
     target = composeTarget(deployer, config.url, publicHealthPath, healthOptions.requestTimeoutMs);
   } else {
@@ -199,6 +231,28 @@ export async function run(): Promise<void> {
       healthOptions.requestTimeoutMs
     );
   }
+
+  const resolved = await resolveImages(spec, config, environment, octokit, records, current, token, deployer);
+  core.info(
+    `Deploying ${resolved.version}:\n${resolved.images.map((i) => `  ${i.service}: ${i.image}@${i.digest}`).join('\n')}`
+  );
+  // what to go back to if this fails: compose reads it from the target (the serving color's labels), never
+  // from the runner or the records alone; the command target has only the records
+  let lastGood: KnownGood | undefined;
+  if (deployer) {
+    const pointed = await deployer.proxyState();
+    const serving = pointed ? await deployer.versionOf(pointed.color) : undefined;
+    if (serving)
+      lastGood = {
+        version: serving.version,
+        images: serving.images,
+        ref: (await refOf(records, environment, serving.version)) ?? stringInput('ref', 'unknown')
+      };
+    core.info(
+      `On the target: ${pointed ? `the proxy points at ${pointed.color} (${pointed.version})` : 'no proxy yet'}` +
+        `${serving ? `; last known good ${serving.version} (${serving.color})` : ''}`
+    );
+  } else lastGood = knownFromRecord(current);
 
   const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
@@ -216,9 +270,9 @@ export async function run(): Promise<void> {
     },
     target,
     records,
-    current,
+    lastGood,
     config.url
-  );
+  ).finally(() => deployer?.dispose());
 
   const report: DeployReport = {
     environment,

@@ -44676,7 +44676,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(308);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8753);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -44686,7 +44686,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 308:
+/***/ 8753:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51140,454 +51140,12 @@ async function execTool(tool, args, options = {}) {
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
-;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/canary.js
-
-/**
- * Product defaults. A 5-minute pause per step lets a real service's traffic reach `minRequests` canary requests at
- * 10 % (100 requests at 10 % need ~3.3 requests/s through the proxy); tests that bring their own load may pass a
- * shorter pause, and must say why.
- */
-const CANARY_DEFAULTS = {
-    steps: [10, 50, 100],
-    pauseSeconds: 300,
-    maxErrorRate: 0.01,
-    minRequests: 100
-};
-/**
- * JSON schema of `strategy` (merged into ENVIRONMENT_SCHEMA by config.ts). No `oneOf` on purpose: the shape is one
- * object whose canary fields are rejected for blue-green by {@link strategyErrors}, so errors name the field.
- */
-const STRATEGY_SCHEMA = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['type'],
-    description: 'how a new version takes traffic: blue-green (default, one switch) or canary (weighted steps)',
-    properties: {
-        type: { enum: ['blue-green', 'canary'] },
-        steps: {
-            type: 'array',
-            minItems: 1,
-            maxItems: 20,
-            items: { type: 'integer', minimum: 1, maximum: 100 },
-            description: 'canary traffic shares in percent, strictly increasing, ending at 100; default [10, 50, 100]'
-        },
-        pauseSeconds: {
-            type: 'number',
-            minimum: 0,
-            maximum: 86400,
-            description: 'observation per step; default 300'
-        },
-        maxErrorRate: {
-            type: 'number',
-            minimum: 0,
-            maximum: 1,
-            description: "5xx share of the canary's requests"
-        },
-        minRequests: {
-            type: 'integer',
-            minimum: 0,
-            description: 'canary requests per step before the rate decides'
-        }
-    }
-};
-/** Semantic checks JSON schema cannot express; `path message` lines like validateEnvironmentConfig's. */
-function strategyErrors(strategy, targetType) {
-    if (!strategy)
-        return [];
-    const errors = [];
-    if (strategy.type === 'blue-green') {
-        for (const key of ['steps', 'pauseSeconds', 'maxErrorRate', 'minRequests']) {
-            if (key in strategy)
-                errors.push(`/strategy/${key} is only allowed with "type": "canary"`);
-        }
-        return errors;
-    }
-    if (targetType !== 'compose') {
-        errors.push(`/strategy/type "canary" needs a target the proxy splits traffic for ("target.type": "compose"), got "${targetType}"`);
-    }
-    const steps = strategy.steps;
-    if (steps) {
-        steps.forEach((step, i) => {
-            if (i > 0 && step <= steps[i - 1]) {
-                errors.push(`/strategy/steps/${i} must be greater than the step before (${steps[i - 1]}), got ${step}`);
-            }
-        });
-        if (steps.at(-1) !== 100) {
-            errors.push(`/strategy/steps must end at 100 (all traffic on the new version), got [${steps.join(', ')}]`);
-        }
-    }
-    return errors;
-}
-/**
- * The canary plan of an environment, or undefined for blue-green (the default when `strategy` is absent).
- * Throws a ConfigurationError naming the field when the strategy is invalid (also when not loaded via the schema).
- */
-function canaryPlan(config) {
-    const strategy = config.strategy;
-    if (!strategy || strategy.type === 'blue-green') {
-        const errors = strategyErrors(strategy, config.target.type);
-        if (errors.length)
-            throw new ConfigurationError(`Invalid deploy strategy:\n  - ${errors.join('\n  - ')}`);
-        return undefined;
-    }
-    const errors = strategyErrors(strategy, config.target.type);
-    const plan = {
-        steps: [...(strategy.steps ?? CANARY_DEFAULTS.steps)],
-        pauseSeconds: strategy.pauseSeconds ?? CANARY_DEFAULTS.pauseSeconds,
-        maxErrorRate: strategy.maxErrorRate ?? CANARY_DEFAULTS.maxErrorRate,
-        minRequests: strategy.minRequests ?? CANARY_DEFAULTS.minRequests
-    };
-    errors.push(...planErrors(plan));
-    if (errors.length) {
-        throw new ConfigurationError(`Invalid canary strategy:\n  - ${[...new Set(errors)].join('\n  - ')}\nFix the "strategy" of the environment file (see docs/canary.md).`);
-    }
-    return { ...plan, pollSeconds: Math.min(10, plan.pauseSeconds) };
-}
-/** Range checks of a plan built in code (tests, benches) rather than from a schema-validated file. */
-function planErrors(plan) {
-    const errors = [];
-    if (plan.steps.length === 0)
-        errors.push('/strategy/steps must not be empty');
-    plan.steps.forEach((step, i) => {
-        if (!Number.isInteger(step) || step < 1 || step > 100) {
-            errors.push(`/strategy/steps/${i} must be an integer percent 1..100, got ${step}`);
-        }
-    });
-    errors.push(...strategyErrors({ type: 'canary', steps: plan.steps }, 'compose'));
-    if (!(plan.pauseSeconds >= 0))
-        errors.push(`/strategy/pauseSeconds must be >= 0, got ${plan.pauseSeconds}`);
-    if (!(plan.maxErrorRate >= 0 && plan.maxErrorRate <= 1)) {
-        errors.push(`/strategy/maxErrorRate must be a share 0..1 (0.01 = 1 %), got ${plan.maxErrorRate}`);
-    }
-    if (!(Number.isInteger(plan.minRequests) && plan.minRequests >= 0)) {
-        errors.push(`/strategy/minRequests must be an integer >= 0, got ${plan.minRequests}`);
-    }
-    if (plan.pollSeconds !== undefined && !(plan.pollSeconds > 0)) {
-        errors.push(`pollSeconds must be > 0, got ${plan.pollSeconds}`);
-    }
-    return errors;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// nginx upstreams with weights
-// ---------------------------------------------------------------------------------------------------------------
-/** Same naming as the blue-green upstream file (compose.ts `upstreamName`), so the server blocks stay unchanged. */
-function canaryUpstreamName(environment, service) {
-    return `slipway_${environment}_${service}`.replace(/[^A-Za-z0-9_]/g, '_');
-}
-const gcd = (a, b) => (b === 0 ? a : gcd(b, a % b));
-/** nginx weights of the stable and canary servers for a canary share (0 = absent). */
-function splitWeights(percent) {
-    if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
-        throw new RangeError(`canary weight must be an integer percent 0..100, got ${percent}`);
-    }
-    const g = gcd(percent, 100 - percent);
-    return { stable: (100 - percent) / g, canary: percent / g };
-}
-/**
- * The upstream include file of a canary step: per service, the stable and the canary color's server with
- * `weight=` proportional to the split.
- *
- * nginx semantics (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server, "weight=number sets the
- * weight of the server, by default, 1"; "By default, requests are distributed between the servers using a weighted
- * round-robin balancing method"; the admin guide's example: https://docs.nginx.com/nginx/admin-guide/load-balancer/
- * http-load-balancer/). Since nginx 1.3.1 the round robin is *smooth* (nginx commit 27e94984486058d73157038f7950a0a36ecc6e35,
- * "Upstream: smooth weighted round-robin balancing"): each pick adds every server's weight to its current weight,
- * takes the highest and subtracts the total from it. With two servers, any run of N consecutive picks of one worker
- * gives the canary N·w/W ± < 1 (unit-tested in canary.test.ts), so the weights are reduced by their gcd (10 % → 9:1,
- * 50 % → 1:1) to keep the cycle short. State is per worker process and starts afresh on every reload.
- * 0 % leaves the canary out (not `down`: `down` is meant for hash balancing, and an absent server cannot be picked
- * by anything); 100 % leaves the stable out.
- */
-function renderWeightedUpstreams(environment, services, stable, canary, percent, host = '127.0.0.1') {
-    if (stable.color === canary.color) {
-        throw new Error(`canary and stable must be different colors, both are ${stable.color}`);
-    }
-    const weights = splitWeights(percent);
-    const lines = [
-        '# Generated by Slipway deploy (canary) — do not edit; rewritten at every canary step.',
-        `# slipway-canary: environment=${environment} stable=${stable.color}@${stable.version ?? '-'} ` +
-            `canary=${canary.color}@${canary.version ?? '-'} percent=${percent}`
-    ];
-    for (const [service, cfg] of Object.entries(services)) {
-        if (!cfg.ports)
-            throw new ConfigurationError(`/services/${service} has no 'ports': a canary needs both colors' ports`);
-        lines.push(`upstream ${canaryUpstreamName(environment, service)} {`);
-        if (weights.stable > 0)
-            lines.push(`  server ${host}:${cfg.ports[stable.color]} weight=${weights.stable};`);
-        if (weights.canary > 0)
-            lines.push(`  server ${host}:${cfg.ports[canary.color]} weight=${weights.canary};`);
-        lines.push('}');
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** Reads the split back from a rendered file (for a target that must resume or report the proxy's state). */
-function parseCanarySplit(text) {
-    const m = /^# slipway-canary: environment=\S+ stable=(blue|green)@\S+ canary=(blue|green)@\S+ percent=(\d+)$/m.exec(text);
-    return m ? { stable: m[1], canary: m[2], percent: Number(m[3]) } : undefined;
-}
-/** `host:port` of each color's servers, as nginx writes them into `$upstream_addr`. */
-function upstreamAddresses(services, color, host = '127.0.0.1') {
-    return Object.values(services).flatMap((cfg) => (cfg.ports ? [`${host}:${cfg.ports[color]}`] : []));
-}
-// ---------------------------------------------------------------------------------------------------------------
-// The proxy's JSON access log
-// ---------------------------------------------------------------------------------------------------------------
-const ACCESS_LOG_FORMAT_NAME = 'slipway_canary';
-/**
- * The `log_format` line the proxy must have (http context), one JSON object per line.
- * `escape=json` (nginx >= 1.11.8) escapes the variables' values for a JSON string:
- * https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format. Every value is quoted, numbers too: a variable
- * without a value is written as an empty string, which unquoted would make the line invalid JSON
- * (https://qiita.com/progrhyme/items/c85d28eb18359f3f50d9); the parser turns `msec`/`status` back into numbers.
- * `$msec` is the "time in seconds with a milliseconds resolution at the time of the log write".
- * `$upstream_addr`/`$upstream_status` hold one entry per attempt: "If several servers were contacted during request
- * processing, their addresses are separated by commas", and by colons when an internal redirect (X-Accel-Redirect,
- * error_page) went to another group: https://nginx.org/en/docs/http/ngx_http_upstream_module.html#var_upstream_addr
- * (the colon case bit log exporters that split on commas only:
- * https://github.com/martin-helmich/prometheus-nginxlog-exporter/pull/267).
- */
-const ACCESS_LOG_FORMAT = `log_format ${ACCESS_LOG_FORMAT_NAME} escape=json ` +
-    `'{"msec":"$msec","status":"$status","upstream_addr":"$upstream_addr",` +
-    `"upstream_status":"$upstream_status","uri":"$request_uri"}';`;
-/** One log line; undefined for a line that is not ours (nginx's startup messages on stdout, blank lines). */
-function parseAccessLogLine(line) {
-    const trimmed = line.trim();
-    if (!trimmed.startsWith('{'))
-        return undefined;
-    let raw;
-    try {
-        raw = JSON.parse(trimmed);
-    }
-    catch {
-        return undefined;
-    }
-    const msec = Number(raw.msec);
-    const status = Number(raw.status);
-    if (raw.msec === '' || raw.status === '' || !Number.isFinite(msec) || !Number.isInteger(status))
-        return undefined;
-    // ", " between attempts of one group, " : " between groups of an internal redirect (addresses contain ':' too)
-    const split = (value) => typeof value === 'string' && value !== '' ? value.split(/, | : /).map((s) => s.trim()) : [];
-    const addrs = split(raw.upstream_addr);
-    const statuses = split(raw.upstream_status);
-    const attempts = addrs.map((addr, i) => {
-        const status = Number(statuses[i]);
-        return { addr, status: Number.isInteger(status) ? status : undefined };
-    });
-    return { msec, status, attempts, uri: typeof raw.uri === 'string' ? raw.uri : '' };
-}
-const emptySide = () => ({ requests: 0, errors5xx: 0, errorsByUri: {} });
-/**
- * Counts the log entries written at or after `sinceMs` per side, **per attempt**: when nginx retried a request on
- * the next server (`proxy_next_upstream`, by default on `error timeout` only — a 5xx answer is retried only if
- * listed, e.g. `http_500`: https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream), the
- * failed attempt counts as a request and a 5xx of the server that failed it, and the retry as a request of the
- * server that answered. So a canary failure hidden from the client by a retry on stable still counts against the
- * canary — it is an error the new version caused, and it cost the client latency.
- */
-function countAccessLog(text, sinceMs, addresses) {
-    const stats = { canary: emptySide(), stable: emptySide(), client5xx: 0, entries: 0 };
-    const canary = new Set(addresses.canary);
-    const stable = new Set(addresses.stable);
-    for (const line of text.split('\n')) {
-        const entry = parseAccessLogLine(line);
-        if (!entry || entry.msec * 1000 < sinceMs)
-            continue;
-        stats.entries++;
-        if (entry.status >= 500)
-            stats.client5xx++;
-        for (const attempt of entry.attempts) {
-            const side = canary.has(attempt.addr)
-                ? stats.canary
-                : stable.has(attempt.addr)
-                    ? stats.stable
-                    : undefined;
-            if (!side)
-                continue;
-            side.requests++;
-            if (attempt.status !== undefined && attempt.status >= 500) {
-                side.errors5xx++;
-                side.errorsByUri[entry.uri] = (side.errorsByUri[entry.uri] ?? 0) + 1;
-            }
-        }
-    }
-    return stats;
-}
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-};
-const pct = (share) => `${(share * 100).toFixed(2).replace(/\.?0+$/, '')} %`;
-/**
- * One look at a step. Rolls back as soon as health fails or, with at least `minRequests` canary requests, the 5xx
- * share exceeds `maxErrorRate`; promotes only once the pause is over. With fewer than `minRequests` canary requests
- * it holds until the pause ends and then decides on what was seen (said so in the reason): a quiet service is not
- * blocked forever, and any 5xx share above the limit still rolls back.
- */
-function evaluateGate(input) {
-    const { percent, health, canary, elapsedMs, plan } = input;
-    const at = `at ${percent} %`;
-    if (!health.passed)
-        return { verdict: 'rollback', reason: `${at}: canary health check failed: ${health.reason}` };
-    const rate = canary.requests === 0 ? 0 : canary.errors5xx / canary.requests;
-    const seen = `${canary.errors5xx} of ${canary.requests} canary requests answered 5xx (${pct(rate)}, limit ${pct(plan.maxErrorRate)})`;
-    const paused = elapsedMs >= plan.pauseSeconds * 1000;
-    const waited = `${(elapsedMs / 1000).toFixed(1)} s of ${plan.pauseSeconds} s`;
-    if (canary.requests >= plan.minRequests) {
-        if (rate > plan.maxErrorRate)
-            return { verdict: 'rollback', reason: `${at}: ${seen}` };
-        return paused
-            ? { verdict: 'promote', reason: `${at}: ${seen} after ${waited}` }
-            : { verdict: 'hold', reason: `${at}: ${seen}; observing (${waited})` };
-    }
-    if (!paused) {
-        return {
-            verdict: 'hold',
-            reason: `${at}: ${canary.requests} of ${plan.minRequests} canary requests needed; observing (${waited})`
-        };
-    }
-    const few = `only ${canary.requests} canary requests (< minRequests ${plan.minRequests}) by the end of the ${plan.pauseSeconds} s pause, decided on what was seen`;
-    if (rate > plan.maxErrorRate)
-        return { verdict: 'rollback', reason: `${at}: ${seen}; ${few}` };
-    return { verdict: 'promote', reason: `${at}: ${seen}; ${few}` };
-}
-/**
- * Runs the steps of `plan` against `target`. Throws only when the rollback itself (`setWeight(0)`) fails, with
- * what was tried: a canary that cannot be taken out of the proxy must not be reported as anything but a failure.
- */
-async function runCanary(target, plan, clock = realClock) {
-    const errors = planErrors(plan);
-    if (errors.length)
-        throw new ConfigurationError(`Invalid canary plan:\n  - ${errors.join('\n  - ')}`);
-    const steps = [];
-    const stepsReached = [];
-    const runStartedMs = clock.now();
-    const whole = async () => {
-        const stats = await target.readStats(runStartedMs).catch(() => undefined);
-        return {
-            canary5xx: stats?.canary.errors5xx ?? steps.reduce((sum, s) => sum + s.canary.errors5xx, 0),
-            canaryRequests: stats?.canary.requests ?? steps.reduce((sum, s) => sum + s.canary.requests, 0)
-        };
-    };
-    const rollback = async (percent, startedMs, reason) => {
-        try {
-            await target.setWeight(0);
-        }
-        catch (error) {
-            throw new Error(`Canary rollback failed: ${reason}; then setting the canary's weight to 0 failed too: ` +
-                `${error.message}. The proxy may still send ${percent} % of traffic to the canary.`);
-        }
-        // Counted after the switch back, so the 5xx of requests in flight until then are included.
-        const stats = await target.readStats(startedMs).catch(() => undefined);
-        steps.push({
-            percent,
-            startedMs,
-            endedMs: clock.now(),
-            canary: stats?.canary ?? emptySide(),
-            stable: stats?.stable ?? emptySide(),
-            client5xx: stats?.client5xx ?? 0,
-            verdict: 'rollback',
-            reason
-        });
-        return { outcome: 'rolled-back', stepsReached, steps, reason, ...(await whole()), finalPercent: 0 };
-    };
-    for (const percent of plan.steps) {
-        const attemptedMs = clock.now();
-        try {
-            await target.setWeight(percent);
-        }
-        catch (error) {
-            // the proxy kept the previous split: this step's report counts what that split served until the rollback
-            const reason = `at ${percent} %: setting the weight failed: ${error.message}`;
-            return rollback(percent, attemptedMs, reason);
-        }
-        // The step's window starts once the proxy serves the new weights (setWeight's contract), so requests the
-        // previous split answered are not counted against this one.
-        const startedMs = clock.now();
-        stepsReached.push(percent);
-        for (;;) {
-            const elapsed = clock.now() - startedMs;
-            const remaining = plan.pauseSeconds * 1000 - elapsed;
-            await clock.sleep(Math.max(0, Math.min(plan.pollSeconds * 1000, remaining)));
-            const health = await target.health().catch((e) => ({ passed: false, reason: e.message }));
-            let stats;
-            try {
-                stats = await target.readStats(startedMs);
-            }
-            catch (error) {
-                return rollback(percent, startedMs, `at ${percent} %: the proxy's stats are unreadable: ${error.message}`);
-            }
-            const gate = evaluateGate({
-                percent,
-                health,
-                canary: stats.canary,
-                elapsedMs: clock.now() - startedMs,
-                plan
-            });
-            if (gate.verdict === 'hold')
-                continue;
-            if (gate.verdict === 'rollback')
-                return rollback(percent, startedMs, gate.reason);
-            steps.push({
-                percent,
-                startedMs,
-                endedMs: clock.now(),
-                canary: stats.canary,
-                stable: stats.stable,
-                client5xx: stats.client5xx,
-                verdict: 'promote',
-                reason: gate.reason
-            });
-            break;
-        }
-    }
-    const last = steps.at(-1);
-    return {
-        outcome: 'promoted',
-        stepsReached,
-        steps,
-        reason: last ? last.reason : 'no steps',
-        ...(await whole()),
-        finalPercent: 100
-    };
-}
-/*
- * Wiring plan (for the lead, once wip/canary and wip/deploy-target have landed; nothing below is wired yet).
- *
- * 1. Config: `canaryPlan(loaded.config)` in main.ts right after loadEnvironmentConfig; undefined = blue-green (the
- *    current flow, unchanged). It throws a ConfigurationError naming the field, before anything is started.
- * 2. Proxy config (deploy-target's proxy.ts renders the site file inside the proxy container): add
- *    `ACCESS_LOG_FORMAT` in the http context and `access_log /dev/stdout slipway_canary;` (docker logs then carry
- *    it), and let the upstream part take a split: for each service, the stable color's server with
- *    `weight=splitWeights(p).stable` and the canary color's with `weight=splitWeights(p).canary`, leaving out a side
- *    whose weight is 0 — or include the text of `renderWeightedUpstreams` (same upstream names as
- *    `canaryUpstreamName`). The split's header line lets the target read back what serves (`parseCanarySplit`),
- *    e.g. for `observe()` after a crash mid-canary. A generation number in the file (a `map` to a variable returned by
- *    a location, as test/support/host-nginx.ts does) lets setWeight wait until the reload serves it.
- * 3. A `proxyCanaryTarget(target, stable, canary)` next to composeTarget in deploy.ts implements CanaryTarget with
- *    the container switch deploy-target already has (docker cp → `nginx -t` → `nginx -s reload` → wait for the
- *    generation), `docker logs --since` + countAccessLog for readStats, and the existing direct health checks of the
- *    canary color for health.
- * 4. Flow in deployAndCheck: after `start()` and the direct health checks of the new color (as today), and only when
- *    a canary plan exists, replace `switchTo(new)` by `runCanary(proxyCanaryTarget(...), plan)`:
- *    - `promoted`: the proxy serves the canary at 100 % from a two-server file; write the plain single-color file
- *      (`switchTo(new)`) so the steady state is the blue-green shape, then the public health checks and
- *      `retire(old, keep=true)` as today.
- *    - `rolled-back`: the proxy is already back on the stable color (weight 0); `discard(new)`, record the
- *      deployment as failure with `result.reason` and `result.canary5xx` in its description, fail the step.
- *    - runCanary throws (the rollback to 0 failed): the existing "fail loudly, say what serves" path (`observe()`).
- * 5. Outputs / summary: `canary-steps` (stepsReached), `canary-5xx`, and the per-step table (percent, canary
- *    requests, 5xx, seconds, verdict) in the step summary.
- * 6. Bench (`npm run bench -- deploy`): the canary column = runCanary over the real proxy container with the bench's
- *    load loop, reporting failed requests and the rollback time (from the failed gate to setWeight(0) resolving).
- */
-
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/config.js
 /**
  * Per-environment deploy configuration: one JSON file per environment (`<config-dir>/<environment>.json`) in the
  * seed-002 shape (replicas, resources, config.logLevel/maxConcurrent, url) plus what Slipway needs to deploy it
  * (services, target). Validated against ENVIRONMENT_SCHEMA with ajv; errors name the file and the JSON path.
  */
-
 
 
 
@@ -51628,7 +51186,6 @@ const ENVIRONMENT_SCHEMA = {
             }
         },
         healthPath: { type: 'string', pattern: '^/' },
-        strategy: STRATEGY_SCHEMA,
         services: {
             type: 'object',
             minProperties: 1,
@@ -51640,6 +51197,7 @@ const ENVIRONMENT_SCHEMA = {
                 properties: {
                     image: { type: 'string', pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+$' },
                     healthPath: { type: 'string', pattern: '^/' },
+                    route: { type: 'string', pattern: '^/\\S*$' },
                     ports: {
                         type: 'object',
                         additionalProperties: false,
@@ -51665,11 +51223,15 @@ const ENVIRONMENT_SCHEMA = {
                         proxy: {
                             type: 'object',
                             additionalProperties: false,
-                            required: ['upstreamFile', 'reload'],
+                            required: ['port'],
                             properties: {
-                                upstreamFile: { type: 'string', minLength: 1 },
-                                test: { type: 'string', minLength: 1 },
-                                reload: { type: 'string', minLength: 1 }
+                                image: {
+                                    type: 'string',
+                                    pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$'
+                                },
+                                port,
+                                listen: { type: 'string', minLength: 1 },
+                                configPath: { type: 'string', pattern: '^/\\S+\\.conf$' }
                             }
                         }
                     }
@@ -51710,7 +51272,7 @@ function validateEnvironmentConfig(value) {
     ];
 }
 function semanticErrors(config) {
-    const errors = strategyErrors(config.strategy, config.target.type);
+    const errors = [];
     if (config.target.type === 'compose') {
         const used = new Map();
         for (const [name, service] of Object.entries(config.services)) {
@@ -51720,6 +51282,8 @@ function semanticErrors(config) {
             }
             for (const color of ['blue', 'green']) {
                 const p = service.ports[color];
+                if (p === config.target.proxy.port)
+                    errors.push(`/services/${name}/ports/${color} ${p} is also the proxy's port (/target/proxy/port)`);
                 const other = used.get(p);
                 if (other)
                     errors.push(`/services/${name}/ports/${color} ${p} is also used by ${other}`);
@@ -51776,13 +51340,124 @@ function checkDockerHostReachesTarget(runnerEnvironment, dockerHost) {
     }
 }
 
+;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/proxy.js
+/**
+ * The default proxy image: the official nginx image (stable, Alpine 3.23, nginx 1.30.2), pinned by the digest of
+ * its multi-platform index as listed in Docker's repo-info for `nginx:stable-alpine3.23`:
+ * https://github.com/docker-library/repo-info/blob/master/repos/nginx/remote/stable-alpine3.23.md
+ * (read at commit 0bb7ea470a5fdc16d9b92c97f839da9fc4de087f of a mirror, maxmood96/repo-info). Its nginx.conf
+ * includes /etc/nginx/conf.d/*.conf inside http{}, which is where Slipway writes its site.
+ */
+const DEFAULT_PROXY_IMAGE = 'docker.io/library/nginx:stable-alpine3.23@sha256:8947b9864b3ebbce6f14bcc1605158578125251b179d2dcaa6d407ef398f25c4';
+const DEFAULT_PROXY_CONFIG_PATH = '/etc/nginx/conf.d/default.conf';
+/**
+ * The proxy's access log: JSON lines on the container's stdout (the scratch image has no shell to `cat` a file;
+ * `docker logs --since <t> <proxy>` reads them from any runner). A canary gate counts 5xx per upstream from it.
+ */
+const ACCESS_LOG_FORMAT = 'slipway_json';
+function upstreamName(environment, service) {
+    return `slipway_${environment}_${service}`.replace(/[^A-Za-z0-9_]/g, '_');
+}
+/** Blue-green: the whole traffic on one color. */
+function allOn(color) {
+    return color === 'blue' ? { blue: 100, green: 0 } : { blue: 0, green: 100 };
+}
+/**
+ * The upstream blocks: both colors of every service, each with its weight; a color at 0 is `down` (nginx refuses
+ * weight=0), so blue-green is 100/0 and a canary step is e.g. 90/10 — the same rendering (pure).
+ */
+function renderUpstreams(environment, services, weights, host = '127.0.0.1') {
+    if (weights.blue <= 0 && weights.green <= 0)
+        throw new Error('at least one color needs a weight above 0');
+    const lines = [];
+    for (const s of services) {
+        lines.push(`upstream ${upstreamName(environment, s.name)} {`);
+        for (const color of ['blue', 'green']) {
+            const w = weights[color];
+            lines.push(`  server ${host}:${s.ports[color]}${w > 0 ? ` weight=${w}` : ' down'}; # ${color}`);
+        }
+        lines.push('}');
+    }
+    return lines.join('\n');
+}
+/** The whole site file written into the proxy container (pure). */
+function renderProxyConfig(options) {
+    const { environment, version, services, weights, port } = options;
+    const color = weights.green > weights.blue ? 'green' : 'blue';
+    const listen = options.listen ? `${options.listen}:${port}` : String(port);
+    const locations = [...services]
+        .sort((a, b) => b.route.length - a.route.length)
+        .flatMap((s) => [
+        `    location ${s.route} {`,
+        `      proxy_pass http://${upstreamName(environment, s.name)};`,
+        '      proxy_connect_timeout 2s;',
+        '      proxy_next_upstream error timeout http_502 http_503;',
+        '    }'
+    ]);
+    return [
+        '# Generated by Slipway deploy — do not edit; rewritten on every deploy.',
+        `# slipway: environment=${environment} color=${color} version=${version} weights=blue:${weights.blue},green:${weights.green}`,
+        `log_format ${ACCESS_LOG_FORMAT} escape=json '{"time":$msec,"status":$status,"upstream":"$upstream_addr",'`,
+        `  '"upstream_status":"$upstream_status","request_time":$request_time,"uri":"$uri"}';`,
+        renderUpstreams(environment, services, weights),
+        'server {',
+        `  listen ${listen};`,
+        `  access_log /dev/stdout ${ACCESS_LOG_FORMAT};`,
+        ...locations,
+        '}',
+        ''
+    ].join('\n');
+}
+/** Reads the header line back (undefined: not a Slipway config, e.g. the image's own default). */
+function parseProxyState(text) {
+    const m = /^# slipway: environment=(\S+) color=(blue|green) version=(\S+)(?: weights=blue:(\d+),green:(\d+))?$/m.exec(text);
+    if (!m)
+        return undefined;
+    const color = m[2];
+    return {
+        environment: m[1],
+        color,
+        version: m[3],
+        weights: m[4] !== undefined ? { blue: Number(m[4]), green: Number(m[5]) } : allOn(color)
+    };
+}
+function parseAccessLog(text) {
+    const out = [];
+    for (const line of text.split('\n')) {
+        if (!line.startsWith('{'))
+            continue;
+        try {
+            out.push(JSON.parse(line));
+        }
+        catch {
+            /* not an access log line (nginx's own messages go to stderr) */
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/compose.js
 /**
- * The compose target: blue-green on one Docker host. Each color is its own compose project
- * (`<project>-blue` / `<project>-green`) from the user's compose template, on its own host ports (dockerd may run
- * without a bridge, so services use host networking). A reverse proxy (nginx) sends traffic to the color named in
- * an upstream include file that Slipway rewrites atomically before a graceful reload.
+ * The compose target: blue-green on the environment's Docker host, which holds ALL the deploy's state (the runner
+ * holds nothing: on GitHub each job's runner is fresh).
+ *
+ * One compose project per environment (`target.project`, default the environment) on the target, with services
+ * `<service>-blue`, `<service>-green` (each rendered from the user's compose template for its color: `docker
+ * compose config` resolves the template, Slipway renames the services and adds its labels) and `proxy` (nginx,
+ * host networking like the colors: dockerd may run without a bridge).
+ *
+ * What is read from the target, never from the runner's disk:
+ *   - what serves: the proxy's own site file inside its container (`docker cp <proxy>:<configPath>`), whose first
+ *     line names the color, weights and version (proxy.ts);
+ *   - what each color runs: the labels set at `compose up` (dev.slipway.version, dev.slipway.digests,
+ *     dev.slipway.deployed-at) and the containers' Config.Image (image@digest);
+ *   - the last known good: the previous color's containers, STOPPED (not removed) after a deploy, so their labels
+ *     and images stay on the target and a rollback from a fresh runner restarts them without a pull.
+ * The switch happens on the target: the candidate site file is copied into the proxy container, checked there
+ * (`nginx -t`), and applied by a graceful reload (`nginx -s reload`); a failed check puts the previous file back.
  */
+
+
 
 
 
@@ -51818,24 +51493,43 @@ function deployEnv(environment, version, images, config, color) {
     }
     return env;
 }
-function upstreamName(environment, service) {
-    return `slipway_${environment}_${service}`.replace(/[^A-Za-z0-9_]/g, '_');
-}
-/** The nginx include file: one upstream per service, pointing at the color's port (pure). */
-function renderUpstreams(environment, color, version, config, host) {
-    const lines = [
-        `# Generated by Slipway deploy — do not edit; rewritten on every deploy.`,
-        `# slipway: environment=${environment} color=${color} version=${version}`
-    ];
-    for (const [service, cfg] of Object.entries(config.services)) {
-        const port = cfg.ports?.[color];
-        lines.push(`upstream ${upstreamName(environment, service)} {`, `  server ${host}:${port};`, `}`);
+/** Labels Slipway puts on every container of a color (read back by any later run, from any runner). */
+const LABELS = {
+    environment: 'dev.slipway.environment',
+    color: 'dev.slipway.color',
+    version: 'dev.slipway.version',
+    digests: 'dev.slipway.digests',
+    deployedAt: 'dev.slipway.deployed-at',
+    role: 'dev.slipway.role'
+};
+/**
+ * The resolved template (`docker compose config --format json`) → the color's services: `<service>-<color>`,
+ * Slipway's labels added, `depends_on` renamed along (pure).
+ */
+function colorModel(resolved, color, labels) {
+    const names = Object.keys(resolved.services);
+    const rename = (s) => (names.includes(s) ? `${s}-${color}` : s);
+    const services = {};
+    for (const [name, svc] of Object.entries(resolved.services)) {
+        const next = { ...svc };
+        next.labels = { ...(svc.labels ?? {}), ...labels };
+        delete next.container_name; // two colors of one service cannot share a container name
+        const deps = svc.depends_on;
+        if (Array.isArray(deps))
+            next.depends_on = deps.map(rename);
+        else if (deps && typeof deps === 'object')
+            next.depends_on = Object.fromEntries(Object.entries(deps).map(([k, v]) => [rename(k), v]));
+        services[rename(name)] = next;
     }
-    return `${lines.join('\n')}\n`;
+    const { name: _name, services: _services, ...rest } = resolved;
+    return { ...rest, services };
 }
-function parseActiveColor(text) {
-    const m = /^# slipway: environment=\S+ color=(blue|green) version=(\S+)$/m.exec(text);
-    return m ? { color: m[1], version: m[2] } : undefined;
+function compose_sameImages(a, b) {
+    const key = (l) => l
+        .map((i) => `${i.service}=${i.image}@${i.digest}`)
+        .sort()
+        .join(',');
+    return key(a) === key(b);
 }
 const DEFAULT_TIMEOUTS = { upMs: 600_000, otherMs: 60_000 };
 class ComposeDeployer {
@@ -51845,8 +51539,12 @@ class ComposeDeployer {
     timeouts;
     target;
     host;
+    proxyImage;
+    configPath;
     /** set when a Docker command timed out: later ones fail at once instead of hanging again */
     hostLost;
+    /** scratch space for files handed to `docker compose` / `docker cp` (never read back: no state) */
+    scratch;
     constructor(environment, loaded, dockerHost, timeouts = DEFAULT_TIMEOUTS) {
         this.environment = environment;
         this.loaded = loaded;
@@ -51854,6 +51552,15 @@ class ComposeDeployer {
         this.timeouts = timeouts;
         this.target = loaded.config.target;
         this.host = this.target.host ?? '127.0.0.1';
+        // the config's image, else SLIPWAY_PROXY_IMAGE (local runs: the offline image of scripts/proxy-image.sh),
+        // else the pinned official nginx image
+        this.proxyImage = this.target.proxy.image ?? process.env.SLIPWAY_PROXY_IMAGE ?? DEFAULT_PROXY_IMAGE;
+        this.configPath = this.target.proxy.configPath ?? DEFAULT_PROXY_CONFIG_PATH;
+        this.scratch = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir(), 'slipway-deploy-'));
+    }
+    /** removes the scratch files (nothing in them is state) */
+    dispose() {
+        (0,external_node_fs_namespaceObject.rmSync)(this.scratch, { recursive: true, force: true });
     }
     /** Every Docker command goes through here: a time limit, and no new command once the host stopped answering. */
     async docker(args, options = {}) {
@@ -51874,8 +51581,13 @@ class ComposeDeployer {
             throw error;
         }
     }
-    project(color) {
-        return `${this.target.project ?? this.environment}-${color}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+    /** the environment's one compose project on the target */
+    get project() {
+        return (this.target.project ?? this.environment).toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+    }
+    /** how people see a color: `<project> <color>` */
+    describe(color) {
+        return `${this.project} ${color}`;
     }
     dockerEnv(extra = {}) {
         // DOCKER_HOST from the input wins over the runner's; unset, docker uses the runner's own
@@ -51894,39 +51606,100 @@ class ComposeDeployer {
             throw new lib_errors/* ConfigurationError */.j1(`${this.loaded.file}: target.composeFile '${this.target.composeFile}' does not exist (${this.composeFile})`);
         }
     }
-    /** What the proxy config says serves (read back after every change). */
-    activeColor() {
-        const file = this.target.proxy.upstreamFile;
-        return (0,external_node_fs_namespaceObject.existsSync)(file) ? parseActiveColor((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8')) : undefined;
-    }
-    async up(color, images, version) {
-        const env = deployEnv(this.environment, version, images, this.loaded.config, color);
-        await this.docker([
-            'compose',
-            '--project-name',
-            this.project(color),
-            '--project-directory',
-            this.loaded.dir,
-            '--file',
-            this.composeFile,
-            'up',
-            '--detach',
-            '--remove-orphans',
-            '--pull',
-            'missing'
-        ], { env, timeoutMs: this.timeouts.upMs });
-    }
-    /** The containers of a color on the Docker host (empty: none). */
-    async containers(color) {
-        const ids = (await this.docker([
+    async ids(filters) {
+        const out = await this.docker([
             'ps',
             '--all',
             '--quiet',
             '--filter',
-            `label=com.docker.compose.project=${this.project(color)}`
-        ])).stdout
-            .split(/\s+/)
-            .filter(Boolean);
+            `label=com.docker.compose.project=${this.project}`,
+            ...filters.flatMap((f) => ['--filter', `label=${f}`])
+        ]);
+        return out.stdout.split(/\s+/).filter(Boolean);
+    }
+    /** the proxy container's id (undefined: not created yet) */
+    async proxyId() {
+        return (await this.ids(['com.docker.compose.service=proxy']))[0];
+    }
+    /** The proxy's site file, read from its container (undefined: no proxy yet). */
+    async readProxyConfig(id) {
+        const proxy = id ?? (await this.proxyId());
+        if (!proxy)
+            return undefined;
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(this.scratch, 'read-'));
+        const file = external_node_path_namespaceObject.join(dir, external_node_path_namespaceObject.basename(this.configPath));
+        await this.docker(['cp', `${proxy}:${this.configPath}`, file]);
+        const text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        return text;
+    }
+    /** What the proxy on the target says serves. */
+    async proxyState() {
+        const text = await this.readProxyConfig();
+        return text === undefined ? undefined : parseProxyState(text);
+    }
+    labels(color, images, version) {
+        return {
+            [LABELS.environment]: this.environment,
+            [LABELS.color]: color,
+            [LABELS.version]: version,
+            [LABELS.digests]: JSON.stringify(images),
+            [LABELS.deployedAt]: new Date().toISOString()
+        };
+    }
+    /** Renders the color's compose file from the user's template (a scratch file: compose needs one). */
+    async renderColor(color, images, version) {
+        const env = deployEnv(this.environment, version, images, this.loaded.config, color);
+        const resolved = await execTool('docker', [
+            'compose',
+            '--project-name',
+            this.project,
+            '--project-directory',
+            this.loaded.dir,
+            '--file',
+            this.composeFile,
+            'config',
+            '--format',
+            'json'
+        ], { env: this.dockerEnv(env), timeoutMs: this.timeouts.otherMs });
+        const model = colorModel(JSON.parse(resolved.stdout), color, this.labels(color, images, version));
+        (0,external_node_fs_namespaceObject.writeFileSync)(this.colorFile(color), JSON.stringify(model, null, 2));
+        return Object.keys(model.services);
+    }
+    colorFile(color) {
+        return external_node_path_namespaceObject.join(this.scratch, `compose.${color}.json`);
+    }
+    async up(color, images, version) {
+        // the color already holds exactly this version (kept, stopped, after an earlier deploy): start it again —
+        // no render, no pull, no recreate (a rollback from a fresh runner)
+        const held = await this.versionOf(color);
+        if (held && held.version === version && compose_sameImages(held.images, images)) {
+            const ids = (await this.containers(color)).map((c) => c.id);
+            await this.docker(['start', ...ids], { timeoutMs: this.timeouts.upMs });
+            return 'started';
+        }
+        const services = await this.renderColor(color, images, version);
+        // only this color's services: the other color and the proxy are in the same project and are not touched
+        await this.docker([
+            'compose',
+            '--project-name',
+            this.project,
+            '--project-directory',
+            this.loaded.dir,
+            '--file',
+            this.colorFile(color),
+            'up',
+            '--detach',
+            '--no-deps',
+            '--pull',
+            'missing',
+            ...services
+        ], { timeoutMs: this.timeouts.upMs });
+        return 'created';
+    }
+    /** The containers of a color on the Docker host (empty: none). */
+    async containers(color) {
+        const ids = await this.ids([`${LABELS.color}=${color}`]);
         if (ids.length === 0)
             return [];
         const out = await this.docker(['inspect', '--format', '{{json .}}', ...ids]);
@@ -51935,21 +51708,44 @@ class ComposeDeployer {
             .filter((line) => line.trim().startsWith('{'))
             .map((line) => {
             const c = JSON.parse(line);
+            const labels = c.Config?.Labels ?? {};
             return {
-                service: c.Config?.Labels?.['com.docker.compose.service'] ?? '',
+                id: c.Id ?? '',
+                service: (labels['com.docker.compose.service'] ?? '').replace(new RegExp(`-${color}$`), ''),
                 image: c.Config?.Image ?? '',
                 state: c.State?.Status ?? 'unknown',
                 health: c.State?.Health?.Status,
                 // nanoseconds in the Docker API
                 startPeriodMs: Math.round((c.Config?.Healthcheck?.StartPeriod ?? 0) / 1e6),
-                startedAt: Date.parse(c.State?.StartedAt ?? '') || Date.now()
+                startedAt: Date.parse(c.State?.StartedAt ?? '') || Date.now(),
+                labels
             };
         });
     }
-    /** true when every service of `images` runs in `color` from exactly that digest. */
-    async runs(color, images) {
-        const containers = await this.containers(color);
-        return images.every((i) => containers.some((c) => c.service === i.service && c.image === `${i.image}@${i.digest}` && c.state === 'running'));
+    /** The version a color holds, from its containers' labels (undefined: no Slipway containers there). */
+    async versionOf(color) {
+        const cs = await this.containers(color);
+        const first = cs.find((c) => c.labels[LABELS.version] && c.labels[LABELS.digests]);
+        if (!first)
+            return undefined;
+        let images;
+        try {
+            images = JSON.parse(first.labels[LABELS.digests]);
+        }
+        catch {
+            return undefined;
+        }
+        // the label says what was asked; Config.Image says what the container was created from: both must agree
+        const consistent = images.every((i) => cs.some((c) => c.service === i.service && c.image === `${i.image}@${i.digest}`));
+        if (!consistent)
+            return undefined;
+        return {
+            color,
+            version: first.labels[LABELS.version],
+            images,
+            running: cs.every((c) => c.state === 'running'),
+            deployedAt: first.labels[LABELS.deployedAt]
+        };
     }
     /**
      * How long health failures of a freshly started color do not count: the longest HEALTHCHECK start period of
@@ -51966,20 +51762,26 @@ class ComposeDeployer {
         return Math.max(0, Math.max(configured, fromImage) - (Date.now() - startedAt));
     }
     /**
-     * Stops and removes a color; `graceSeconds` between SIGTERM and SIGKILL (short for a color that never got
-     * traffic). Returns why it failed (undefined: done) — a color left running is reported, never silent.
+     * Stops a color (kept, not removed: its labels and images are the last known good on the target);
+     * `graceSeconds` between SIGTERM and SIGKILL. Returns why it failed (undefined: done).
      */
-    async down(color, graceSeconds = 10) {
+    async stop(color, graceSeconds = 10) {
         try {
-            await this.docker([
-                'compose',
-                '--project-name',
-                this.project(color),
-                'down',
-                '--remove-orphans',
-                '--timeout',
-                String(graceSeconds)
-            ]);
+            const ids = (await this.containers(color)).filter((c) => c.state !== 'exited').map((c) => c.id);
+            if (ids.length > 0)
+                await this.docker(['stop', '--time', String(graceSeconds), ...ids]);
+            return undefined;
+        }
+        catch (error) {
+            return (0,lib_errors/* errorMessage */.gJ)(error);
+        }
+    }
+    /** Removes a color's containers (a failed start that never took traffic). Returns why it failed. */
+    async remove(color) {
+        try {
+            const ids = (await this.containers(color)).map((c) => c.id);
+            if (ids.length > 0)
+                await this.docker(['rm', '--force', ...ids]);
             return undefined;
         }
         catch (error) {
@@ -51990,38 +51792,88 @@ class ComposeDeployer {
     directHealthUrls(color) {
         return Object.values(this.loaded.config.services).map((s) => `http://${this.host}:${s.ports?.[color]}${s.healthPath}`);
     }
-    /**
-     * Points the proxy at `color`: write the include file next to itself and rename it over the old one (readers
-     * never see half a file), run the test command, reload gracefully. A failed test or reload restores the old file.
-     */
-    async switchTo(color, version) {
-        const file = this.target.proxy.upstreamFile;
-        const previous = (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : undefined;
-        const next = renderUpstreams(this.environment, color, version, this.loaded.config, this.host);
-        writeAtomic(file, next);
+    proxyServices() {
+        const entries = Object.entries(this.loaded.config.services);
+        return entries.map(([name, s], i) => ({
+            name,
+            ports: s.ports,
+            route: s.route ?? (i === 0 ? '/' : `/${name}/`)
+        }));
+    }
+    /** Creates and starts the proxy with `site` as its first config (first deploy to this target). */
+    async createProxy(site) {
+        const file = external_node_path_namespaceObject.join(this.scratch, 'compose.proxy.json');
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify({
+            services: {
+                proxy: {
+                    image: this.proxyImage,
+                    network_mode: 'host',
+                    restart: 'unless-stopped',
+                    labels: { [LABELS.environment]: this.environment, [LABELS.role]: 'proxy' }
+                }
+            }
+        }));
+        const compose = ['compose', '--project-name', this.project, '--file', file];
+        await this.docker([...compose, 'create', '--pull', 'missing', 'proxy'], {
+            timeoutMs: this.timeouts.upMs
+        });
+        const id = await this.proxyId();
+        if (!id)
+            throw new Error(`docker compose created no proxy container in project ${this.project}`);
+        await this.copyIn(id, site);
+        await this.docker(['start', id]);
+        return id;
+    }
+    async copyIn(id, site) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(this.scratch, 'write-'));
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        const file = external_node_path_namespaceObject.join(dir, external_node_path_namespaceObject.basename(this.configPath));
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, site);
         try {
-            if (this.target.proxy.test)
-                await execTool('sh', ['-c', this.target.proxy.test], {
-                    timeoutMs: this.timeouts.otherMs,
-                    hint: () => `the proxy config check '${this.target.proxy.test}' failed; traffic was not moved`
-                });
-            await execTool('sh', ['-c', this.target.proxy.reload], {
-                timeoutMs: this.timeouts.otherMs,
-                hint: () => `the proxy reload command '${this.target.proxy.reload}' failed; traffic was not moved`
+            await this.docker(['cp', file, `${id}:${this.configPath}`]);
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+    /**
+     * Points the proxy at `color` on the target: the candidate site file goes into the proxy container, is checked
+     * there (`nginx -t`) and applied by a graceful reload. A failed check or reload restores the previous file and
+     * moves no traffic.
+     */
+    async switchTo(color, version, weights = allOn(color)) {
+        const site = renderProxyConfig({
+            environment: this.environment,
+            version,
+            services: this.proxyServices(),
+            weights,
+            port: this.target.proxy.port,
+            listen: this.target.proxy.listen
+        });
+        const id = await this.proxyId();
+        if (!id) {
+            await this.createProxy(site);
+            return;
+        }
+        const running = (await this.docker(['inspect', '--format', '{{.State.Running}}', id])).stdout.trim();
+        if (running !== 'true')
+            await this.docker(['start', id]);
+        const previous = await this.readProxyConfig(id);
+        await this.copyIn(id, site);
+        try {
+            await this.docker(['exec', id, 'nginx', '-t', '-q'], {
+                hint: () => `the proxy config check (nginx -t in ${this.project} proxy) failed; traffic was not moved`
+            });
+            await this.docker(['exec', id, 'nginx', '-s', 'reload'], {
+                hint: () => `the proxy reload (nginx -s reload in ${this.project} proxy) failed; traffic was not moved`
             });
         }
         catch (error) {
-            if (previous !== undefined)
-                writeAtomic(file, previous);
+            if (previous !== undefined && !(error instanceof TimeoutError))
+                await this.copyIn(id, previous).catch(() => undefined);
             throw error;
         }
     }
-}
-function writeAtomic(file, content) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(file), { recursive: true });
-    const tmp = `${file}.slipway-${process.pid}.tmp`;
-    (0,external_node_fs_namespaceObject.writeFileSync)(tmp, content);
-    (0,external_node_fs_namespaceObject.renameSync)(tmp, file);
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/deploy.js
@@ -52093,6 +51945,11 @@ class OpenRecords {
     }
 }
 const stateOf = (error) => (error instanceof TimeoutError ? 'error' : 'failure');
+/** A deployment record's payload as a KnownGood (command target; compose reads the target). */
+function knownFromRecord(record) {
+    const s = record?.payload?.slipway;
+    return s && record ? { version: s.version, images: s.images, ref: record.ref } : undefined;
+}
 async function runDeploy(plan, target, records, lastGood, url) {
     const open = new OpenRecords(records);
     const deployment = await open.create({
@@ -52127,7 +51984,7 @@ function unknownServing(why) {
     return { known: false, summary: `cannot tell what serves: ${why}` };
 }
 async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
-    const previous = target.active();
+    const previous = await target.active();
     let color;
     let switched = false;
     let checks = [];
@@ -52195,7 +52052,7 @@ class HealthFailure extends Error {
     name = 'HealthFailure';
 }
 async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
-    const good = lastGood?.payload?.slipway;
+    const good = lastGood;
     const warnings = [];
     await open.close(deploymentId, ctx.state, {
         logUrl: plan.logUrl,
@@ -52238,7 +52095,7 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
     lib_core/* startGroup */.Oh(`Rollback to ${good.version}`);
     const rollback = await open.create({
         environment: plan.environment,
-        ref: lastGood.ref,
+        ref: good.ref,
         payload: payload({ images: good.images, version: good.version, kind: 'rollback' }, deploymentId),
         description: `Rollback to ${good.version} after #${deploymentId} failed`,
         production: plan.production
@@ -52251,7 +52108,10 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
     try {
         // 2. the previous color, if the proxy points at it again: does it answer the last good version?
         const now = await target.observe();
-        if (ctx.previous && now.color === ctx.previous) {
+        // the proxy points at the previous color: read back — or, when its config cannot be read (the host went
+        // away), known anyway if traffic was never moved (the switch is the only thing that changes it)
+        const stillPrevious = now.color === ctx.previous || (now.color === undefined && !ctx.switched);
+        if (ctx.previous && stillPrevious) {
             const h = await health([...target.directHealthUrls(ctx.previous), ...target.publicHealthUrls()], budget, 'rollback');
             results = h.results;
             if (h.passed) {
@@ -52294,6 +52154,8 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
     }
     const rollbackMs = Date.now() - ctx.failedAt;
     const serving = await target.observe();
+    if (serving.color === undefined && restoredOk && restored)
+        serving.color = restored;
     const back = restoredOk && serving.known && (serving.version ?? good.version) === good.version;
     try {
         if (back) {
@@ -52305,11 +52167,14 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
             lib_core/* info */.pq(`Rolled back to ${good.version} in ${rollbackMs} ms (from the failed check to healthy)`);
             // the failed start: drained like any old color when it had traffic, else removed at once
             if (ctx.color && ctx.color !== serving.color && ctx.color !== restored) {
-                const failed = ctx.switched ? await target.retire(ctx.color) : await target.discard(ctx.color);
+                const failed = ctx.switched ? await target.retire(ctx.color, false) : await target.discard(ctx.color);
                 if (failed)
                     warnings.push(`the failed ${ctx.color} color may still run: removing it failed: ${failed}`);
             }
             const after = await target.observe();
+            // the proxy's config could not be read (the host went away): the color restored is what it points at
+            if (after.color === undefined && after.known)
+                after.color = serving.color;
             return {
                 status: 'rolled_back',
                 deploymentId,
@@ -52351,31 +52216,33 @@ async function fail(plan, target, open, deploymentId, lastGood, url, ctx) {
         lib_core/* endGroup */.N4();
     }
 }
-/** Compose blue-green behind the proxy. */
+/** Compose blue-green behind the proxy, all of it on the target; what serves is read from there every time. */
 function composeTarget(deployer, url, publicHealthPath, requestTimeoutMs = 10_000) {
-    const active = deployer.activeColor()?.color;
     const drainMs = (deployer.target.drainSeconds ?? 10) * 1000;
     const publicUrl = joinUrl(url, publicHealthPath);
+    const pointedAt = async () => (await deployer.proxyState())?.color;
     /** the one guard: a color the proxy points at is never started, recreated or stopped */
-    const idleOrThrow = (color, what) => {
-        if (deployer.activeColor()?.color === color)
-            throw new Error(`refusing to ${what} ${deployer.project(color)}: the proxy sends traffic to it`);
+    const idleOrThrow = async (color, what) => {
+        if ((await pointedAt()) === color)
+            throw new Error(`refusing to ${what} ${deployer.describe(color)}: the proxy sends traffic to it`);
         return color;
     };
     return {
-        active: () => active,
+        active: pointedAt,
         async start(images, version, on) {
-            const pointed = deployer.activeColor()?.color;
-            const color = idleOrThrow(on ?? (pointed ? otherColor(pointed) : 'blue'), 'start');
-            lib_core/* info */.pq(`Proxy points at: ${pointed ?? 'no Slipway color'}; starting ${version} as ${deployer.project(color)}`);
+            const pointed = await pointedAt();
+            const color = await idleOrThrow(on ?? (pointed ? otherColor(pointed) : 'blue'), 'start');
+            lib_core/* info */.pq(`The proxy on the target points at: ${pointed ?? 'no Slipway color'}; starting ${version} as ${deployer.describe(color)}`);
             try {
-                await deployer.up(color, images, version);
+                const how = await deployer.up(color, images, version);
+                if (how === 'started')
+                    lib_core/* info */.pq(`${deployer.describe(color)} already held ${version}: started it again`);
             }
             catch (error) {
                 if (!(error instanceof TimeoutError)) {
-                    const failed = await deployer.down(color, 2);
+                    const failed = await deployer.remove(color);
                     if (failed)
-                        lib_core/* warning */.$e(`Removing the failed start ${deployer.project(color)}: ${failed}`);
+                        lib_core/* warning */.$e(`Removing the failed start ${deployer.describe(color)}: ${failed}`);
                 }
                 throw error;
             }
@@ -52389,32 +52256,39 @@ function composeTarget(deployer, url, publicHealthPath, requestTimeoutMs = 10_00
             if (!color)
                 return undefined;
             try {
-                idleOrThrow(color, 'remove');
+                await idleOrThrow(color, 'remove');
             }
             catch (error) {
                 return (0,lib_errors/* errorMessage */.gJ)(error);
             }
-            return deployer.down(color, 2);
+            return deployer.remove(color);
         },
-        async retire(old) {
+        async retire(old, keep = true) {
             if (!old)
                 return undefined;
-            lib_core/* info */.pq(`Draining ${deployer.project(old)} for ${drainMs} ms, then stopping it`);
+            lib_core/* info */.pq(`Draining ${deployer.describe(old)} for ${drainMs} ms, then ${keep ? 'stopping it (kept on the target as the last known good)' : 'removing it'}`);
             await new Promise((resolve) => setTimeout(resolve, drainMs));
             try {
-                idleOrThrow(old, 'stop');
+                await idleOrThrow(old, 'stop');
             }
             catch (error) {
                 return (0,lib_errors/* errorMessage */.gJ)(error);
             }
-            return deployer.down(old);
+            return keep ? deployer.stop(old) : deployer.remove(old);
         },
         observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs)
     };
 }
-/** Reads back what serves: the proxy's color and version, what answers through the public URL, what runs. */
+/** Reads back what serves: the proxy's color and version (on the target), what answers through the URL, what runs. */
 async function observeCompose(deployer, publicUrl, requestTimeoutMs) {
-    const pointed = deployer.activeColor();
+    let pointed;
+    let proxyError;
+    try {
+        pointed = await deployer.proxyState();
+    }
+    catch (error) {
+        proxyError = (0,lib_errors/* errorMessage */.gJ)(error).split('\n')[0];
+    }
     const answer = await probeAnswer(publicUrl, requestTimeoutMs);
     const answered = answer.version !== undefined
         ? `${answer.version}${answer.status === 'unhealthy' ? ` (${answer.error ?? 'unhealthy'})` : ''}`
@@ -52426,9 +52300,10 @@ async function observeCompose(deployer, publicUrl, requestTimeoutMs) {
         try {
             const cs = await deployer.containers(color);
             const running = cs.filter((c) => c.state === 'running');
+            const label = cs[0]?.labels['dev.slipway.version'];
             runs.push(running.length === 0
-                ? `${color}: not running`
-                : `${color}: running ${[...new Set(running.map((c) => c.image.split('@')[1]?.slice(0, 19) ?? c.image))].join(', ')}`);
+                ? `${color}: not running${cs.length > 0 && label ? ` (${label} kept, stopped)` : ''}`
+                : `${color}: running ${label ?? ''} ${[...new Set(running.map((c) => c.image.split('@')[1]?.slice(0, 19) ?? c.image))].join(', ')}`.replace('  ', ' '));
         }
         catch (error) {
             runs.push(`${color}: unknown (${(0,lib_errors/* errorMessage */.gJ)(error).split('\n')[0]})`);
@@ -52437,10 +52312,14 @@ async function observeCompose(deployer, publicUrl, requestTimeoutMs) {
     const healthyAnswer = answer.status !== 'unhealthy';
     const version = pointed && healthyAnswer && (answer.version === undefined || answer.version === pointed.version)
         ? pointed.version
-        : undefined;
+        : !pointed && proxyError && healthyAnswer
+            ? answer.version // the target cannot be asked: what answers through the URL is all there is to know
+            : undefined;
     const head = pointed
         ? `the proxy points at ${pointed.color} (${pointed.version}), ${publicUrl} answers ${answered}`
-        : `the proxy points at no Slipway color, ${publicUrl} answers ${answered}`;
+        : proxyError
+            ? `the proxy's config cannot be read (${proxyError}), ${publicUrl} answers ${answered}`
+            : `the proxy points at no Slipway color, ${publicUrl} answers ${answered}`;
     return {
         color: pointed?.color,
         version,
@@ -52461,7 +52340,7 @@ function commandTarget(loaded, environment, url, publicHealthPath, timeoutMs, re
         });
     };
     return {
-        active: () => undefined,
+        active: async () => undefined,
         async start(images, version) {
             await runCommand(images, version);
             return undefined;
@@ -52861,8 +52740,27 @@ function registryResolver(token) {
         }
     };
 }
-async function resolveImages(spec, config, environment, octokit, records, current, token) {
+/** The ref a version was deployed from, from the records (the audit trail); undefined when none names it. */
+async function refOf(records, environment, version) {
+    const all = await records.list(environment).catch(() => []);
+    return all.find((d) => d.payload?.slipway.version === version)?.ref;
+}
+async function resolveImages(spec, config, environment, octokit, records, current, token, onTarget) {
     const registry = registryResolver(token);
+    if (spec.kind === 'previous' && onTarget) {
+        // the target first: the idle color's stopped containers are the previous version (restarted, no pull)
+        const pointed = await onTarget.proxyState();
+        const idle = pointed ? await onTarget.versionOf(otherColor(pointed.color)) : undefined;
+        if (pointed && idle && idle.version !== pointed.version) {
+            lib_core/* info */.pq(`previous → ${idle.version}, kept on the target as ${onTarget.describe(idle.color)} (deployed ${idle.deployedAt ?? 'at an unknown time'})`);
+            return {
+                images: idle.images,
+                version: idle.version,
+                ref: await refOf(records, environment, idle.version)
+            };
+        }
+        lib_core/* info */.pq(`previous: the target keeps no earlier version (${pointed ? `the proxy points at ${pointed.color} (${pointed.version}), the other color holds ${idle ? idle.version : 'nothing'}` : 'no proxy yet'}); using the deployment records`);
+    }
     if (spec.kind === 'previous') {
         if (!current)
             throw new lib_errors/* ConfigurationError */.j1(`'${environment}' has no successful deployment yet, so there is no previous version to go back to`);
@@ -52939,19 +52837,37 @@ async function run() {
     const repo = currentRepo();
     const records = new Deployments(octokit, repo);
     const current = await records.lastKnownGood(environment);
-    const resolved = await resolveImages(spec, config, environment, octokit, records, current, token);
-    lib_core/* info */.pq(`Deploying ${resolved.version}:\n${resolved.images.map((i) => `  ${i.service}: ${i.image}@${i.digest}`).join('\n')}`);
     const publicHealthPath = config.healthPath ?? Object.values(config.services)[0]?.healthPath ?? '/health';
     let target;
+    let deployer;
     if (config.target.type === 'compose') {
         checkDockerHostReachesTarget(process.env.RUNNER_ENVIRONMENT, dockerHost ?? process.env.DOCKER_HOST);
-        const deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
+        deployer = new ComposeDeployer(environment, loaded, dockerHost, timeouts);
         await deployer.preflight();
         target = composeTarget(deployer, config.url, publicHealthPath, healthOptions.requestTimeoutMs);
     }
     else {
         target = commandTarget(loaded, environment, config.url, publicHealthPath, dockerTimeoutMs, healthOptions.requestTimeoutMs);
     }
+    const resolved = await resolveImages(spec, config, environment, octokit, records, current, token, deployer);
+    lib_core/* info */.pq(`Deploying ${resolved.version}:\n${resolved.images.map((i) => `  ${i.service}: ${i.image}@${i.digest}`).join('\n')}`);
+    // what to go back to if this fails: compose reads it from the target (the serving color's labels), never
+    // from the runner or the records alone; the command target has only the records
+    let lastGood;
+    if (deployer) {
+        const pointed = await deployer.proxyState();
+        const serving = pointed ? await deployer.versionOf(pointed.color) : undefined;
+        if (serving)
+            lastGood = {
+                version: serving.version,
+                images: serving.images,
+                ref: (await refOf(records, environment, serving.version)) ?? stringInput('ref', 'unknown')
+            };
+        lib_core/* info */.pq(`On the target: ${pointed ? `the proxy points at ${pointed.color} (${pointed.version})` : 'no proxy yet'}` +
+            `${serving ? `; last known good ${serving.version} (${serving.color})` : ''}`);
+    }
+    else
+        lastGood = knownFromRecord(current);
     const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
     const runUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
     const outcome = await runDeploy({
@@ -52964,7 +52880,7 @@ async function run() {
         logUrl: runUrl,
         health: healthOptions,
         rollbackHealth
-    }, target, records, current, config.url);
+    }, target, records, lastGood, config.url).finally(() => deployer?.dispose());
     const report = {
         environment,
         version: resolved.version,

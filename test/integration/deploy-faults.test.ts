@@ -1,19 +1,21 @@
 /**
- * Issue 19: the deploy under faults, each with a loopback load loop through the proxy, asserted after the run:
- * which color and version serve (read from the proxy and through it), what the deployment records say, how many
- * requests failed, and that the color taking traffic was never stopped, recreated or restarted.
+ * Issue 19 / 13: the deploy under faults, each with a loopback load loop through the proxy, asserted after the
+ * run: which color and version serve (read from the proxy container on the target and through it), what the
+ * deployment records say, how many requests failed, and that the color taking traffic was never stopped,
+ * recreated or restarted. Every deploy runs from a fresh runner against the TARGET dockerd.
  *
  * Health timing is the action's own defaults (2 s interval, 60 s budget, 10 s per request, 5 unhealthy answers)
- * unless a test states why not. Faults are injected where the product reaches the outside: the proxy's check and
- * reload commands (they are shell commands of the environment config), a forwarder in front of the registry and
- * one in front of the Docker socket (test/support/fault-proxy.ts).
+ * unless a test states why not. Faults are injected where the product reaches the outside: the proxy container
+ * on the target (a broken include makes its `nginx -t` fail; a watcher of the target's events acts at the exact
+ * moment the deploy runs `nginx -s reload` or `nginx -t` in it), a forwarder in front of the registry and one in
+ * front of the target's Docker socket (test/support/fault-proxy.ts).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { parseActiveColor } from '../../actions/deploy/compose.js';
+import { jest } from '@jest/globals';
 import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
 import {
   buildApi,
@@ -21,6 +23,8 @@ import {
   FAILS_AFTER_FIRST_CHECK,
   servedVersion,
   startDeployEnv,
+  TARGET_DOCKER_HOST,
+  targetDocker,
   warmsUp,
   type DeployEnv
 } from '../support/deploy-env.js';
@@ -28,6 +32,9 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startLoadLoop, type LoadStats } from '../support/load-loop.js';
 import { failureMessage, runAction, type ActionRun } from '../support/run-action.js';
 
+// a fault followed by a rollback runs the action's own budgets (60 s health, 60 s rollback) plus the Docker commands
+// on the target; on the shared 2-core machine under load that can pass jest's 180 s default (seen in deploy.test.ts)
+jest.setTimeout(480_000);
 const TOKEN = 'ghs_faulttoken';
 const id = randomBytes(4).toString('hex');
 let fake: GitHubFake;
@@ -53,7 +60,7 @@ beforeAll(async () => {
   registry = await startFaultProxy({ port: 0 }, { host: '127.0.0.1', port: 5000 });
   dockerSock = await startFaultProxy(
     { path: path.join(marks, 'docker.sock') },
-    { path: '/var/run/docker.sock' }
+    { path: TARGET_DOCKER_HOST.replace(/^unix:\/\//, '') }
   );
 }, 600_000);
 
@@ -69,7 +76,7 @@ let configN = 0;
 /** deploys with the action's default health timing and an environment config of this test's own */
 function deploy(
   version: string,
-  options: { proxy?: Record<string, string>; image?: string; inputs?: Record<string, string> } = {}
+  options: { image?: string; inputs?: Record<string, string> } = {}
 ): Promise<ActionRun> {
   const base = env.baseConfig();
   const dir = `cfg-${++configN}`;
@@ -79,20 +86,88 @@ function deploy(
       services: {
         api: { ...(base.services as { api: object }).api, ...(options.image ? { image: options.image } : {}) }
       },
-      target: { ...base.target, proxy: { ...base.target.proxy, ...options.proxy } }
+      target: base.target
     },
     dir
   );
+  const runner = env.freshRunner();
   return runAction('deploy', {
-    workspace: env.workspace,
+    workspace: runner.workspace,
     repository: 'acme/monorepo',
-    inputs: { environment: 'staging', 'github-token': TOKEN, version, 'config-dir': dir, ...options.inputs },
-    env: { GITHUB_API_URL: fake.url },
+    inputs: {
+      environment: 'staging',
+      'github-token': TOKEN,
+      version,
+      'config-dir': dir,
+      'docker-host': TARGET_DOCKER_HOST,
+      ...options.inputs
+    },
+    env: { GITHUB_API_URL: fake.url, HOME: runner.home },
     timeoutMs: 600_000
   });
 }
 
-const pointed = () => parseActiveColor(readFileSync(env.upstreamFile, 'utf8'));
+const pointed = () => env.pointed();
+
+/**
+ * Runs `act` once, the moment the deploy runs `nginx <command>` in the proxy container on the target (the
+ * target's own event stream: exec_start carries the command). Returns a stop function.
+ */
+function onProxyExec(
+  command: '-s reload' | '-t -q',
+  act: () => void,
+  when: 'start' | 'end' = 'start'
+): () => void {
+  const events = spawn(
+    'docker',
+    [
+      'events',
+      '--filter',
+      'type=container',
+      '--filter',
+      'event=exec_start',
+      '--filter',
+      'event=exec_die',
+      '--format',
+      '{{.Action}}'
+    ],
+    { env: { ...process.env, DOCKER_HOST: TARGET_DOCKER_HOST }, stdio: ['ignore', 'pipe', 'ignore'] }
+  );
+  let started = false;
+  let done = false;
+  events.stdout.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (done) return;
+      if (!started && line.includes(`exec_start`) && line.includes(`nginx ${command}`)) started = true;
+      // the deploy runs its execs one after the other: the next exec_die is this command's end
+      else if (started && when === 'end' && line.startsWith('exec_die')) started = false;
+      else continue;
+      if (when === 'start' || !started) {
+        done = true;
+        act();
+      }
+    }
+  });
+  return () => events.kill();
+}
+
+/** a broken include in the proxy container: its `nginx -t` fails from now on (the running nginx is unaffected) */
+function breakProxy(content = 'garbage\n'): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-broken-'));
+  writeFileSync(path.join(dir, 'zz-broken.conf'), content);
+  targetDocker(['cp', path.join(dir, 'zz-broken.conf'), `${env.proxyId()}:/etc/nginx/conf.d/zz-broken.conf`]);
+  rmSync(dir, { recursive: true, force: true });
+}
+const restoreProxy = (): void => {
+  if (env.proxyId()) breakProxy('# restored by the test\n');
+};
+
+const killColor = (color: 'blue' | 'green') => () => {
+  execFileSync('docker', ['kill', env.containerName(color)], {
+    env: { ...process.env, DOCKER_HOST: TARGET_DOCKER_HOST },
+    stdio: 'ignore'
+  });
+};
 
 function statesOf(deploymentId: number): string[] {
   return fake.state.deploymentStatuses
@@ -118,13 +193,12 @@ const stagingCount = () => fake.state.deployments.filter((d) => d.environment ==
 /** container id and start time: a recreate changes the id, a restart the start time */
 function identity(color: 'blue' | 'green'): string {
   try {
-    return execFileSync(
-      'docker',
-      ['inspect', '--format', '{{.Id}} {{.State.StartedAt}}', env.containerName(color)],
-      {
-        encoding: 'utf8'
-      }
-    ).trim();
+    return targetDocker([
+      'inspect',
+      '--format',
+      '{{.Id}} {{.State.StartedAt}}',
+      env.containerName(color)
+    ]).trim();
   } catch {
     return 'absent';
   }
@@ -144,7 +218,7 @@ function report(name: string, run: ActionRun, stats: LoadStats): void {
  */
 let serving: { color: 'blue' | 'green'; version: string };
 beforeEach(async () => {
-  env.restoreProxy();
+  restoreProxy();
   registry.up();
   dockerSock.up();
   for (const f of ['once', 'registry-down', 'docker-down']) rmSync(path.join(marks, f), { force: true });
@@ -158,12 +232,6 @@ beforeEach(async () => {
 }, 600_000);
 
 afterEach(() => fake.assertNoViolations());
-
-const once = (script: string): string => `{ [ -e ${marks}/once ] || { touch ${marks}/once; ${script}; }; }`;
-
-function kill(): string {
-  return `c=$(sed -n 's/^# slipway: .* color=\\([a-z]*\\) .*/\\1/p' ${env.upstreamFile}); docker kill ${env.project}-$c-api-1 >/dev/null`;
-}
 
 it('readiness: a version that warms up for 12 s within its HEALTHCHECK start period is not rolled back', async () => {
   const before = stagingCount();
@@ -187,9 +255,8 @@ it('the new color killed right after the switch: traffic goes back to the untouc
   const old = serving;
   const oldIdentity = identity(old.color);
   const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  const run = await deploy('2.0.0' === old.version ? '1.0.0' : '2.0.0', {
-    proxy: { reload: `${env.nginxCmd} -s reload && ${once(kill())}` }
-  });
+  const stop = onProxyExec('-s reload', killColor(old.color === 'blue' ? 'green' : 'blue'));
+  const run = await deploy('2.0.0' === old.version ? '1.0.0' : '2.0.0').finally(stop);
   const stats = await load.stop();
   report('killed after switch', run, stats);
   expect(run.outputs).toMatchObject({
@@ -211,10 +278,9 @@ it('the proxy check fails at the switch: traffic never moves, no request fails',
   const before = stagingCount();
   const old = serving;
   const oldIdentity = identity(old.color);
+  breakProxy();
   const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {
-    proxy: { test: `${once(`echo 'nginx: [emerg] injected fault' >&2; exit 1`)}; ${env.nginxCmd} -t -q` }
-  });
+  const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0');
   const stats = await load.stop();
   report('proxy check fails', run, stats);
   expect(run.outputs).toMatchObject({
@@ -222,7 +288,7 @@ it('the proxy check fails at the switch: traffic never moves, no request fails',
     color: old.color,
     'serving-version': old.version
   });
-  expect(failureMessage(run)).toContain('injected fault');
+  expect(failureMessage(run)).toContain('zz-broken.conf');
   expect(failureMessage(run)).toContain('traffic was not moved');
   expect(stats.failed).toBe(0);
   expect(identity(old.color)).toBe(oldIdentity);
@@ -238,9 +304,9 @@ it('the proxy breaks after the switch: the failed version keeps serving and the 
   const old = serving;
   const oldIdentity = identity(old.color);
   const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  const run = await deploy('5.0.0', {
-    proxy: { reload: `${env.nginxCmd} -s reload && ${once(`echo 'garbage' >> ${env.nginxConf}`)}` }
-  });
+  // 1 s after the reload signal (nginx has applied it by then; the check after the switch takes ~8 s to fail)
+  const stop = onProxyExec('-s reload', () => setTimeout(() => breakProxy(), 1000));
+  const run = await deploy('5.0.0').finally(stop);
   const stats = await load.stop();
   report('proxy breaks after switch', run, stats);
   const other = old.color === 'blue' ? 'green' : 'blue';
@@ -266,9 +332,11 @@ it('the new color killed and the proxy broken after the switch: nothing serves, 
   const before = stagingCount();
   const old = serving;
   const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {
-    proxy: { reload: `${env.nginxCmd} -s reload && ${once(`${kill()}; echo 'garbage' >> ${env.nginxConf}`)}` }
+  const stop = onProxyExec('-s reload', () => {
+    killColor(old.color === 'blue' ? 'green' : 'blue')();
+    setTimeout(() => breakProxy(), 1000);
   });
+  const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0').finally(stop);
   const stats = await load.stop();
   report('killed + proxy broken', run, stats);
   const other = old.color === 'blue' ? 'green' : 'blue';
@@ -311,12 +379,12 @@ describe('registry unreachable', () => {
 
   it('after the pull: nothing else needs it, the deploy succeeds', async () => {
     const before = stagingCount();
-    registry.downWhen(path.join(marks, 'registry-down'));
     const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-    const run = await deploy('8.0.0', {
-      image: image(),
-      proxy: { test: `touch ${marks}/registry-down; ${env.nginxCmd} -t -q` }
+    const stop = onProxyExec('-t -q', () => {
+      writeFileSync(path.join(marks, 'registry-down'), '');
+      registry.down();
     });
+    const run = await deploy('8.0.0', { image: image() }).finally(stop);
     const stats = await load.stop();
     report('registry lost after the pull', run, stats);
     expect(existsSync(path.join(marks, 'registry-down'))).toBe(true);
@@ -334,7 +402,8 @@ describe('Docker host', () => {
     const before = stagingCount();
     const old = serving;
     const oldIdentity = identity(old.color);
-    dockerSock.downOn(/^(GET|POST) \S*\/(containers|images|networks|volumes)\//);
+    // compose up's container create (or the start of a kept color): the action has read the target before
+    dockerSock.downOn(/^POST \S*\/containers\/(create|[0-9a-f]+\/start)/);
     const load = startLoadLoop(`${env.proxyUrl}/api/version`);
     const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', { inputs: dockerHost() });
     const stats = await load.stop();
@@ -357,12 +426,10 @@ describe('Docker host', () => {
     const before = stagingCount();
     const old = serving;
     const next = old.version === '2.0.0' ? '1.0.0' : '2.0.0';
-    dockerSock.downWhen(path.join(marks, 'docker-down'));
     const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-    const run = await deploy(next, {
-      inputs: dockerHost(),
-      proxy: { reload: `${env.nginxCmd} -s reload && touch ${marks}/docker-down` }
-    });
+    // the target's own event stream (not through the forwarder) says when the reload has run (its exec ended)
+    const stop = onProxyExec('-s reload', () => dockerSock.down(), 'end');
+    const run = await deploy(next, { inputs: dockerHost() }).finally(stop);
     const stats = await load.stop();
     report('docker lost after switch', run, stats);
     expect(failureMessage(run)).toBe('');
@@ -378,9 +445,8 @@ describe('Docker host', () => {
   it('hanging: the command is killed at its time limit, the records are closed, the old color serves', async () => {
     const before = stagingCount();
     const old = serving;
-    // compose up's first container listing: always sent, whatever the idle color holds (a container left by an
-    // earlier fault would make compose skip the create)
-    dockerSock.hangOn(/^GET \S*\/containers\/json/);
+    // the start of the new version: compose up's container create, or the start of a kept color
+    dockerSock.hangOn(/^POST \S*\/containers\/(create|[0-9a-f]+\/start)/);
     const load = startLoadLoop(`${env.proxyUrl}/api/version`);
     // a 20 s limit instead of the 600 s default: the fault is a hang, and the limit is the input under test
     const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {

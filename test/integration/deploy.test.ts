@@ -1,13 +1,16 @@
 /**
- * End to end: the bundled deploy action against real docker compose, a real nginx and the OpenAPI-validated
- * GitHub fake. v1 → staging; v2 healthy under load (no dropped request); v3 unhealthy → automatic rollback to v2;
- * v4 never answers → rollback; v5 fails after the switch → traffic switched back;
- * bad inputs fail clearly while v2 keeps serving.
+ * End to end: the bundled deploy action against real docker compose on the TARGET dockerd (a second Docker daemon,
+ * the environment's host), the proxy container there, and the OpenAPI-validated GitHub fake. Every deploy runs
+ * in a fresh runner directory and HOME: what served before is known only to the target.
+ * v1 → staging; v2 healthy under load (no dropped request), the colors alternate; v3 unhealthy → automatic
+ * rollback to v2; v4 never answers → rollback; v5 fails after the switch → traffic switched back; bad inputs fail
+ * clearly while v2 keeps serving; a manual rollback from a fresh runner restarts the color kept on the target.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { parseActiveColor } from '../../actions/deploy/compose.js';
+import { jest } from '@jest/globals';
 import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
 import {
   buildApi,
@@ -15,11 +18,17 @@ import {
   FAILS_AFTER_FIRST_CHECK,
   servedVersion,
   startDeployEnv,
+  TARGET_DOCKER_HOST,
+  targetDocker,
   type DeployEnv
 } from '../support/deploy-env.js';
 import { startLoadLoop } from '../support/load-loop.js';
 import { failureMessage, runAction, type ActionRun } from '../support/run-action.js';
 
+// a deploy that fails after the switch and rolls back runs the action's own budgets (60 s health, 60 s rollback,
+// 2 s interval) plus the Docker commands on the target (cp, exec, start, stop): on the shared 2-core machine under
+// load that went past jest's 180 s default once (measured: 180 s+), so these tests get 480 s
+jest.setTimeout(480_000);
 const TOKEN = 'ghs_deploytoken';
 const id = randomBytes(4).toString('hex');
 let fake: GitHubFake;
@@ -65,11 +74,13 @@ afterAll(async () => {
 
 /** The action's own health timing (2 s interval, 60 s budget, 10 s per request): what a user gets on a busy host. */
 function deploy(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
+  // a fresh runner per deploy, as on GitHub: new workspace (the config checked out again), new HOME
+  const runner = env.freshRunner();
   return runAction('deploy', {
-    workspace: env.workspace,
+    workspace: runner.workspace,
     repository: 'acme/monorepo',
-    inputs: { environment: 'staging', 'github-token': TOKEN, ...inputs },
-    env: { GITHUB_API_URL: fake.url, ...extraEnv },
+    inputs: { environment: 'staging', 'github-token': TOKEN, 'docker-host': TARGET_DOCKER_HOST, ...inputs },
+    env: { GITHUB_API_URL: fake.url, HOME: runner.home, ...extraEnv },
     timeoutMs: 600_000
   });
 }
@@ -93,6 +104,19 @@ it('deploys v1 to staging by digest and records the deployment', async () => {
   expect(run.outputs.version).toBe('1.0.0');
   expect(run.outputs.color).toBe('blue');
   expect(run.outputs['serving-version']).toBe('1.0.0');
+  // on the target: the proxy container (the offline image) points at blue, whose container carries the labels
+  expect(env.pointed()).toMatchObject({ color: 'blue', version: '1.0.0' });
+  expect(env.colorState('blue')).toEqual({
+    state: 'running',
+    version: '1.0.0',
+    image: `${env.repo}@${digests['1.0.0']}`
+  });
+  // nothing of it on the runner's docker: the runner's own daemon has no container of the project
+  expect(
+    execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${env.project}`], {
+      encoding: 'utf8'
+    }).trim()
+  ).toBe('');
   expect(run.outputs.deployment_url).toBe(env.proxyUrl);
   expect(JSON.parse(run.outputs.images!)).toEqual([
     { service: 'api', image: env.repo, digest: digests['1.0.0'] }
@@ -116,7 +140,7 @@ it('deploys v1 to staging by digest and records the deployment', async () => {
   fake.assertNoViolations();
 });
 
-it('deploys v2 blue-green under load without dropping a request, then stops the old color', async () => {
+it('deploys v2 blue-green under load from a fresh runner: the colors alternate, the old color is kept stopped', async () => {
   const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2, maxDurationMs: 120_000 });
   const run = await deploy({ version: 'v2.0.0' });
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -131,6 +155,9 @@ it('deploys v2 blue-green under load without dropping a request, then stops the 
   expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
   expect(colorRunning(env.project, 'blue')).toBe(false);
   expect(colorRunning(env.project, 'green')).toBe(true);
+  // the last known good stays on the target: v1's container, stopped, with its labels and image
+  expect(env.colorState('blue')).toMatchObject({ state: 'exited', version: '1.0.0' });
+  expect(env.pointed()).toMatchObject({ color: 'green', version: '2.0.0', weights: { blue: 0, green: 100 } });
   const [v1, v2] = stagingDeployments();
   expect(statesOf(v1!.id)).toEqual(['in_progress', 'success', 'inactive']);
   expect(statesOf(v2!.id)).toEqual(['in_progress', 'success']);
@@ -147,10 +174,14 @@ it('rolls back automatically when v3 is unhealthy: traffic never leaves v2, no r
   // green (v2) keeps the traffic and is checked with the rollback's own budget; only if it does not answer in
   // that budget (seen under heavy contention) is v2 started on the idle color — either way the output is the
   // proxy's read-back, and v2 serves
-  const back = parseActiveColor(readFileSync(env.upstreamFile, 'utf8'));
+  const back = env.pointed();
   expect(run.outputs.color).toBe(back?.color);
   expect(back?.version).toBe('2.0.0');
   expect(run.outputs['serving-version']).toBe('2.0.0');
+  // this runner never saw v2's deploy: what to go back to came from the target (the serving color's labels)
+  expect(run.stdout).toContain(
+    'On the target: the proxy points at green (2.0.0); last known good 2.0.0 (green)'
+  );
   expect(Number(run.outputs['rollback-ms'])).toBeGreaterThanOrEqual(0);
   expect(failureMessage(run)).toMatch(
     /3\.0\.0 failed and was rolled back to 2\.0\.0: health check before the switch failed: .*unhealthy after \d+ attempt/
@@ -227,9 +258,10 @@ it('fails after the switch: traffic goes back to v2 through the proxy, no reques
   expect(stats.failures).toEqual([]);
   expect(stats.versions['5.0.0']).toBeGreaterThan(0); // traffic did reach v5 …
   expect(await servedVersion(env.proxyUrl)).toBe('2.0.0'); // … and is back on v2
-  expect(readFileSync(env.upstreamFile, 'utf8')).toContain('version=2.0.0');
-  // v5's color drained and stopped — unless the rollback's fallback started v2 on it (see the v3 test)
-  const after = parseActiveColor(readFileSync(env.upstreamFile, 'utf8'));
+  const after = env.pointed();
+  expect(after?.version).toBe('2.0.0');
+  // v5's color drained and removed (a failed version is not kept) — unless the rollback's fallback started v2
+  // on it (see the v3 test)
   expect(run.outputs.color).toBe(after?.color);
   if (after?.color === 'green') expect(colorRunning(env.project, 'blue')).toBe(false);
   const added = stagingDeployments().slice(before);
@@ -289,14 +321,20 @@ describe('bad input: a clear error, nothing recorded, v2 keeps serving', () => {
     const run = await deploy({ version: '2.0.0', 'config-dir': 'bad-config' });
     expect(run.exitCode).toBe(1);
     const message = failureMessage(run);
-    expect(message).toContain(`${file} does not match the deploy environment schema`);
+    // the fresh runner's checkout of that file
+    expect(message).toContain(
+      `${path.basename(path.dirname(file))}/staging.json does not match the deploy environment schema`
+    );
     expect(message).toContain('/replicas must be >= 1');
     expect(message).toContain('/resources/cpu must match pattern');
     expect(message).toContain('/resources/memory must match pattern');
   });
 
   it('a GitHub-hosted runner deploying to its own Docker', async () => {
-    const run = await deploy({ version: '2.0.0' }, { RUNNER_ENVIRONMENT: 'github-hosted' });
+    const run = await deploy(
+      { version: '2.0.0', 'docker-host': '' },
+      { RUNNER_ENVIRONMENT: 'github-hosted' }
+    );
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toContain("Input 'docker-host' is empty on a GitHub-hosted runner");
     expect(failureMessage(run)).toContain('self-hosted runner on that host');
@@ -343,5 +381,41 @@ it('latest deploys the newest stable release (a pre-release is not latest)', asy
   const last = stagingDeployments().at(-1)!;
   expect(last.ref).toBe('v2.0.0');
   expect(statesOf(last.id)).toEqual(['in_progress', 'success']);
+  fake.assertNoViolations();
+});
+
+it('a manual rollback from a fresh runner restarts the version kept (stopped) on the target, without a pull', async () => {
+  const first = await deploy({ version: '1.0.0' });
+  expect(failureMessage(first)).toBe('');
+  const kept = env.pointed()!.color === 'blue' ? 'green' : 'blue';
+  expect(env.colorState(kept)).toMatchObject({ state: 'exited', version: '2.0.0' });
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2, maxDurationMs: 120_000 });
+  const since = Math.floor(Date.now() / 1000);
+  const run = await deploy({ version: 'previous' });
+  const stats = await load.stop();
+  expect(failureMessage(run)).toBe('');
+  expect(run.stdout).toContain(`previous → 2.0.0, kept on the target as ${env.project} ${kept}`);
+  expect(run.outputs).toMatchObject({ status: 'success', version: '2.0.0', color: kept });
+  expect(stats.failed).toBe(0);
+  expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
+  const pulls = targetDocker([
+    'events',
+    '--since',
+    String(since),
+    '--until',
+    String(Math.floor(Date.now() / 1000) + 1),
+    '--filter',
+    'type=image',
+    '--filter',
+    'event=pull',
+    '--format',
+    '{{.Actor.ID}}'
+  ]).trim();
+  expect(pulls).toBe('');
+  const last = stagingDeployments().at(-1)!;
+  expect((last.payload as { slipway: { kind: string; version: string } }).slipway).toMatchObject({
+    kind: 'rollback',
+    version: '2.0.0'
+  });
   fake.assertNoViolations();
 });

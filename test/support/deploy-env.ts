@@ -1,19 +1,44 @@
 /**
- * A local deploy target for the deploy tests and bench: real images of the example `api` service in the local
- * registry (1.0.0, 2.0.0 healthy; 3.0.0 answering `unhealthy`; 4.0.0 whose health never answers), a real nginx
- * from Debian on a free loopback port (started by us, stopped by PID), and an environment config in a temp
- * workspace that uses the example compose template.
+ * A deploy target for the deploy tests and bench, on the TARGET dockerd (a second Docker daemon, the environment's
+ * "remote" Docker host: scripts/services.sh target-up, started by the integration tests' global setup): real images
+ * of the example `api` service in the local registry (1.0.0, 2.0.0 healthy; 3.0.0 answering `unhealthy`; 4.0.0
+ * whose health never answers), the offline proxy image (scripts/proxy-image.sh), and an environment config that
+ * uses the example compose template. Every deploy runs in a FRESH runner: a new workspace (the config copied in)
+ * and a new HOME, as on GitHub — the target alone knows what was deployed before.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parseProxyState, type ProxyState } from '../../actions/deploy/proxy.js';
 import { REPO_ROOT } from './run-action.js';
 import { BASE_IMAGE } from './images.js';
 
-export const NGINX = '/usr/sbin/nginx';
+/** the target dockerd's socket (scripts/services.sh; SLIPWAY_TARGET_SOCK overrides it there and here) */
+export const TARGET_DOCKER_HOST = `unix://${process.env.SLIPWAY_TARGET_SOCK ?? '/run/slipway-target/docker.sock'}`;
 
+let proxyImage: string | undefined;
+/** the offline proxy image (scripts/proxy-image.sh is idempotent: it only prints the ref when it is pushed) */
+export function proxyImageRef(): string {
+  proxyImage ??=
+    process.env.SLIPWAY_PROXY_IMAGE ||
+    execFileSync('bash', [path.join(REPO_ROOT, 'scripts/proxy-image.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    }).trim();
+  return proxyImage;
+}
+
+/** docker against the target dockerd */
+export function targetDocker(args: string[]): string {
+  return execFileSync('docker', args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DOCKER_HOST: TARGET_DOCKER_HOST },
+    maxBuffer: 64 << 20
+  });
+}
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -102,27 +127,28 @@ export function warmsUp(seconds: number, startPeriodSeconds: number): string {
 }
 
 export interface DeployEnv {
+  /** the template workspace: each deploy copies its config dirs into a fresh runner workspace */
   workspace: string;
   repo: string;
   project: string;
   proxyUrl: string;
   ports: { proxy: number; blue: number; green: number };
-  upstreamFile: string;
-  /** the nginx main config (a test may break it; `restoreProxy()` puts it back) */
-  nginxConf: string;
-  /** `nginx -p … -c …` (append `-t -q` or `-s reload`) */
-  nginxCmd: string;
-  nginx: ChildProcess;
   /** the default environment config (what writeConfig merges overrides into) */
   baseConfig(): Record<string, unknown> & {
-    target: Record<string, unknown> & { proxy: Record<string, string> };
+    target: Record<string, unknown> & { proxy: Record<string, unknown> };
   };
-  /** rewrites the pristine nginx.conf and reloads nginx */
-  restoreProxy(): void;
-  /** the compose container of `service` in `color` */
+  /** the compose container of `service` in `color`, on the target */
   containerName(color: 'blue' | 'green', service?: string): string;
   /** writes <workspace>/<dir>/<environment>.json (overrides merged into the default config) */
   writeConfig(environment: string, overrides?: Record<string, unknown>, dir?: string): string;
+  /** a fresh runner: a new workspace with the config dirs copied in, and a new HOME */
+  freshRunner(): { workspace: string; home: string };
+  /** what the proxy ON THE TARGET says serves (read from inside its container) */
+  pointed(): ProxyState | undefined;
+  /** the proxy container's id on the target (undefined: none yet) */
+  proxyId(): string | undefined;
+  /** state and dev.slipway.version label of a color's container on the target (undefined: none) */
+  colorState(color: 'blue' | 'green'): { state: string; version: string; image: string } | undefined;
   stop(): Promise<void>;
 }
 
@@ -131,48 +157,13 @@ export async function startDeployEnv(id: string): Promise<DeployEnv> {
   const repo = `127.0.0.1:5000/deploy-test-${id}/api`;
   const project = `slipway-test-${id}`;
   const ports = { proxy: await freePort(), blue: await freePort(), green: await freePort() };
-  const nginxDir = path.join(workspace, 'nginx');
-  mkdirSync(path.join(nginxDir, 'logs'), { recursive: true });
-  mkdirSync(path.join(nginxDir, 'upstreams'), { recursive: true });
-  const upstreamFile = path.join(nginxDir, 'upstreams', 'staging.conf');
-  // the platform team's placeholder before the first deploy (no Slipway marker: no active color)
-  writeFileSync(upstreamFile, `upstream slipway_staging_api { server 127.0.0.1:${ports.blue}; }\n`);
-  writeFileSync(
-    path.join(nginxDir, 'nginx.conf'),
-    [
-      'daemon off;',
-      'master_process on;',
-      'worker_processes 1;',
-      'user root;',
-      `pid ${nginxDir}/nginx.pid;`,
-      `error_log ${nginxDir}/logs/error.log warn;`,
-      'events { worker_connections 512; }',
-      'http {',
-      `  access_log off;`,
-      `  client_body_temp_path ${nginxDir}/tmp_body;`,
-      `  proxy_temp_path ${nginxDir}/tmp_proxy;`,
-      `  include ${upstreamFile};`,
-      `  server {`,
-      `    listen 127.0.0.1:${ports.proxy};`,
-      `    location / { proxy_pass http://slipway_staging_api; proxy_connect_timeout 2s; }`,
-      `  }`,
-      '}',
-      ''
-    ].join('\n')
-  );
-  const nginx = spawn(NGINX, ['-p', nginxDir, '-c', path.join(nginxDir, 'nginx.conf')], { stdio: 'ignore' });
-  await waitForPort(ports.proxy);
-
-  const nginxCmd = `${NGINX} -p ${nginxDir} -c ${path.join(nginxDir, 'nginx.conf')}`;
+  const image = proxyImageRef();
   const deployDir = path.join(workspace, 'deploy');
   mkdirSync(deployDir, { recursive: true });
   copyFileSync(
     path.join(REPO_ROOT, 'examples/monorepo/deploy/compose.template.yml'),
     path.join(deployDir, 'compose.template.yml')
   );
-
-  const nginxConf = path.join(nginxDir, 'nginx.conf');
-  const pristineConf = readFileSync(nginxConf, 'utf8');
   const baseConfig = () => ({
     url: `http://127.0.0.1:${ports.proxy}`,
     replicas: 1,
@@ -187,27 +178,29 @@ export async function startDeployEnv(id: string): Promise<DeployEnv> {
       type: 'compose',
       composeFile: 'compose.template.yml',
       project,
+      // the target dockerd runs on this machine with host networking: its ports are the runner's loopback
       host: '127.0.0.1',
       drainSeconds: 1,
-      proxy: { upstreamFile, test: `${nginxCmd} -t -q`, reload: `${nginxCmd} -s reload` }
+      proxy: { image, port: ports.proxy, listen: '127.0.0.1' } as Record<string, unknown>
     }
   });
+  const proxyId = (): string | undefined =>
+    targetDocker([
+      'ps',
+      '-aq',
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+      '--filter',
+      'label=com.docker.compose.service=proxy'
+    ]).trim() || undefined;
   return {
     workspace,
     repo,
     project,
     proxyUrl: `http://127.0.0.1:${ports.proxy}`,
     ports,
-    upstreamFile,
-    nginxConf,
-    nginxCmd,
-    nginx,
     baseConfig,
-    restoreProxy() {
-      writeFileSync(nginxConf, pristineConf);
-      execFileSync('sh', ['-c', `${nginxCmd} -s reload`], { stdio: 'ignore' });
-    },
-    containerName: (color, service = 'api') => `${project}-${color}-${service}-1`,
+    containerName: (color, service = 'api') => `${project}-${service}-${color}-1`,
     writeConfig(environment, overrides = {}, dir = 'deploy') {
       const target = path.join(workspace, dir);
       mkdirSync(target, { recursive: true });
@@ -217,44 +210,54 @@ export async function startDeployEnv(id: string): Promise<DeployEnv> {
         copyFileSync(path.join(deployDir, 'compose.template.yml'), path.join(target, 'compose.template.yml'));
       return file;
     },
+    freshRunner() {
+      const runner = mkdtempSync(path.join(os.tmpdir(), `slipway-runner-${id}-`));
+      const ws = path.join(runner, 'work');
+      const home = path.join(runner, 'home');
+      cpSync(workspace, ws, { recursive: true });
+      mkdirSync(home);
+      return { workspace: ws, home };
+    },
+    proxyId,
+    pointed() {
+      const proxy = proxyId();
+      if (!proxy) return undefined;
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-proxy-read-'));
+      try {
+        targetDocker(['cp', `${proxy}:/etc/nginx/conf.d/default.conf`, path.join(dir, 'site.conf')]);
+        return parseProxyState(readFileSync(path.join(dir, 'site.conf'), 'utf8'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    colorState(color) {
+      const ids = targetDocker([
+        'ps',
+        '-aq',
+        '--filter',
+        `label=com.docker.compose.project=${project}`,
+        '--filter',
+        `label=dev.slipway.color=${color}`
+      ])
+        .split(/\s+/)
+        .filter(Boolean);
+      if (ids.length === 0) return undefined;
+      const out = targetDocker([
+        'inspect',
+        '--format',
+        '{{.State.Status}} {{index .Config.Labels "dev.slipway.version"}} {{.Config.Image}}',
+        ids[0]!
+      ]).trim();
+      const [state, version, image] = out.split(' ') as [string, string, string];
+      return { state, version, image };
+    },
     async stop() {
-      for (const color of ['blue', 'green']) {
-        try {
-          execFileSync(
-            'docker',
-            ['compose', '--project-name', `${project}-${color}`, 'down', '--timeout', '2'],
-            { stdio: 'ignore' }
-          );
-        } catch {
-          /* not running */
-        }
-      }
-      if (nginx.pid && nginx.exitCode === null) {
-        const exited = new Promise((resolve) => nginx.once('exit', resolve));
-        process.kill(nginx.pid, 'SIGQUIT');
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
-        clearTimeout(timer);
-        if (nginx.exitCode === null) process.kill(nginx.pid, 'SIGKILL');
-      }
+      const ids = targetDocker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])
+        .split(/\s+/)
+        .filter(Boolean);
+      if (ids.length > 0) targetDocker(['rm', '--force', ...ids]);
     }
   };
-}
-
-async function waitForPort(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port} after 10 s`);
 }
 
 /** GET through the proxy; the `version` the api reports, or the error. */
@@ -271,11 +274,14 @@ export async function servedVersion(url: string): Promise<string> {
   }
 }
 
+/** true when a container of `color` runs on the target */
 export function colorRunning(project: string, color: string): boolean {
-  const out = docker([
+  const out = targetDocker([
     'ps',
     '--filter',
-    `label=com.docker.compose.project=${project}-${color}`,
+    `label=com.docker.compose.project=${project}`,
+    '--filter',
+    `label=dev.slipway.color=${color}`,
     '--format',
     '{{.ID}}'
   ]);

@@ -1,9 +1,12 @@
+import { colorModel, deployEnv } from '../../../actions/deploy/compose.js';
 import {
-  deployEnv,
-  parseActiveColor,
+  allOn,
+  parseAccessLog,
+  parseProxyState,
+  renderProxyConfig,
   renderUpstreams,
   upstreamName
-} from '../../../actions/deploy/compose.js';
+} from '../../../actions/deploy/proxy.js';
 import type { EnvironmentConfig } from '../../../actions/deploy/config.js';
 import { webhookBody, type DeployReport } from '../../../actions/deploy/notify.js';
 
@@ -24,7 +27,7 @@ const config: EnvironmentConfig = {
   target: {
     type: 'compose',
     composeFile: 'compose.yml',
-    proxy: { upstreamFile: '/etc/nginx/slipway/staging.conf', reload: 'nginx -s reload' }
+    proxy: { port: 8080 }
   }
 };
 const images = [
@@ -32,13 +35,70 @@ const images = [
   { service: 'job-runner', image: 'ghcr.io/acme/job-runner', digest }
 ];
 
-it('renders one upstream per service for the color, and reads the color back', () => {
-  const text = renderUpstreams('staging', 'green', '1.2.3', config, '127.0.0.1');
-  expect(text).toContain('upstream slipway_staging_api {\n  server 127.0.0.1:3001;\n}');
-  expect(text).toContain('upstream slipway_staging_job_runner {\n  server 127.0.0.1:3201;\n}');
-  expect(parseActiveColor(text)).toEqual({ color: 'green', version: '1.2.3' });
-  expect(parseActiveColor('upstream x { server 127.0.0.1:1; }')).toBeUndefined();
+const proxyServices = [
+  { name: 'api', ports: { blue: 3000, green: 3001 }, route: '/' },
+  { name: 'job-runner', ports: { blue: 3200, green: 3201 }, route: '/jobs/' }
+];
+
+it('renders both colors of every service with weights: blue-green is 100/0, a canary step e.g. 90/10', () => {
+  const bg = renderUpstreams('staging', proxyServices, allOn('green'));
+  expect(bg).toContain(
+    'upstream slipway_staging_api {\n  server 127.0.0.1:3000 down; # blue\n  server 127.0.0.1:3001 weight=100; # green\n}'
+  );
+  expect(bg).toContain('upstream slipway_staging_job_runner {');
+  const canary = renderUpstreams('staging', proxyServices, { blue: 90, green: 10 });
+  expect(canary).toContain('server 127.0.0.1:3000 weight=90; # blue');
+  expect(canary).toContain('server 127.0.0.1:3001 weight=10; # green');
+  expect(() => renderUpstreams('staging', proxyServices, { blue: 0, green: 0 })).toThrow(
+    'at least one color'
+  );
   expect(upstreamName('prod-eu', 'web.app')).toBe('slipway_prod_eu_web_app');
+});
+
+it('the site file names what serves on its first lines and logs JSON to stdout; it is read back', () => {
+  const text = renderProxyConfig({
+    environment: 'staging',
+    version: '1.2.3',
+    services: proxyServices,
+    weights: { blue: 90, green: 10 },
+    port: 8080
+  });
+  expect(text).toContain('listen 8080;');
+  expect(text).toContain('access_log /dev/stdout slipway_json;');
+  expect(text).toContain('$upstream_addr');
+  expect(text.indexOf('location /jobs/')).toBeLessThan(text.indexOf('location / {'));
+  expect(parseProxyState(text)).toEqual({
+    environment: 'staging',
+    color: 'blue',
+    version: '1.2.3',
+    weights: { blue: 90, green: 10 }
+  });
+  expect(parseProxyState('# written by Slipway deploy')).toBeUndefined();
+  expect(
+    parseAccessLog('{"time":1.5,"status":502,"upstream":"127.0.0.1:3001","upstream_status":"502"}\nnoise\n')
+  ).toEqual([{ time: 1.5, status: 502, upstream: '127.0.0.1:3001', upstream_status: '502' }]);
+});
+
+it("renames the template's services per color and adds Slipway's labels", () => {
+  const model = colorModel(
+    {
+      name: 'x',
+      services: {
+        api: { image: 'a', labels: { mine: '1' }, depends_on: { db: { condition: 'service_started' } } },
+        db: { image: 'd', container_name: 'db' }
+      }
+    },
+    'green',
+    { 'dev.slipway.color': 'green' }
+  );
+  expect(Object.keys(model.services)).toEqual(['api-green', 'db-green']);
+  expect(model.services['api-green']).toEqual({
+    image: 'a',
+    labels: { mine: '1', 'dev.slipway.color': 'green' },
+    depends_on: { 'db-green': { condition: 'service_started' } }
+  });
+  expect(model.services['db-green']!.container_name).toBeUndefined();
+  expect(model.name).toBeUndefined();
 });
 
 it('gives the compose template digests, ports and the seed-002 settings', () => {

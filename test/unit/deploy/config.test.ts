@@ -52,8 +52,8 @@ describe('validateEnvironmentConfig', () => {
 
   it('reports the branch of the target type that was asked for', () => {
     const config = valid();
-    delete (config.target.proxy as Record<string, unknown>).reload;
-    expect(validateEnvironmentConfig(config)).toEqual(["/target/proxy must have required property 'reload'"]);
+    delete (config.target.proxy as Record<string, unknown>).port;
+    expect(validateEnvironmentConfig(config)).toEqual(["/target/proxy must have required property 'port'"]);
     config.target = { type: 'command' };
     expect(validateEnvironmentConfig(config)).toEqual(["/target must have required property 'command'"]);
   });

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as github from '@actions/github';
 import type { Color } from '../../../actions/deploy/compose.js';
-import { runDeploy, type DeployPlan, type Target } from '../../../actions/deploy/deploy.js';
+import { knownFromRecord, runDeploy, type DeployPlan, type Target } from '../../../actions/deploy/deploy.js';
 import { TimeoutError } from '../../../actions/lib/exec.js';
 import { Deployments, type DeployedImage } from '../../../actions/lib/deployments.js';
 import { addRepo, startGitHubFake, type GitHubFake } from '../../support/github-fake/index.js';
@@ -78,7 +78,7 @@ function scripted(answerOf: (version: string) => Answer) {
   const touchServing: string[] = [];
   const active = host.pointed;
   const target: Target = {
-    active: () => active,
+    active: async () => active,
     async start(_images, version, on) {
       const color = on ?? (host.pointed ? other(host.pointed) : 'blue');
       if (color === host.pointed) touchServing.push(`start ${color}`);
@@ -154,7 +154,7 @@ it('a failure after the switch moves traffic back without touching the old color
     plan('after-switch', '2.0.0', img('b')),
     target,
     records,
-    good,
+    knownFromRecord(good),
     'https://x.test'
   );
   expect(outcome).toMatchObject({
@@ -236,7 +236,7 @@ it('when the old color does not answer, the last good version starts on the idle
     plan('idle-restore', '2.0.0', img('h')),
     target,
     records,
-    good,
+    knownFromRecord(good),
     'https://x.test'
   );
   expect(outcome).toMatchObject({ status: 'rolled_back', color: 'green', serving: { version: '1.0.0' } });
@@ -256,7 +256,13 @@ it('a rollback that fails too is a failure, recorded on both deployments, with w
   const good = await seedGood('double', '1.0.0', img('d'));
   const { target, touchServing } = scripted((version) => ({ code: 503, version }));
   host.colors.blue = { code: 503, version: '1.0.0' };
-  const outcome = await runDeploy(plan('double', '2.0.0', img('e')), target, records, good, 'https://x.test');
+  const outcome = await runDeploy(
+    plan('double', '2.0.0', img('e')),
+    target,
+    records,
+    knownFromRecord(good),
+    'https://x.test'
+  );
   expect(outcome.status).toBe('failure');
   expect(outcome.reason).toContain('the rollback to 1.0.0 failed too:');
   expect(outcome.reason).toContain('left on the host:');
@@ -279,7 +285,7 @@ it('a command that times out closes the deployment as error and says what was le
     plan('timeout', '2.0.0', img('u')),
     target,
     records,
-    good,
+    knownFromRecord(good),
     'https://x.test'
   );
   // blue still serves 1.0.0: the rollback is that check, nothing is started
@@ -292,7 +298,13 @@ it('a command that times out closes the deployment as error and says what was le
   target.observe = async () => {
     throw new TimeoutError('docker ps', 20_000, '');
   };
-  const stuck = await runDeploy(plan('timeout', '3.0.0', img('v')), target, records, good, 'https://x.test');
+  const stuck = await runDeploy(
+    plan('timeout', '3.0.0', img('v')),
+    target,
+    records,
+    knownFromRecord(good),
+    'https://x.test'
+  );
   expect(stuck.status).toBe('failure');
   expect(stuck.serving).toMatchObject({ known: false });
   expect(stuck.reason).toContain('left on the host: cannot tell what serves');
