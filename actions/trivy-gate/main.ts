@@ -8,6 +8,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
+import { durationInput, goDuration } from '../lib/duration.js';
 import { ConfigurationError, errorMessage, ToolError } from '../lib/errors.js';
 import { lastLines } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
@@ -19,7 +20,6 @@ import { setOutputs } from '../lib/outputs.js';
 import {
   dbDownloadArgs,
   parseDbRepositories,
-  parseTimeout,
   SCAN_TYPES,
   scanArgs,
   scanCompleted,
@@ -104,7 +104,10 @@ async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeou
     listInput('db-repository').length ? listInput('db-repository') : DEFAULT_DB_REPOSITORIES
   );
   const retries = intInput('db-retries', 3, 0);
-  const backoff = intInput('db-retry-delay-ms', 2000, 0);
+  const backoff = durationInput('db-retry-delay', '2s', {
+    min: 0,
+    legacy: { input: 'db-retry-delay-ms', unit: 'ms' }
+  });
   if (mode === 'true') {
     if (!isDbUsable(readDbMetadata(cacheDir))) {
       throw new ConfigurationError(
@@ -186,8 +189,8 @@ async function gate(): Promise<void> {
     listInput('severity').length ? listInput('severity') : ['CRITICAL', 'HIGH']
   );
   const ignoreUnfixed = boolInput('ignore-unfixed', false);
-  const timeout = stringInput('timeout', '5m');
-  const timeoutMs = parseTimeout(timeout);
+  const timeoutMs = durationInput('timeout', '5m');
+  const timeout = goDuration(timeoutMs);
   const ignores = loadIgnores(workspace);
   const uploadWanted = boolInput('upload-sarif', false);
   const failOnVulnerable = boolInput('fail-on-vulnerable', true);

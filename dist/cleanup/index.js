@@ -55754,7 +55754,7 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(949);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8490);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -55764,7 +55764,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 949:
+/***/ 8490:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62212,6 +62212,113 @@ function protectedDigests(deployments) {
     return map;
 }
 
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/duration.js
+/**
+ * The one duration syntax of every Slipway input that takes a time: whole numbers with a unit, largest unit first —
+ * `500ms`, `30s`, `5m`, `1h30m`, `7d`, `2w`. Older spellings keep working with a deprecation warning that gives the
+ * new spelling: Go durations with fractions or micro/nanoseconds (`1.5h`, `1m0.5s`, trivy's old `timeout` values),
+ * units out of order (`2d1w`), and the retired `*-seconds` / `*-ms` inputs that took a bare number.
+ */
+
+
+const DURATION_HELP = 'a whole number with a unit (ms, s, m, h, d, w), largest first: e.g. 30s, 5m, 1h30m, 7d';
+const UNIT_MS = {
+    w: 604_800_000,
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+    ms: 1,
+    us: 1e-3,
+    µs: 1e-3,
+    ns: 1e-6
+};
+const ORDER = ['w', 'd', 'h', 'm', 's', 'ms'];
+const CURRENT_RE = /^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?$/;
+const LEGACY_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w))+$/;
+/**
+ * The current spelling of a duration, as a person writes it: one unit when a small count of one unit says it exactly
+ * (`30d`, `90s`, `90m`), else the units largest first (`1d1h1m1s500ms`).
+ */
+function formatDuration(ms) {
+    let rest = Math.round(ms);
+    if (rest <= 0)
+        return '0s';
+    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+        const size = UNIT_MS[unit];
+        if (rest % size === 0 && rest / size <= 99)
+            return `${rest / size}${unit}`;
+    }
+    let text = '';
+    for (const unit of ORDER) {
+        const size = UNIT_MS[unit];
+        const n = Math.floor(rest / size);
+        if (n > 0) {
+            text += `${n}${unit}`;
+            rest -= n * size;
+        }
+    }
+    return text;
+}
+/** Parses a duration; pure. Errors name the input and show the syntax. */
+function parseDuration(raw, input, { min = 1 } = {}) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' has no unit; write ${DURATION_HELP} (e.g. ${text}s for seconds)`);
+    }
+    const current = text !== '' && CURRENT_RE.test(text);
+    if (!current && !LEGACY_RE.test(text)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' is not a duration; write ${DURATION_HELP}`);
+    }
+    let ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)/g))
+        ms += Number(m[1]) * UNIT_MS[m[2]];
+    ms = Math.round(ms);
+    if (ms < min) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' must be at least ${formatDuration(min)}; write ${DURATION_HELP}`);
+    }
+    return current ? { ms } : { ms, deprecated: formatDuration(ms) };
+}
+/**
+ * Reads a duration input (empty: `fallback`, in the same syntax). An old spelling, or the retired legacy input,
+ * still works and logs a `core.warning` with the new spelling to write.
+ */
+function durationInput(name, fallback, options = {}) {
+    const raw = lib_core.getInput(name);
+    const legacyRaw = options.legacy ? lib_core.getInput(options.legacy.input) : '';
+    if (options.legacy && legacyRaw !== '') {
+        const { input, unit } = options.legacy;
+        if (raw !== '' && raw !== fallback) {
+            throw new errors/* ConfigurationError */.j1(`Inputs '${input}' and '${name}' are both set; '${input}' is deprecated: keep only '${name}'`);
+        }
+        if (!/^\d+$/.test(legacyRaw)) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must be a whole number of ${unit === 's' ? 'seconds' : 'milliseconds'}, got '${legacyRaw}' ` +
+                `('${input}' is deprecated: use '${name}', ${DURATION_HELP})`);
+        }
+        const ms = Number(legacyRaw) * (unit === 's' ? 1000 : 1);
+        const min = options.min ?? 1;
+        if (ms < min) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}': '${legacyRaw}' must be at least ${formatDuration(min)}`);
+        }
+        lib_core.warning(`Input '${input}' is deprecated: write ${name}: ${formatDuration(ms)}`);
+        return ms;
+    }
+    const parsed = parseDuration(raw === '' ? fallback : raw, name, { min: options.min });
+    if (parsed.deprecated) {
+        lib_core.warning(`Input '${name}': '${raw}' is an old duration spelling and is deprecated: write ${name}: ${parsed.deprecated}`);
+    }
+    return parsed.ms;
+}
+/**
+ * A duration as Go's time.ParseDuration reads it (trivy's and cosign's --timeout): Go has no d or w unit
+ * (https://pkg.go.dev/time#ParseDuration: "ns", "us", "ms", "s", "m", "h"), so days become hours.
+ */
+function goDuration(ms) {
+    const hours = Math.floor(ms / UNIT_MS.h);
+    const rest = formatDuration(ms - hours * UNIT_MS.h);
+    return `${hours > 0 ? `${hours}h` : ''}${rest === '0s' && hours > 0 ? '' : rest}`;
+}
+
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 ;// CONCATENATED MODULE: ./.tmp/build/actions/cleanup/policy.js
@@ -62219,20 +62326,6 @@ var semver = __nccwpck_require__(2088);
 
 
 
-const UNITS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
-/** `30d`, `12h`, `1w2d`, `90m`: a positive duration in ms; anything else is an error naming the input. */
-function parseDuration(raw, input = 'older-than') {
-    const text = raw.trim();
-    if (!/^(\d+[wdhms])+$/.test(text)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' is not a duration. Use a number with a unit: w (weeks), d (days), h (hours), m (minutes), s (seconds), e.g. 30d, 12h or 1w2d.`);
-    }
-    let ms = 0;
-    for (const m of text.matchAll(/(\d+)([wdhms])/g))
-        ms += Number(m[1]) * UNITS[m[2]];
-    if (ms <= 0)
-        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' must be longer than zero`);
-    return ms;
-}
 const COSIGN_TAG = /^sha256-([a-f0-9]{64})\.(sig|att|sbom)$/;
 const REFERRERS_TAG = /^sha256-([a-f0-9]{64})$/;
 function isReleaseTag(tag) {
@@ -62300,14 +62393,9 @@ function tagRules(policy) {
         }
     };
 }
-function formatDuration(ms) {
-    for (const [unit, size] of Object.entries(UNITS))
-        if (ms % size === 0)
-            return `${ms / size}${unit}`;
-    return `${ms}ms`;
-}
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/cleanup/plan.js
+
 
 
 const plan_short = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
@@ -62967,7 +63055,7 @@ async function run() {
     const policy = {
         keepTagged: parseCount(optionalString('keep-n-tagged'), 'keep-n-tagged'),
         keepUntagged: intInput('keep-n-untagged', 0, 0),
-        olderThanMs: olderThan === undefined ? undefined : parseDuration(olderThan, 'older-than'),
+        olderThanMs: olderThan === undefined ? undefined : durationInput('older-than', ''),
         deleteTags: listInput('delete-tags'),
         excludeTags: listInput('exclude-tags'),
         protectReleases: boolInput('protect-release-tags', true),
@@ -62976,7 +63064,7 @@ async function run() {
     };
     const rollbackWindow = intInput('rollback-window', 3, 0);
     const dryRun = boolInput('dry-run', false);
-    const timeBudgetMs = parseDuration(stringInput('time-budget', '25m'), 'time-budget');
+    const timeBudgetMs = durationInput('time-budget', '25m');
     const token = optionalString('github-token');
     const github = createClient(token, {
         writeConcurrency: DELETE_CONCURRENCY,

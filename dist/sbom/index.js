@@ -37288,7 +37288,7 @@ async function runAction(main, options = {}) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2582);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1704);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -37298,7 +37298,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2582:
+/***/ 1704:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38944,6 +38944,113 @@ function cosignReason(r) {
         .replace(/^Error: .*$/m, '')
         .replace(/^error during command execution: /m, '');
     return lastLines(text, 2) || lastLines(r.stderr || r.stdout, 1);
+}
+
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/duration.js
+/**
+ * The one duration syntax of every Slipway input that takes a time: whole numbers with a unit, largest unit first —
+ * `500ms`, `30s`, `5m`, `1h30m`, `7d`, `2w`. Older spellings keep working with a deprecation warning that gives the
+ * new spelling: Go durations with fractions or micro/nanoseconds (`1.5h`, `1m0.5s`, trivy's old `timeout` values),
+ * units out of order (`2d1w`), and the retired `*-seconds` / `*-ms` inputs that took a bare number.
+ */
+
+
+const DURATION_HELP = 'a whole number with a unit (ms, s, m, h, d, w), largest first: e.g. 30s, 5m, 1h30m, 7d';
+const UNIT_MS = {
+    w: 604_800_000,
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+    ms: 1,
+    us: 1e-3,
+    µs: 1e-3,
+    ns: 1e-6
+};
+const ORDER = ['w', 'd', 'h', 'm', 's', 'ms'];
+const CURRENT_RE = /^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?$/;
+const LEGACY_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w))+$/;
+/**
+ * The current spelling of a duration, as a person writes it: one unit when a small count of one unit says it exactly
+ * (`30d`, `90s`, `90m`), else the units largest first (`1d1h1m1s500ms`).
+ */
+function formatDuration(ms) {
+    let rest = Math.round(ms);
+    if (rest <= 0)
+        return '0s';
+    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+        const size = UNIT_MS[unit];
+        if (rest % size === 0 && rest / size <= 99)
+            return `${rest / size}${unit}`;
+    }
+    let text = '';
+    for (const unit of ORDER) {
+        const size = UNIT_MS[unit];
+        const n = Math.floor(rest / size);
+        if (n > 0) {
+            text += `${n}${unit}`;
+            rest -= n * size;
+        }
+    }
+    return text;
+}
+/** Parses a duration; pure. Errors name the input and show the syntax. */
+function parseDuration(raw, input, { min = 1 } = {}) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' has no unit; write ${DURATION_HELP} (e.g. ${text}s for seconds)`);
+    }
+    const current = text !== '' && CURRENT_RE.test(text);
+    if (!current && !LEGACY_RE.test(text)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' is not a duration; write ${DURATION_HELP}`);
+    }
+    let ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)/g))
+        ms += Number(m[1]) * UNIT_MS[m[2]];
+    ms = Math.round(ms);
+    if (ms < min) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' must be at least ${formatDuration(min)}; write ${DURATION_HELP}`);
+    }
+    return current ? { ms } : { ms, deprecated: formatDuration(ms) };
+}
+/**
+ * Reads a duration input (empty: `fallback`, in the same syntax). An old spelling, or the retired legacy input,
+ * still works and logs a `core.warning` with the new spelling to write.
+ */
+function durationInput(name, fallback, options = {}) {
+    const raw = lib_core/* getInput */.V4(name);
+    const legacyRaw = options.legacy ? lib_core/* getInput */.V4(options.legacy.input) : '';
+    if (options.legacy && legacyRaw !== '') {
+        const { input, unit } = options.legacy;
+        if (raw !== '' && raw !== fallback) {
+            throw new errors/* ConfigurationError */.j1(`Inputs '${input}' and '${name}' are both set; '${input}' is deprecated: keep only '${name}'`);
+        }
+        if (!/^\d+$/.test(legacyRaw)) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must be a whole number of ${unit === 's' ? 'seconds' : 'milliseconds'}, got '${legacyRaw}' ` +
+                `('${input}' is deprecated: use '${name}', ${DURATION_HELP})`);
+        }
+        const ms = Number(legacyRaw) * (unit === 's' ? 1000 : 1);
+        const min = options.min ?? 1;
+        if (ms < min) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}': '${legacyRaw}' must be at least ${formatDuration(min)}`);
+        }
+        lib_core/* warning */.$e(`Input '${input}' is deprecated: write ${name}: ${formatDuration(ms)}`);
+        return ms;
+    }
+    const parsed = parseDuration(raw === '' ? fallback : raw, name, { min: options.min });
+    if (parsed.deprecated) {
+        lib_core/* warning */.$e(`Input '${name}': '${raw}' is an old duration spelling and is deprecated: write ${name}: ${parsed.deprecated}`);
+    }
+    return parsed.ms;
+}
+/**
+ * A duration as Go's time.ParseDuration reads it (trivy's and cosign's --timeout): Go has no d or w unit
+ * (https://pkg.go.dev/time#ParseDuration: "ns", "us", "ms", "s", "m", "h"), so days become hours.
+ */
+function goDuration(ms) {
+    const hours = Math.floor(ms / UNIT_MS.h);
+    const rest = formatDuration(ms - hours * UNIT_MS.h);
+    return `${hours > 0 ? `${hours}h` : ''}${rest === '0s' && hours > 0 ? '' : rest}`;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -44918,121 +45025,6 @@ async function writeTableSummary(title, header, rows, note) {
     await summary.write();
 }
 
-;// CONCATENATED MODULE: ./.tmp/build/actions/trivy-gate/args.js
-/** trivy command lines. Pure: no I/O. One scan run produces JSON with every severity; the gate is computed later. */
-
-const SCAN_TYPES = (/* unused pure expression or super */ null && (['image', 'fs', 'config']));
-/**
- * The exit code asked of trivy when it finds something. This trivy build exits 1 silently on any fatal error, so
- * findings must use another code: 0 and FINDINGS_EXIT_CODE mean "the scan completed", anything else is a failure.
- */
-const FINDINGS_EXIT_CODE = 5;
-/** trivy DB schema this action's trivy versions read; the OCI tag of the DB artifact and part of the cache key. */
-const DB_SCHEMA_VERSION = 2;
-const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const UNIT_MS = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000
-};
-/** A Go duration (5m, 90s, 1h30m) as trivy's --timeout takes it; returns milliseconds. */
-function parseTimeout(raw, inputName = 'timeout') {
-    const value = raw.trim();
-    if (!DURATION_RE.test(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be a duration such as 5m, 90s or 1h30m, got '${raw}'`);
-    }
-    let ms = 0;
-    for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
-        ms += Number(m[1]) * UNIT_MS[m[2]];
-    if (ms <= 0)
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be longer than zero, got '${raw}'`);
-    return ms;
-}
-/** DB mirrors, tried in order; each is an OCI repository without tag (trivy appends :<schema version>). */
-function parseDbRepositories(list, inputName = 'db-repository') {
-    if (list.length === 0) {
-        throw new ConfigurationError(`Input '${inputName}' is empty: give at least one OCI repository of trivy-db`);
-    }
-    for (const repo of list) {
-        const path = repo.includes('/') ? repo.slice(repo.indexOf('/') + 1) : repo;
-        if (repo.includes('://') || /\s/.test(repo) || repo.includes('@') || path.includes(':')) {
-            throw new ConfigurationError(`Input '${inputName}': '${repo}' must be an OCI repository without scheme, tag or digest, e.g. ghcr.io/aquasecurity/trivy-db`);
-        }
-    }
-    return list;
-}
-/** Loopback hosts are plain http, as docker treats them. */
-function isLoopback(ref) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/.test(ref);
-}
-function dbDownloadArgs(o) {
-    return [
-        'image',
-        '--download-db-only',
-        '--cache-dir',
-        o.cacheDir,
-        '--db-repository',
-        o.repository,
-        '--timeout',
-        o.timeout,
-        '--no-progress',
-        ...(isLoopback(o.repository) ? ['--insecure'] : [])
-    ];
-}
-function scanArgs(o) {
-    const args = [
-        o.scanType,
-        '--cache-dir',
-        o.cacheDir,
-        '--format',
-        'json',
-        '--output',
-        o.jsonPath,
-        // every severity, never thinned: the gate, ignores and ignore-unfixed are applied by report.ts
-        '--exit-code',
-        String(FINDINGS_EXIT_CODE),
-        '--timeout',
-        o.timeout
-    ];
-    if (o.scanType === 'config') {
-        // the checks embedded in the pinned trivy: no bundle download (ghcr rate limits), same checks every run.
-        // (`trivy config` of this build rejects --no-progress as an unknown flag: usage and a silent exit 1)
-        args.push('--skip-policy-update');
-    }
-    else {
-        args.push('--no-progress');
-        // the DB was downloaded (or found fresh) once before the scan
-        args.push('--skip-db-update');
-        if (o.scanners.length)
-            args.push('--scanners', o.scanners.join(','));
-    }
-    if (o.scanType === 'image') {
-        if (isLoopback(o.target))
-            args.push('--insecure');
-        if (o.platform)
-            args.push('--platform', o.platform);
-    }
-    args.push(o.target);
-    return args;
-}
-/** The scan completed (with or without findings) — anything else is a trivy failure, never a verdict. */
-function scanCompleted(exitCode) {
-    return exitCode === 0 || exitCode === FINDINGS_EXIT_CODE;
-}
-const SCANNERS = (/* unused pure expression or super */ null && (['vuln', 'misconfig', 'secret', 'license']));
-/** Validates the `scanners` input; an unknown scanner is an error naming the input and the allowed values. */
-function parseScanners(values) {
-    const unknown = values.filter((v) => !SCANNERS.includes(v));
-    if (unknown.length) {
-        throw new ConfigurationError(`Input 'scanners': unknown scanner(s) ${unknown.join(', ')}; allowed: ${SCANNERS.join(', ')}`);
-    }
-    return values;
-}
-
 ;// CONCATENATED MODULE: ./.tmp/build/actions/trivy-gate/install.js
 /**
  * Which trivy binary to run: input `trivy-path`, else `trivy` already on PATH, else a pinned release from GitHub,
@@ -45438,8 +45430,7 @@ async function run() {
     const format = enumInput('format', SBOM_FORMATS, 'cyclonedx');
     const generator = enumInput('generator', GENERATORS, 'trivy');
     const attest = boolInput('attest', true);
-    const timeout = stringInput('timeout', '10m');
-    parseTimeout(timeout);
+    const timeout = goDuration(durationInput('timeout', '10m'));
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const outDir = external_node_path_namespaceObject.resolve(workspace, stringInput('output-dir', external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_path_namespaceObject.join(workspace, '.tmp'), 'slipway-sbom')));
     if ((0,external_node_fs_namespaceObject.existsSync)(outDir) && !(0,external_node_fs_namespaceObject.statSync)(outDir).isDirectory()) {

@@ -12,7 +12,7 @@ const actions = readdirSync(actionsDir).filter((name) =>
   existsSync(path.join(actionsDir, name, 'action.yml'))
 );
 const READERS =
-  /\b(?:optionalString|requiredString|stringInput|boolInput|intInput|listInput|enumInput|keyValueInput|core\.getInput|getInput)(?:<[^>]*>)?\(\s*'([a-z0-9-]+)'/g;
+  /\b(?:optionalString|requiredString|stringInput|boolInput|intInput|listInput|enumInput|keyValueInput|durationInput|core\.getInput|getInput)(?:<[^>]*>)?\(\s*'([a-z0-9-]+)'|\blegacy: \{ input: '([a-z0-9-]+)'/g;
 const OUTPUTS = /^\s{4}'?([a-z][a-z0-9-]*)'?:/gm;
 
 /**
@@ -53,7 +53,7 @@ describe.each(actions)('action %s', (name) => {
   });
 
   it('declares exactly the inputs its code reads, each described', () => {
-    const read = new Set([...sources(name).matchAll(READERS)].map((m) => m[1]));
+    const read = new Set([...sources(name).matchAll(READERS)].map((m) => m[1] ?? m[2]));
     expect([...read].sort()).toEqual(Object.keys(meta.inputs ?? {}).sort());
     for (const [input, spec] of Object.entries(meta.inputs ?? {}))
       expect(`${input}: ${spec.description ?? ''}`).toMatch(/: \S/);
