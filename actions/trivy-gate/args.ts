@@ -67,6 +67,12 @@ export interface ScanOptions {
   /** trivy --scanners; empty: trivy's default for the scan type */
   scanners: string[];
   platform?: string;
+  /**
+   * An empty ignore file for trivy: trivy reads `.trivyignore` from its working directory by default
+   * (https://trivy.dev/latest/docs/configuration/filtering/#by-finding-ids) and would drop those findings from the
+   * report; Slipway applies the ignore file itself, so they stay in the SARIF as suppressions and expiries warn.
+   */
+  emptyIgnoreFile?: string;
 }
 
 export function scanArgs(o: ScanOptions): string[] {
@@ -82,7 +88,8 @@ export function scanArgs(o: ScanOptions): string[] {
     '--exit-code',
     String(FINDINGS_EXIT_CODE),
     '--timeout',
-    o.timeout
+    o.timeout,
+    ...(o.emptyIgnoreFile ? ['--ignorefile', o.emptyIgnoreFile] : [])
   ];
   if (o.scanType === 'config') {
     // the checks embedded in the pinned trivy: no bundle download (ghcr rate limits), same checks every run.

@@ -87,9 +87,14 @@ function resolveTarget(workspace: string): Target {
   return { scanType, ref: image, name: parsed.repository.split('/').at(-1) ?? 'image' };
 }
 
+/** trivy's own ignore files, looked for at the workspace root when 'ignore-file' is empty (trivy's default names) */
+const TRIVY_IGNORE_FILES = ['.trivyignore.yaml', '.trivyignore'];
+
 function loadIgnores(workspace: string): { entries: IgnoreEntry[]; file?: string } {
-  const file = optionalString('ignore-file');
+  const file =
+    optionalString('ignore-file') ?? TRIVY_IGNORE_FILES.find((f) => existsSync(path.join(workspace, f)));
   if (!file) return { entries: [] };
+  if (!optionalString('ignore-file')) core.info(`Ignore file: ${file} (found at the workspace root)`);
   const full = path.resolve(workspace, file);
   if (!existsSync(full))
     throw new ConfigurationError(`Input 'ignore-file': ${file} does not exist (looked in ${workspace})`);
@@ -230,6 +235,8 @@ async function gate(): Promise<void> {
   rmSync(sarifPath, { force: true });
   const findings: Finding[] = [];
   const results: unknown[] = [];
+  const emptyIgnoreFile = path.join(outDir, 'trivy-gate.no-trivyignore');
+  writeFileSync(emptyIgnoreFile, '');
   for (const scan of scans) {
     rmSync(scan.jsonPath, { force: true });
     const perPlatform = target.platforms?.length ? scan.platform : undefined;
@@ -240,6 +247,7 @@ async function gate(): Promise<void> {
       jsonPath: scan.jsonPath,
       timeout,
       scanners,
+      emptyIgnoreFile,
       // a platform manifest is one image: no --platform selection
       platform: perPlatform ? undefined : scan.platform
     });
