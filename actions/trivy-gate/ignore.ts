@@ -74,7 +74,8 @@ export function parsePlainTrivyignore(text: string, file: string): IgnoreEntry[]
       const exp = /^exp:(.*)$/.exec(field);
       if (!exp || !validDate(exp[1]!)) {
         throw new ConfigurationError(
-          `Ignore file ${file}:${index + 1}: '${field}' is not exp:YYYY-MM-DD; a line is a finding ID, optionally followed by exp:YYYY-MM-DD`
+          `Ignore file ${file}:${index + 1}: '${field}' is not exp:YYYY-MM-DD; a line is a finding ID, optionally followed by exp:YYYY-MM-DD`,
+          { file, line: index + 1 }
         );
       }
       expires = dayBefore(exp[1]!);
@@ -101,14 +102,16 @@ function parseYamlIgnoreFile(text: string, file: string): IgnoreEntry[] {
   const fail = (what: string, node?: unknown): never => {
     const line = lineOf(node);
     throw new ConfigurationError(
-      `Ignore file ${file}${line ? `:${line}` : ''}: ${what}. Expected a list of {id, reason, expires?: YYYY-MM-DD, paths?, purls?}.`
+      `Ignore file ${file}${line ? `:${line}` : ''}: ${what}. Expected a list of {id, reason, expires?: YYYY-MM-DD, paths?, purls?}.`,
+      { file, line }
     );
   };
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
     throw new ConfigurationError(
-      `Ignore file ${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`
+      `Ignore file ${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
+      { file, line }
     );
   }
   let list: unknown = doc.contents;
@@ -177,7 +180,8 @@ function trivyYaml(
     const line = lineOf(node);
     throw new ConfigurationError(
       `Ignore file ${file}${line ? `:${line}` : ''}: ${what}. trivy's .trivyignore.yaml has ${TRIVY_SECTIONS.join(', ')} ` +
-        'lists of {id, paths?, purls?, expired_at?: YYYY-MM-DD, statement?}'
+        'lists of {id, paths?, purls?, expired_at?: YYYY-MM-DD, statement?}',
+      { file, line }
     );
   };
   const unknown = keys.filter((k) => !TRIVY_SECTIONS.includes(k));

@@ -28570,11 +28570,11 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
+/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3143);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4644);
 
 
-await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
+await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -29129,9 +29129,17 @@ async function run() {
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
  */
-/** The user's configuration or input is wrong; the message names the input/file and the fix. */
+/**
+ * The user's configuration or input is wrong; the message names the input/file and the fix. With a `location`, the
+ * failure becomes an annotation on that file and line (lib/run.ts).
+ */
 class ConfigurationError extends Error {
+    location;
     name = 'ConfigurationError';
+    constructor(message, location) {
+        super(message);
+        this.location = location;
+    }
 }
 /** A real tool (docker, git, cosign, …) exited non-zero; carries the command and the tail of its stderr. */
 class ToolError extends Error {
@@ -29266,15 +29274,24 @@ function githubApiError(error, operation) {
 
 /***/ }),
 
-/***/ 6637:
+/***/ 3143:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony export failureMessage */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3337);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Cs: () => (/* binding */ runAction)
+});
+
+// UNUSED EXPORTS: annotationPath, failureMessage
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
+var errors = __nccwpck_require__(3337);
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/run.js
 /**
  * The action runner: every action's entry calls runAction(main). User mistakes, tool failures and bugs are
  * reported differently; all of them fail the step with a non-zero exit and a message we wrote (a stack trace only
@@ -29282,13 +29299,14 @@ function githubApiError(error, operation) {
  */
 
 
+
 /** The text the step fails with; exported for the unit tests. */
 function failureMessage(error, options = {}) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .OS) {
+    if (error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ToolError */.v4 || error instanceof errors/* GitHubApiError */.OS) {
         return error.message;
     }
-    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isGitHubRequestError */ .Bd)(error))
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
+    if ((0,errors/* isGitHubRequestError */.Bd)(error))
+        return (0,errors/* githubApiError */.Ar)(error, options.githubOperation).message;
     // semantic-release gathers its plugins' failures in an AggregateError whose own message is empty
     if (error instanceof AggregateError && error.errors.length > 0) {
         return error.errors.map((e) => failureMessage(e, options)).join('\n');
@@ -29302,14 +29320,36 @@ function failureMessage(error, options = {}) {
         .trim();
     return text || err.name || 'unknown error';
 }
+/** Annotations name files relative to the repository root: an absolute path inside the workspace is made relative. */
+function annotationPath(file) {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    if (!workspace || !external_node_path_namespaceObject.isAbsolute(file))
+        return file;
+    const relative = external_node_path_namespaceObject.relative(workspace, file);
+    return relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative) ? file : relative;
+}
 async function runAction(main, options = {}) {
     try {
         await main();
     }
     catch (error) {
         if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(failureMessage(error, options));
+            core/* debug */.Yz(error.stack);
+        const location = error instanceof errors/* ConfigurationError */.j1 ? error.location : undefined;
+        if (location) {
+            // an error annotation on the file and line (workflow command properties `file` and `line`:
+            // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message),
+            // failing the step as core.setFailed does (exit code 1 + the error)
+            process.exitCode = core/* ExitCode */.yU.Failure;
+            core/* error */.z3(failureMessage(error, options), {
+                title: 'Configuration error',
+                file: annotationPath(location.file),
+                ...(location.line ? { startLine: location.line } : {})
+            });
+        }
+        else {
+            core/* setFailed */.C1(failureMessage(error, options));
+        }
     }
 }
 
@@ -29322,7 +29362,9 @@ async function runAction(main, options = {}) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
@@ -29331,7 +29373,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

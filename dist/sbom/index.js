@@ -36982,6 +36982,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -37096,9 +37103,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
  */
-/** The user's configuration or input is wrong; the message names the input/file and the fix. */
+/**
+ * The user's configuration or input is wrong; the message names the input/file and the fix. With a `location`, the
+ * failure becomes an annotation on that file and line (lib/run.ts).
+ */
 class ConfigurationError extends Error {
+    location;
     name = 'ConfigurationError';
+    constructor(message, location) {
+        super(message);
+        this.location = location;
+    }
 }
 /** A real tool (docker, git, cosign, …) exited non-zero; carries the command and the tail of its stderr. */
 class ToolError extends Error {
@@ -37237,11 +37252,12 @@ function githubApiError(error, operation) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */   Cs: () => (/* binding */ runAction)
 /* harmony export */ });
-/* unused harmony export failureMessage */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3337);
+/* unused harmony exports failureMessage, annotationPath */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6058);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3337);
 /**
  * The action runner: every action's entry calls runAction(main). User mistakes, tool failures and bugs are
  * reported differently; all of them fail the step with a non-zero exit and a message we wrote (a stack trace only
@@ -37249,13 +37265,14 @@ function githubApiError(error, operation) {
  */
 
 
+
 /** The text the step fails with; exported for the unit tests. */
 function failureMessage(error, options = {}) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .OS) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .GitHubApiError */ .OS) {
         return error.message;
     }
-    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isGitHubRequestError */ .Bd)(error))
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
+    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isGitHubRequestError */ .Bd)(error))
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
     // semantic-release gathers its plugins' failures in an AggregateError whose own message is empty
     if (error instanceof AggregateError && error.errors.length > 0) {
         return error.errors.map((e) => failureMessage(e, options)).join('\n');
@@ -37269,14 +37286,36 @@ function failureMessage(error, options = {}) {
         .trim();
     return text || err.name || 'unknown error';
 }
+/** Annotations name files relative to the repository root: an absolute path inside the workspace is made relative. */
+function annotationPath(file) {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    if (!workspace || !node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute(file))
+        return file;
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_0__.relative(workspace, file);
+    return relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute(relative) ? file : relative;
+}
 async function runAction(main, options = {}) {
     try {
         await main();
     }
     catch (error) {
         if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(failureMessage(error, options));
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(error.stack);
+        const location = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 ? error.location : undefined;
+        if (location) {
+            // an error annotation on the file and line (workflow command properties `file` and `line`:
+            // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message),
+            // failing the step as core.setFailed does (exit code 1 + the error)
+            process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.Failure;
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(failureMessage(error, options), {
+                title: 'Configuration error',
+                file: annotationPath(location.file),
+                ...(location.line ? { startLine: location.line } : {})
+            });
+        }
+        else {
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(failureMessage(error, options));
+        }
     }
 }
 
@@ -37288,17 +37327,17 @@ async function runAction(main, options = {}) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1704);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6779);
 
 
-await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
+await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1704:
+/***/ 6779:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37309,8 +37348,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
 ;// CONCATENATED MODULE: external "node:os"
@@ -38579,8 +38618,8 @@ function isExecutable(file) {
 }
 /** A binary on PATH, like `which`. */
 function findOnPath(name, pathEnv = process.env.PATH ?? '') {
-    for (const dir of pathEnv.split(external_node_path_namespaceObject.delimiter).filter(Boolean)) {
-        const candidate = external_node_path_namespaceObject.join(dir, name);
+    for (const dir of pathEnv.split(external_node_path_.delimiter).filter(Boolean)) {
+        const candidate = external_node_path_.join(dir, name);
         if (isExecutable(candidate))
             return candidate;
     }
@@ -38620,14 +38659,14 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
         else {
             const extracted = await extractTar(file);
             (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-            if (!isExecutable(external_node_path_namespaceObject.join(extracted, tool.name))) {
+            if (!isExecutable(external_node_path_.join(extracted, tool.name))) {
                 throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
             }
             dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
         }
     }
     lib_core/* addPath */.fM(dir);
-    return external_node_path_namespaceObject.join(dir, tool.name);
+    return external_node_path_.join(dir, tool.name);
 }
 async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
@@ -38699,10 +38738,10 @@ function cosignPlatform(osName = process.platform, arch = process.arch) {
  */
 async function resolveCosign(inputs) {
     if (inputs.path) {
-        if (!findOnPath(external_node_path_namespaceObject.basename(inputs.path), external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(inputs.path)))) {
+        if (!findOnPath(external_node_path_.basename(inputs.path), external_node_path_.dirname(external_node_path_.resolve(inputs.path)))) {
             throw new errors/* ConfigurationError */.j1(`Input 'cosign-path': ${inputs.path} is not an executable file`);
         }
-        return external_node_path_namespaceObject.resolve(inputs.path);
+        return external_node_path_.resolve(inputs.path);
     }
     if (!inputs.version) {
         const onPath = findOnPath('cosign');
@@ -38901,10 +38940,10 @@ async function prepareKeyMaterial(cosign, inputs, tempRoot = process.env.RUNNER_
             lib_core/* setSecret */.Pq(line);
     if (password)
         lib_core/* setSecret */.Pq(password);
-    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(tempRoot, 'slipway-cosign-'));
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_.join(tempRoot, 'slipway-cosign-'));
     const cleanup = () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     try {
-        const keyFile = external_node_path_namespaceObject.join(dir, 'cosign.key');
+        const keyFile = external_node_path_.join(dir, 'cosign.key');
         (0,external_node_fs_namespaceObject.writeFileSync)(keyFile, privateKey.endsWith('\n') ? privateKey : `${privateKey}\n`, { mode: 0o600 });
         (0,external_node_fs_namespaceObject.chmodSync)(keyFile, 0o600);
         const derived = await execTool(cosign, publicKeyArgs(keyFile), {
@@ -38918,7 +38957,7 @@ async function prepareKeyMaterial(cosign, inputs, tempRoot = process.env.RUNNER_
             throw new errors/* ConfigurationError */.j1("Input 'public-key' does not belong to input 'private-key' (cosign public-key derives a different key): " +
                 'pass the cosign.pub generated together with the private key, or leave public-key empty to derive it');
         }
-        const publicKeyFile = external_node_path_namespaceObject.join(dir, 'cosign.pub');
+        const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
         (0,external_node_fs_namespaceObject.writeFileSync)(publicKeyFile, `${publicKeyPem}\n`);
         return {
             signing: { mode: 'key', keyFile, publicKeyFile, password, transparencyLog: inputs.transparencyLog },
@@ -44637,8 +44676,8 @@ function parseImageRecords(raw, inputName = 'image-records') {
 
 
 function dockerConfigCredentials(registry) {
-    const dir = process.env.DOCKER_CONFIG ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
-    const file = external_node_path_namespaceObject.join(dir, 'config.json');
+    const dir = process.env.DOCKER_CONFIG ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
+    const file = external_node_path_.join(dir, 'config.json');
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         return undefined;
     try {
@@ -45226,7 +45265,7 @@ async function uploadReleaseAssets(octokit, repo, release, files) {
     });
     const uploaded = [];
     for (const file of files) {
-        const name = external_node_path_namespaceObject.basename(file);
+        const name = external_node_path_.basename(file);
         const old = existing.find((a) => a.name === name);
         if (old)
             await octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: old.id });
@@ -45381,7 +45420,7 @@ function fileNames(targets, format) {
 function releaseFileList(entries) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     return entries.flatMap((entry) => {
-        const abs = external_node_path_namespaceObject.resolve(workspace, entry);
+        const abs = external_node_path_.resolve(workspace, entry);
         if (!(0,external_node_fs_namespaceObject.existsSync)(abs)) {
             throw new errors/* ConfigurationError */.j1(`Input 'release-files': '${entry}' does not exist; pass the SBOM files (or the directory) of the job that generated them, e.g. the downloaded 'sbom' artifact`);
         }
@@ -45390,7 +45429,7 @@ function releaseFileList(entries) {
         return (0,external_node_fs_namespaceObject.readdirSync)(abs)
             .filter((name) => name.endsWith('.json'))
             .sort()
-            .map((name) => external_node_path_namespaceObject.join(abs, name));
+            .map((name) => external_node_path_.join(abs, name));
     });
 }
 /**
@@ -45413,7 +45452,7 @@ async function uploadReleaseFiles(entries) {
     const repo = currentRepo();
     const release = await findOrCreateRelease(octokit, repo, releaseTag, boolInput('release-create', false));
     const assets = await uploadReleaseAssets(octokit, repo, release, files);
-    setOutputs({ files, dir: external_node_path_namespaceObject.dirname(files[0]) });
+    setOutputs({ files, dir: external_node_path_.dirname(files[0]) });
     await writeTableSummary(`Slipway SBOM release assets (${releaseTag})`, ['asset', 'url'], assets.map((a) => [`${a.name}${a.replaced ? ' (replaced)' : ''}`, a.url]));
 }
 async function run() {
@@ -45432,7 +45471,7 @@ async function run() {
     const attest = boolInput('attest', true);
     const timeout = goDuration(durationInput('timeout', '10m'));
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const outDir = external_node_path_namespaceObject.resolve(workspace, stringInput('output-dir', external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_path_namespaceObject.join(workspace, '.tmp'), 'slipway-sbom')));
+    const outDir = external_node_path_.resolve(workspace, stringInput('output-dir', external_node_path_.join(process.env.RUNNER_TEMP || external_node_path_.join(workspace, '.tmp'), 'slipway-sbom')));
     if ((0,external_node_fs_namespaceObject.existsSync)(outDir) && !(0,external_node_fs_namespaceObject.statSync)(outDir).isDirectory()) {
         throw new errors/* ConfigurationError */.j1(`Input 'output-dir': ${outDir} exists and is not a directory; name a directory (it is created if missing)`);
     }
@@ -45464,14 +45503,14 @@ async function run() {
         })
         : undefined;
     (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
-    const cacheDir = external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || outDir, 'slipway-sbom-cache');
+    const cacheDir = external_node_path_.join(process.env.RUNNER_TEMP || outDir, 'slipway-sbom-cache');
     const names = fileNames(targets, format);
     const limit = predicateLimit();
     const type = ATTESTATION_TYPE[format];
     // 1. generate every SBOM first: a generator failure leaves nothing attested
     const results = [];
     for (const t of targets) {
-        const file = external_node_path_namespaceObject.join(outDir, names.get(t.ref));
+        const file = external_node_path_.join(outDir, names.get(t.ref));
         await lib_core/* group */.Os(`${generator}: SBOM (${format}) of ${t.ref}`, () => runGenerator(tool, generator, { ref: t.ref, format, output: file, cacheDir, timeout }, (bin, args, env) => {
             lib_core/* info */.pq(`${bin} ${args.join(' ')}`);
             return execTool(bin, args, { env, ignoreReturnCode: true, stream: 'stderr' });
@@ -45545,7 +45584,7 @@ async function run() {
         const release = await findOrCreateRelease(octokit, repo, releaseTag, releaseCreate);
         assets = await uploadReleaseAssets(octokit, repo, release, results.map((r) => r.path));
         for (const r of results)
-            r.asset = assets.find((a) => a.name === external_node_path_namespaceObject.basename(r.path))?.url;
+            r.asset = assets.find((a) => a.name === external_node_path_.basename(r.path))?.url;
         lib_core/* info */.pq(`Release ${releaseTag}: ${assets.map((a) => `${a.name}${a.replaced ? ' (replaced)' : ''}`).join(', ')}`);
     }
     const verifyCommand = signing
@@ -45565,7 +45604,7 @@ async function run() {
         `${r.bytes} B`,
         r.attestation ? `${r.attestation}${r.trimmedPath ? ' (trimmed)' : ''}` : 'not attested',
         r.asset
-            ? external_node_path_namespaceObject.basename(r.path) + (assets.find((a) => a.url === r.asset)?.replaced ? ' (replaced)' : '')
+            ? external_node_path_.basename(r.path) + (assets.find((a) => a.url === r.asset)?.replaced ? ' (replaced)' : '')
             : ''
     ]), (trimmed.length
         ? `${trimmed.length} SBOM(s) were over the ${limit}-byte attestation limit: the attestation holds a trimmed SBOM ` +
@@ -45582,8 +45621,10 @@ async function run() {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   fM: () => (/* binding */ addPath),
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
@@ -45595,7 +45636,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

@@ -130,4 +130,25 @@ describe('build: build-push-action inputs through the bundled action', () => {
     // nothing reached the registry
     expect(await new RegistryClient(REGISTRY).resolve(repo, 'bad')).toBeUndefined();
   });
+
+  it('a services manifest error is an annotation on the file and line', async () => {
+    const dir = workspace();
+    writeFileSync(
+      path.join(dir, '.slipway/services.yml'),
+      'version: 1\nservices:\n  - name: app\n    context: svc\n  - name: app\n    context: svc\n'
+    );
+    const run = await runAction('build', {
+      workspace: dir,
+      inputs: { service: 'app', tags: `${REGISTRY}/${owner}/annotated:x` }
+    });
+    expect(run.exitCode).not.toBe(0);
+    const error = run.annotations.find((a) => a.level === 'error');
+    expect(error?.message).toMatch(/duplicate service name 'app'/);
+    expect(error?.properties).toMatchObject({
+      file: '.slipway/services.yml',
+      line: '5',
+      title: 'Configuration error'
+    });
+    expect(run.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
+  });
 });
