@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds every action: tsc (ESM JS) → ncc bundle in dist/<name>/index.js, and writes the generated reference
-// docs/reference/<name>.md from each action.yml. `npm run build [-- name ...]` builds only the named actions.
+// docs/reference/<name>.md and the generated part of actions/<name>/README.md from each action.yml. `npm run build [-- name ...]` builds only the named actions.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,10 @@ import { parse } from 'yaml';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const only = process.argv.slice(2);
+const README_START =
+  '<!-- generated from action.yml by scripts/build.mjs: edit action.yml, not this block -->';
+const README_END = '<!-- end of generated block -->';
+
 const actions = readdirSync(path.join(root, 'actions'))
   .filter((name) => existsSync(path.join(root, 'actions', name, 'action.yml')))
   .filter((name) => only.length === 0 || only.includes(name))
@@ -93,6 +97,7 @@ function bundle() {
       { cwd: root, stdio: 'inherit' }
     );
     writeReference(name);
+    writeActionReadme(name);
     console.log(`built dist/${name}/index.js`);
   }
   writeReferenceIndex();
@@ -137,6 +142,75 @@ function writeReference(name) {
   ];
   mkdirSync(path.join(root, 'docs/reference'), { recursive: true });
   writeFileSync(path.join(root, 'docs/reference', `${name}.md`), lines.join('\n'));
+}
+
+/** A `with:` example: every required input (a placeholder naming what to pass), then the optional ones commented. */
+function withExample(meta) {
+  const entries = Object.entries(meta.inputs ?? {});
+  const required = entries.filter(([, spec]) => spec.required);
+  const optional = entries.filter(([, spec]) => !spec.required && !spec.deprecationMessage).slice(0, 4);
+  const short = (text) =>
+    String(text ?? '')
+      .split(/[;(]/)[0]
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 70);
+  return [
+    ...required.map(([input, spec]) => `    ${input}: <${short(spec.description).toLowerCase()}>`),
+    ...optional.map(
+      ([input, spec]) =>
+        `    # ${input}: ${spec.default === undefined || spec.default === '' ? `<${short(spec.description).toLowerCase()}>` : spec.default}`
+    )
+  ];
+}
+
+/**
+ * actions/<name>/README.md: what the action does, a `with:` example, the inputs and outputs, generated from
+ * action.yml between two markers; anything the README holds outside the markers (hand-written guides) is kept.
+ */
+function writeActionReadme(name) {
+  const meta = parse(readFileSync(path.join(root, 'actions', name, 'action.yml'), 'utf8'));
+  const inputs = Object.entries(meta.inputs ?? {});
+  const block = [
+    README_START,
+    `# ${meta.name}`,
+    '',
+    meta.description,
+    '',
+    '```yaml',
+    `- uses: slipway/slipway/actions/${name}@v1`,
+    ...(inputs.length ? ['  with:', ...withExample(meta)] : []),
+    '```',
+    '',
+    '## Inputs',
+    '',
+    '| name | required | default | description |',
+    '| --- | --- | --- | --- |',
+    ...inputs.map(
+      ([input, spec]) =>
+        `| \`${input}\` | ${spec.required ? 'yes' : 'no'} | ${spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``} | ${spec.deprecationMessage ? '**Deprecated.** ' : ''}${cell(spec.description)} |`
+    ),
+    '',
+    '## Outputs',
+    '',
+    '| name | description |',
+    '| --- | --- |',
+    ...Object.entries(meta.outputs ?? {}).map(
+      ([output, spec]) => `| \`${output}\` | ${cell(spec.description)} |`
+    ),
+    '',
+    `More: [docs/reference/${name}.md](../../docs/reference/${name}.md).`,
+    README_END
+  ].join('\n');
+  const file = path.join(root, 'actions', name, 'README.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const start = old.indexOf(README_START);
+  const end = old.indexOf(README_END);
+  const text =
+    start >= 0 && end > start
+      ? old.slice(0, start) + block + old.slice(end + README_END.length)
+      : `${block}\n${old ? `\n${old}` : ''}`;
+  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
 }
 
 function writeReferenceIndex() {

@@ -4,6 +4,17 @@ import type { ServiceSpec } from '../lib/services-manifest.js';
 export interface BuildInputs {
   repoRoot: string;
   service: ServiceSpec;
+  /** build context (the `context` input, else the service's), relative to repoRoot */
+  context: string;
+  /** Dockerfile (the `file` input, else the service's), relative to repoRoot */
+  dockerfile: string;
+  /** target stage (the `target` input, else the service's) */
+  target?: string;
+  /** `--secret` values (id=…,env=… / id=…,src=…) */
+  secrets: string[];
+  /** `--ssh` values (default / id=path) */
+  ssh: string[];
+
   /** full image references with tags */
   tags: string[];
   labels: Record<string, string>;
@@ -28,8 +39,8 @@ export interface BuildInputs {
 export function getBuildArgs(inputs: BuildInputs): string[] {
   const args = ['buildx', 'build'];
   if (inputs.builder) args.push('--builder', inputs.builder);
-  args.push('--file', inputs.service.dockerfile);
-  if (inputs.service.target) args.push('--target', inputs.service.target);
+  args.push('--file', inputs.dockerfile);
+  if (inputs.target) args.push('--target', inputs.target);
   if (inputs.platforms.length) args.push('--platform', inputs.platforms.join(','));
   for (const [key, value] of Object.entries(inputs.buildArgs)) args.push('--build-arg', `${key}=${value}`);
   for (const [key, value] of Object.entries(inputs.labels)) args.push('--label', `${key}=${value}`);
@@ -38,6 +49,8 @@ export function getBuildArgs(inputs: BuildInputs): string[] {
   for (const tag of inputs.tags) args.push('--tag', tag);
   for (const cache of inputs.cacheFrom) args.push('--cache-from', cache);
   for (const cache of inputs.cacheTo) args.push('--cache-to', cache);
+  for (const secret of inputs.secrets) args.push('--secret', secret);
+  for (const ssh of inputs.ssh) args.push('--ssh', ssh);
   if (inputs.network) args.push('--network', inputs.network);
   if (inputs.provenance !== undefined) args.push(`--provenance=${inputs.provenance}`);
   if (inputs.sbom !== undefined) args.push(`--sbom=${inputs.sbom}`);
@@ -46,7 +59,7 @@ export function getBuildArgs(inputs: BuildInputs): string[] {
   if (inputs.push) args.push('--push');
   if (inputs.load) args.push('--load');
   args.push('--metadata-file', inputs.metadataFile);
-  args.push(inputs.service.context);
+  args.push(inputs.context);
   return args;
 }
 

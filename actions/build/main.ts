@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { dockerConfigCredentials } from '../lib/docker-auth.js';
@@ -16,13 +16,19 @@ import {
 } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { RegistryClient } from '../lib/registry.js';
-import { DEFAULT_MANIFEST_PATH, findService, loadServicesManifest } from '../lib/services-manifest.js';
+import {
+  DEFAULT_MANIFEST_PATH,
+  findService,
+  loadServicesManifest,
+  type ServiceSpec
+} from '../lib/services-manifest.js';
 import { code, writeTableSummary } from '../lib/summary.js';
 import { type CacheMode, cacheFlags, getBuildArgs } from './args.js';
 import { checkBudget, formatSize, parseSize } from './budget.js';
 import { checkNetworkEntitlement, networkHostHint } from './network.js';
 import { buildStrategy, platformMismatch, platformTag, validatePlatforms } from './platforms.js';
 import { describeImage, makeImageRecord } from './record.js';
+import { buildSecrets, sshFlags } from './secrets.js';
 
 async function inspectBuilder(builder: string | undefined): Promise<{ driver: string; inspect: string }> {
   const result = await execTool('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], {
@@ -59,6 +65,78 @@ export function checkRefLimits(ref: string, input: string): void {
   }
 }
 
+/** The `image` input: a repository (registry/name), no tag or digest — the record adds the digest. */
+function parseRepositoryInput(image: string): ReturnType<typeof parseImageRef> {
+  let ref: ReturnType<typeof parseImageRef>;
+  try {
+    ref = parseImageRef(image);
+  } catch (error) {
+    throw new ConfigurationError(
+      `Input 'image': ${error instanceof Error ? error.message : String(error)}. Give a repository such as ghcr.io/owner/name, ` +
+        'or leave it empty for the repository of the first tag'
+    );
+  }
+  if (ref.tag || ref.digest) {
+    throw new ConfigurationError(
+      `Input 'image': '${image}' has a ${ref.digest ? 'digest' : 'tag'}; give the repository only (e.g. ${ref.registry}/${ref.repository})`
+    );
+  }
+  return ref;
+}
+
+/**
+ * Context, Dockerfile and target: build-push-action's `context`, `file` and `target` inputs over the manifest's.
+ * As in build-push-action, `file` defaults to `<context>/Dockerfile` when only `context` is given
+ * (https://github.com/docker/build-push-action#inputs). Paths are relative to working-directory and must exist.
+ */
+function buildSource(
+  root: string,
+  service: ServiceSpec
+): { context: string; dockerfile: string; target?: string } {
+  const contextInput = optionalString('context');
+  const fileInput = optionalString('file');
+  const context = contextInput ?? service.context;
+  const dockerfile =
+    fileInput ?? (contextInput ? path.posix.join(contextInput, 'Dockerfile') : service.dockerfile);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')) {
+    throw new ConfigurationError(
+      `Input 'context': '${context}' is a URL; Slipway builds a directory of the checkout (path relative to working-directory)`
+    );
+  }
+  const contextDir = path.resolve(root, context);
+  if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
+    throw new ConfigurationError(
+      `${contextInput ? "Input 'context'" : `Service '${service.name}' context`}: '${context}' is not a directory under ${root}`
+    );
+  }
+  const file = path.resolve(root, dockerfile);
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new ConfigurationError(
+      `${fileInput ? "Input 'file'" : contextInput ? `Input 'context' (its Dockerfile)` : 'Service Dockerfile'}: '${dockerfile}' ` +
+        `is not a file under ${root}; set 'file' to the Dockerfile's path relative to working-directory`
+    );
+  }
+  const target = optionalString('target') ?? service.target;
+  if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
+    throw new ConfigurationError(
+      `Input 'target': '${target}' is not a build stage name (letters, digits, '_', '.', '-')`
+    );
+  }
+  return { context, dockerfile, target };
+}
+
+/**
+ * The image ID build-push-action outputs as `imageid` (its --iidfile): the digest of the image config, which buildx
+ * also writes to its metadata file as `containerimage.config.digest` (measured: the two are equal with buildx 0.13).
+ * A multi-platform index has one config per platform, so there is no single image ID: empty.
+ */
+function imageId(metadataFile: string | undefined, platformCount: number): string {
+  if (!metadataFile || platformCount !== 1 || !existsSync(metadataFile)) return '';
+  const meta = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
+  const id = String(meta['containerimage.config.digest'] ?? '');
+  return /^sha256:[a-f0-9]{64}$/.test(id) ? id : '';
+}
+
 export async function run(): Promise<void> {
   const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
   const manifest = loadServicesManifest(root, stringInput('manifest', DEFAULT_MANIFEST_PATH));
@@ -79,7 +157,29 @@ export async function run(): Promise<void> {
   }
   const first = refs[0]!;
   const image = optionalString('image') ?? `${first.registry}/${first.repository}`;
+  // every input is checked here, before anything is built or pushed (issue 17: a bad 'image' used to be found only
+  // after the push)
   checkRefLimits(image, 'image');
+  const imageRef = parseRepositoryInput(image);
+  const source = buildSource(root, service);
+  const secrets = buildSecrets({
+    secrets: core.getInput('secrets'),
+    secretFiles: core.getInput('secret-files'),
+    secretEnvs: core.getInput('secret-envs'),
+    env: process.env,
+    resolveFile: (file) => {
+      const abs = path.resolve(root, file);
+      return existsSync(abs) && statSync(abs).isFile() ? abs : undefined;
+    }
+  });
+  for (const value of secrets.values) core.setSecret(value);
+  const ssh = sshFlags(listInput('ssh', { comma: false }), {
+    env: process.env,
+    resolvePath: (p) => {
+      const abs = path.resolve(root, p);
+      return existsSync(abs) ? abs : undefined;
+    }
+  });
   const platformsInput = listInput('platforms');
   const platforms = validatePlatforms(
     platformsInput.length ? platformsInput : service.platforms,
@@ -127,6 +227,9 @@ export async function run(): Promise<void> {
   const common = {
     repoRoot: root,
     service,
+    ...source,
+    secrets: secrets.flags,
+    ssh,
     labels: keyValueInput('labels'),
     annotations,
     buildArgs: { ...service.buildArgs, ...keyValueInput('build-args') },
@@ -158,6 +261,7 @@ export async function run(): Promise<void> {
       await execTool('docker', args, {
         cwd: root,
         echo: true,
+        ...(Object.keys(secrets.env).length ? { env: secrets.env } : {}),
         hint: (r) =>
           networkHostHint(r.stderr) ??
           (/connection refused|no such host|dial tcp|i\/o timeout/i.test(r.stderr)
@@ -212,13 +316,13 @@ export async function run(): Promise<void> {
       });
     }
   }
+  const imageid = imageId(strategy === 'one-call' ? metadataFile : undefined, platforms.length);
   if (!push) {
-    setOutputs({ image, tags: tags.join('\n'), pushed: false });
+    setOutputs({ image, imageid, tags: tags.join('\n'), pushed: false });
     core.info('push is false: built only, no image record (records describe pushed images)');
     return;
   }
 
-  const imageRef = parseImageRef(image);
   const credentials =
     dockerConfigCredentials(imageRef.registry) ??
     (optionalString('github-token')
@@ -305,6 +409,7 @@ export async function run(): Promise<void> {
   setOutputs({
     image,
     digest,
+    imageid,
     ref: record.ref,
     tags: tags.join('\n'),
     'image-record': record,

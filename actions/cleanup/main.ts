@@ -10,7 +10,8 @@ import { RegistryClient } from '../lib/registry.js';
 import { DEFAULT_MANIFEST_PATH, loadServicesManifest } from '../lib/services-manifest.js';
 import { runCleanup } from './cleanup.js';
 import { deletionProgress } from './execute.js';
-import { parseDuration, type Policy } from './policy.js';
+import { type Policy } from './policy.js';
+import { durationInput } from '../lib/duration.js';
 import { writeSummary, type CleanupReport } from './report.js';
 
 function parseCount(raw: string | undefined, name: string): number | undefined {
@@ -88,7 +89,7 @@ export async function run(): Promise<void> {
   const policy: Policy = {
     keepTagged: parseCount(optionalString('keep-n-tagged'), 'keep-n-tagged'),
     keepUntagged: intInput('keep-n-untagged', 0, 0),
-    olderThanMs: olderThan === undefined ? undefined : parseDuration(olderThan, 'older-than'),
+    olderThanMs: olderThan === undefined ? undefined : durationInput('older-than', ''),
     deleteTags: listInput('delete-tags'),
     excludeTags: listInput('exclude-tags'),
     protectReleases: boolInput('protect-release-tags', true),
@@ -97,7 +98,7 @@ export async function run(): Promise<void> {
   };
   const rollbackWindow = intInput('rollback-window', 3, 0);
   const dryRun = boolInput('dry-run', false);
-  const timeBudgetMs = parseDuration(stringInput('time-budget', '25m'), 'time-budget');
+  const timeBudgetMs = durationInput('time-budget', '25m');
   const token = optionalString('github-token');
   const github = createClient(token, {
     writeConcurrency: DELETE_CONCURRENCY,

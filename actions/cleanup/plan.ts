@@ -9,7 +9,8 @@
  */
 import type { PackageVersion } from '../lib/packages.js';
 import { INDEX_MEDIA_TYPES, type Manifest } from '../lib/registry.js';
-import { classify, formatDuration, tagRules, type Policy, type VersionKind } from './policy.js';
+import { formatDuration } from '../lib/duration.js';
+import { classify, tagRules, type Policy, type VersionKind } from './policy.js';
 
 /** Fetches a manifest by digest; undefined when the registry does not have it (404). */
 export type ManifestFetcher = (digest: string) => Promise<Manifest | undefined>;

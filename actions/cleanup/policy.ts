@@ -21,22 +21,6 @@ export interface Policy {
   deleteOrphans: boolean;
 }
 
-const UNITS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
-
-/** `30d`, `12h`, `1w2d`, `90m`: a positive duration in ms; anything else is an error naming the input. */
-export function parseDuration(raw: string, input = 'older-than'): number {
-  const text = raw.trim();
-  if (!/^(\d+[wdhms])+$/.test(text)) {
-    throw new ConfigurationError(
-      `Input '${input}': '${raw}' is not a duration. Use a number with a unit: w (weeks), d (days), h (hours), m (minutes), s (seconds), e.g. 30d, 12h or 1w2d.`
-    );
-  }
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+)([wdhms])/g)) ms += Number(m[1]) * (UNITS[m[2] as string] as number);
-  if (ms <= 0) throw new ConfigurationError(`Input '${input}': '${raw}' must be longer than zero`);
-  return ms;
-}
-
 const COSIGN_TAG = /^sha256-([a-f0-9]{64})\.(sig|att|sbom)$/;
 const REFERRERS_TAG = /^sha256-([a-f0-9]{64})$/;
 
@@ -123,9 +107,4 @@ export function tagRules(policy: Policy): TagRules {
       return undefined;
     }
   };
-}
-
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of Object.entries(UNITS)) if (ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
 }

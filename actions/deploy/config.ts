@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
+import { jsonErrorLine, jsonLineOfPath } from '../lib/config-location.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { STRATEGY_SCHEMA, strategyErrors, type DeployStrategy } from './canary.js';
 
@@ -242,15 +243,23 @@ export function loadEnvironmentConfig(configDir: string, environment: string): L
     );
   }
   let value: unknown;
+  const text = readFileSync(file, 'utf8');
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    value = JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(`${file} is not valid JSON: ${(error as Error).message}`);
+    const line = jsonErrorLine(text);
+    throw new ConfigurationError(`${file} is not valid JSON: ${(error as Error).message}`, {
+      file,
+      line
+    });
   }
   const errors = validateEnvironmentConfig(value);
   if (errors.length > 0) {
+    // each message starts with its JSON-pointer path: the first one's line places the annotation
+    const line = jsonLineOfPath(text, errors[0]!.split(' ')[0]!.replace('(root)', ''));
     throw new ConfigurationError(
-      `${file} does not match the deploy environment schema:\n${errors.map((e) => `  - ${e}`).join('\n')}`
+      `${file} does not match the deploy environment schema:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
+      { file, line }
     );
   }
   return { file, dir: path.dirname(file), config: value as EnvironmentConfig };

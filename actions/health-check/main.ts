@@ -7,16 +7,23 @@ import {
   healthRows,
   type HealthOptions
 } from '../lib/health.js';
+import { durationInput } from '../lib/duration.js';
 import { boolInput, enumInput, intInput, listInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { writeTableSummary } from '../lib/summary.js';
 
 export function readHealthOptions(): HealthOptions {
   return {
-    timeoutMs: intInput('timeout-seconds', 60, 1) * 1000,
-    intervalMs: intInput('interval-ms', 2000, 10),
+    timeoutMs: durationInput('timeout', '60s', {
+      min: 1000,
+      legacy: { input: 'timeout-seconds', unit: 's' }
+    }),
+    intervalMs: durationInput('interval', '2s', { min: 10, legacy: { input: 'interval-ms', unit: 'ms' } }),
     retries: intInput('retries', 0, 0),
-    requestTimeoutMs: intInput('request-timeout-ms', 5000, 10),
+    requestTimeoutMs: durationInput('request-timeout', '5s', {
+      min: 10,
+      legacy: { input: 'request-timeout-ms', unit: 'ms' }
+    }),
     unhealthyThreshold: intInput('unhealthy-threshold', 0, 0),
     degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
   };

@@ -3,9 +3,24 @@
  * from a Slipway bug (anything else). The action runner prints each differently.
  */
 
-/** The user's configuration or input is wrong; the message names the input/file and the fix. */
+/** Where in a file a configuration mistake is (file relative to the workspace, 1-based line). */
+export interface ConfigLocation {
+  file: string;
+  line?: number;
+}
+
+/**
+ * The user's configuration or input is wrong; the message names the input/file and the fix. With a `location`, the
+ * failure becomes an annotation on that file and line (lib/run.ts).
+ */
 export class ConfigurationError extends Error {
   override readonly name: string = 'ConfigurationError';
+  constructor(
+    message: string,
+    readonly location?: ConfigLocation
+  ) {
+    super(message);
+  }
 }
 
 /** A real tool (docker, git, cosign, …) exited non-zero; carries the command and the tail of its stderr. */

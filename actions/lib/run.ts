@@ -3,6 +3,7 @@
  * reported differently; all of them fail the step with a non-zero exit and a message we wrote (a stack trace only
  * goes to the debug log).
  */
+import path from 'node:path';
 import * as core from '@actions/core';
 import {
   ConfigurationError,
@@ -38,11 +39,32 @@ export function failureMessage(error: unknown, options: RunOptions = {}): string
   return text || err.name || 'unknown error';
 }
 
+/** Annotations name files relative to the repository root: an absolute path inside the workspace is made relative. */
+export function annotationPath(file: string): string {
+  const workspace = process.env.GITHUB_WORKSPACE;
+  if (!workspace || !path.isAbsolute(file)) return file;
+  const relative = path.relative(workspace, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 export async function runAction(main: () => Promise<void>, options: RunOptions = {}): Promise<void> {
   try {
     await main();
   } catch (error) {
     if (error instanceof Error && error.stack) core.debug(error.stack);
-    core.setFailed(failureMessage(error, options));
+    const location = error instanceof ConfigurationError ? error.location : undefined;
+    if (location) {
+      // an error annotation on the file and line (workflow command properties `file` and `line`:
+      // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message),
+      // failing the step as core.setFailed does (exit code 1 + the error)
+      process.exitCode = core.ExitCode.Failure;
+      core.error(failureMessage(error, options), {
+        title: 'Configuration error',
+        file: annotationPath(location.file),
+        ...(location.line ? { startLine: location.line } : {})
+      });
+    } else {
+      core.setFailed(failureMessage(error, options));
+    }
   }
 }

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { lineOfPath } from './config-location.js';
 import { ConfigurationError } from './errors.js';
 
 export const DEFAULT_MANIFEST_PATH = '.slipway/services.yml';
@@ -76,15 +77,7 @@ const validate = new Ajv({ allErrors: true, verbose: true, strict: true, allowUn
 );
 
 function lineOf(doc: Document, counter: LineCounter, instancePath: string): number | undefined {
-  const segments = instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-  for (let n = segments.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
-    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
-  }
-  return undefined;
+  return lineOfPath(doc, counter, instancePath);
 }
 
 function describe(error: ErrorObject): string {
@@ -111,17 +104,22 @@ export function parseServicesManifest(text: string, file: string): ServicesManif
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
     throw new ConfigurationError(
-      `${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`
+      `${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
+      {
+        file,
+        line
+      }
     );
   }
   const data: unknown = doc.toJS();
   if (!validate(data)) {
-    const messages = (validate.errors ?? []).map((e) => {
-      const line = lineOf(doc, counter, e.instancePath);
-      return `${file}${line ? `:${line}` : ''}: ${describe(e)}`;
-    });
+    const lines = (validate.errors ?? []).map((e) => lineOf(doc, counter, e.instancePath));
+    const messages = (validate.errors ?? []).map(
+      (e, i) => `${file}${lines[i] ? `:${lines[i]}` : ''}: ${describe(e)}`
+    );
     throw new ConfigurationError(
-      `Services manifest is invalid:\n${[...new Set(messages)].join('\n')}\nSee docs/services-manifest.md for the format.`
+      `Services manifest is invalid:\n${[...new Set(messages)].join('\n')}\nSee docs/services-manifest.md for the format.`,
+      { file, line: lines.find((l) => l !== undefined) }
     );
   }
   const raw = data as {
@@ -145,7 +143,8 @@ export function parseServicesManifest(text: string, file: string): ServicesManif
     const previous = seen.get(s.name);
     if (previous !== undefined) {
       throw new ConfigurationError(
-        `${file}${line ? `:${line}` : ''}: duplicate service name '${s.name}' (first defined at line ${previous}); service names must be unique`
+        `${file}${line ? `:${line}` : ''}: duplicate service name '${s.name}' (first defined at line ${previous}); service names must be unique`,
+        { file, line }
       );
     }
     seen.set(s.name, line ?? 0);
@@ -157,7 +156,8 @@ export function parseServicesManifest(text: string, file: string): ServicesManif
     ] as const) {
       if (value.startsWith('..') || path.posix.isAbsolute(value)) {
         throw new ConfigurationError(
-          `${file}${line ? `:${line}` : ''}: service '${s.name}': ${key} '${value}' must stay inside the repository`
+          `${file}${line ? `:${line}` : ''}: service '${s.name}': ${key} '${value}' must stay inside the repository`,
+          { file, line }
         );
       }
     }

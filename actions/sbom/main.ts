@@ -21,6 +21,7 @@ import {
   signatureRef,
   verifyAttestationArgs
 } from '../lib/cosign.js';
+import { durationInput, goDuration } from '../lib/duration.js';
 import { ConfigurationError, errorMessage, ToolError } from '../lib/errors.js';
 import { execTool } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
@@ -30,7 +31,6 @@ import { expandIndexes, registryManifestReader, resolveTargets, type Target } fr
 import { fulfilledOrThrow, settleBounded } from '../lib/parallel.js';
 import { writeTableSummary } from '../lib/summary.js';
 import { findOnPath } from '../lib/tool-install.js';
-import { parseTimeout } from '../trivy-gate/args.js';
 import { resolveTrivy } from '../trivy-gate/install.js';
 import {
   ATTESTATION_TYPE,
@@ -149,8 +149,7 @@ export async function run(): Promise<void> {
   const format = enumInput('format', SBOM_FORMATS, 'cyclonedx');
   const generator = enumInput('generator', GENERATORS, 'trivy');
   const attest = boolInput('attest', true);
-  const timeout = stringInput('timeout', '10m');
-  parseTimeout(timeout);
+  const timeout = goDuration(durationInput('timeout', '10m'));
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const outDir = path.resolve(
     workspace,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
+import { durationInput, goDuration } from '../lib/duration.js';
 import { ConfigurationError, errorMessage, ToolError } from '../lib/errors.js';
 import { lastLines } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
@@ -19,7 +20,6 @@ import { setOutputs } from '../lib/outputs.js';
 import {
   dbDownloadArgs,
   parseDbRepositories,
-  parseTimeout,
   SCAN_TYPES,
   scanArgs,
   scanCompleted,
@@ -87,9 +87,14 @@ function resolveTarget(workspace: string): Target {
   return { scanType, ref: image, name: parsed.repository.split('/').at(-1) ?? 'image' };
 }
 
+/** trivy's own ignore files, looked for at the workspace root when 'ignore-file' is empty (trivy's default names) */
+const TRIVY_IGNORE_FILES = ['.trivyignore.yaml', '.trivyignore'];
+
 function loadIgnores(workspace: string): { entries: IgnoreEntry[]; file?: string } {
-  const file = optionalString('ignore-file');
+  const file =
+    optionalString('ignore-file') ?? TRIVY_IGNORE_FILES.find((f) => existsSync(path.join(workspace, f)));
   if (!file) return { entries: [] };
+  if (!optionalString('ignore-file')) core.info(`Ignore file: ${file} (found at the workspace root)`);
   const full = path.resolve(workspace, file);
   if (!existsSync(full))
     throw new ConfigurationError(`Input 'ignore-file': ${file} does not exist (looked in ${workspace})`);
@@ -104,7 +109,10 @@ async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeou
     listInput('db-repository').length ? listInput('db-repository') : DEFAULT_DB_REPOSITORIES
   );
   const retries = intInput('db-retries', 3, 0);
-  const backoff = intInput('db-retry-delay-ms', 2000, 0);
+  const backoff = durationInput('db-retry-delay', '2s', {
+    min: 0,
+    legacy: { input: 'db-retry-delay-ms', unit: 'ms' }
+  });
   if (mode === 'true') {
     if (!isDbUsable(readDbMetadata(cacheDir))) {
       throw new ConfigurationError(
@@ -222,8 +230,8 @@ async function gate(): Promise<void> {
     listInput('severity').length ? listInput('severity') : ['CRITICAL', 'HIGH']
   );
   const ignoreUnfixed = boolInput('ignore-unfixed', false);
-  const timeout = stringInput('timeout', '5m');
-  const timeoutMs = parseTimeout(timeout);
+  const timeoutMs = durationInput('timeout', '5m');
+  const timeout = goDuration(timeoutMs);
   const ignores = loadIgnores(workspace);
   const uploadWanted = boolInput('upload-sarif', false);
   const failOnVulnerable = boolInput('fail-on-vulnerable', true);
@@ -263,6 +271,8 @@ async function gate(): Promise<void> {
   rmSync(sarifPath, { force: true });
   const findings: Finding[] = [];
   const results: unknown[] = [];
+  const emptyIgnoreFile = path.join(outDir, 'trivy-gate.no-trivyignore');
+  writeFileSync(emptyIgnoreFile, '');
   for (const scan of scans) {
     rmSync(scan.jsonPath, { force: true });
     const perPlatform = target.platforms?.length ? scan.platform : undefined;
@@ -273,6 +283,7 @@ async function gate(): Promise<void> {
       jsonPath: scan.jsonPath,
       timeout,
       scanners,
+      emptyIgnoreFile,
       // a platform manifest is one image: no --platform selection
       platform: perPlatform ? undefined : scan.platform
     });

@@ -28570,18 +28570,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9048);
+/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3143);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4644);
 
 
-await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
+await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 9048:
+/***/ 4644:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28819,6 +28819,113 @@ function healthRows(results) {
 }
 const HEALTH_TABLE_HEADER = ['URL', 'component', 'status', 'HTTP', 'attempts', 'detail'];
 
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/duration.js
+/**
+ * The one duration syntax of every Slipway input that takes a time: whole numbers with a unit, largest unit first —
+ * `500ms`, `30s`, `5m`, `1h30m`, `7d`, `2w`. Older spellings keep working with a deprecation warning that gives the
+ * new spelling: Go durations with fractions or micro/nanoseconds (`1.5h`, `1m0.5s`, trivy's old `timeout` values),
+ * units out of order (`2d1w`), and the retired `*-seconds` / `*-ms` inputs that took a bare number.
+ */
+
+
+const DURATION_HELP = 'a whole number with a unit (ms, s, m, h, d, w), largest first: e.g. 30s, 5m, 1h30m, 7d';
+const UNIT_MS = {
+    w: 604_800_000,
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+    ms: 1,
+    us: 1e-3,
+    µs: 1e-3,
+    ns: 1e-6
+};
+const ORDER = ['w', 'd', 'h', 'm', 's', 'ms'];
+const CURRENT_RE = /^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?$/;
+const LEGACY_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w))+$/;
+/**
+ * The current spelling of a duration, as a person writes it: one unit when a small count of one unit says it exactly
+ * (`30d`, `90s`, `90m`), else the units largest first (`1d1h1m1s500ms`).
+ */
+function formatDuration(ms) {
+    let rest = Math.round(ms);
+    if (rest <= 0)
+        return '0s';
+    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+        const size = UNIT_MS[unit];
+        if (rest % size === 0 && rest / size <= 99)
+            return `${rest / size}${unit}`;
+    }
+    let text = '';
+    for (const unit of ORDER) {
+        const size = UNIT_MS[unit];
+        const n = Math.floor(rest / size);
+        if (n > 0) {
+            text += `${n}${unit}`;
+            rest -= n * size;
+        }
+    }
+    return text;
+}
+/** Parses a duration; pure. Errors name the input and show the syntax. */
+function parseDuration(raw, input, { min = 1 } = {}) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' has no unit; write ${DURATION_HELP} (e.g. ${text}s for seconds)`);
+    }
+    const current = text !== '' && CURRENT_RE.test(text);
+    if (!current && !LEGACY_RE.test(text)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' is not a duration; write ${DURATION_HELP}`);
+    }
+    let ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)/g))
+        ms += Number(m[1]) * UNIT_MS[m[2]];
+    ms = Math.round(ms);
+    if (ms < min) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' must be at least ${formatDuration(min)}; write ${DURATION_HELP}`);
+    }
+    return current ? { ms } : { ms, deprecated: formatDuration(ms) };
+}
+/**
+ * Reads a duration input (empty: `fallback`, in the same syntax). An old spelling, or the retired legacy input,
+ * still works and logs a `core.warning` with the new spelling to write.
+ */
+function durationInput(name, fallback, options = {}) {
+    const raw = lib_core/* getInput */.V4(name);
+    const legacyRaw = options.legacy ? lib_core/* getInput */.V4(options.legacy.input) : '';
+    if (options.legacy && legacyRaw !== '') {
+        const { input, unit } = options.legacy;
+        if (raw !== '' && raw !== fallback) {
+            throw new errors/* ConfigurationError */.j1(`Inputs '${input}' and '${name}' are both set; '${input}' is deprecated: keep only '${name}'`);
+        }
+        if (!/^\d+$/.test(legacyRaw)) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must be a whole number of ${unit === 's' ? 'seconds' : 'milliseconds'}, got '${legacyRaw}' ` +
+                `('${input}' is deprecated: use '${name}', ${DURATION_HELP})`);
+        }
+        const ms = Number(legacyRaw) * (unit === 's' ? 1000 : 1);
+        const min = options.min ?? 1;
+        if (ms < min) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}': '${legacyRaw}' must be at least ${formatDuration(min)}`);
+        }
+        lib_core/* warning */.$e(`Input '${input}' is deprecated: write ${name}: ${formatDuration(ms)}`);
+        return ms;
+    }
+    const parsed = parseDuration(raw === '' ? fallback : raw, name, { min: options.min });
+    if (parsed.deprecated) {
+        lib_core/* warning */.$e(`Input '${name}': '${raw}' is an old duration spelling and is deprecated: write ${name}: ${parsed.deprecated}`);
+    }
+    return parsed.ms;
+}
+/**
+ * A duration as Go's time.ParseDuration reads it (trivy's and cosign's --timeout): Go has no d or w unit
+ * (https://pkg.go.dev/time#ParseDuration: "ns", "us", "ms", "s", "m", "h"), so days become hours.
+ */
+function goDuration(ms) {
+    const hours = Math.floor(ms / UNIT_MS.h);
+    const rest = formatDuration(ms - hours * UNIT_MS.h);
+    return `${hours > 0 ? `${hours}h` : ''}${rest === '0s' && hours > 0 ? '' : rest}`;
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/inputs.js
 /**
  * Typed action inputs, read the way @actions/core reads them (INPUT_<NAME>, trimmed), with errors that name the
@@ -28950,12 +29057,19 @@ async function writeTableSummary(title, header, rows, note) {
 
 
 
+
 function readHealthOptions() {
     return {
-        timeoutMs: intInput('timeout-seconds', 60, 1) * 1000,
-        intervalMs: intInput('interval-ms', 2000, 10),
+        timeoutMs: durationInput('timeout', '60s', {
+            min: 1000,
+            legacy: { input: 'timeout-seconds', unit: 's' }
+        }),
+        intervalMs: durationInput('interval', '2s', { min: 10, legacy: { input: 'interval-ms', unit: 'ms' } }),
         retries: intInput('retries', 0, 0),
-        requestTimeoutMs: intInput('request-timeout-ms', 5000, 10),
+        requestTimeoutMs: durationInput('request-timeout', '5s', {
+            min: 10,
+            legacy: { input: 'request-timeout-ms', unit: 'ms' }
+        }),
         unhealthyThreshold: intInput('unhealthy-threshold', 0, 0),
         degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
     };
@@ -29015,9 +29129,17 @@ async function run() {
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
  */
-/** The user's configuration or input is wrong; the message names the input/file and the fix. */
+/**
+ * The user's configuration or input is wrong; the message names the input/file and the fix. With a `location`, the
+ * failure becomes an annotation on that file and line (lib/run.ts).
+ */
 class ConfigurationError extends Error {
+    location;
     name = 'ConfigurationError';
+    constructor(message, location) {
+        super(message);
+        this.location = location;
+    }
 }
 /** A real tool (docker, git, cosign, …) exited non-zero; carries the command and the tail of its stderr. */
 class ToolError extends Error {
@@ -29152,15 +29274,24 @@ function githubApiError(error, operation) {
 
 /***/ }),
 
-/***/ 6637:
+/***/ 3143:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony export failureMessage */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3337);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Cs: () => (/* binding */ runAction)
+});
+
+// UNUSED EXPORTS: annotationPath, failureMessage
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
+var errors = __nccwpck_require__(3337);
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/run.js
 /**
  * The action runner: every action's entry calls runAction(main). User mistakes, tool failures and bugs are
  * reported differently; all of them fail the step with a non-zero exit and a message we wrote (a stack trace only
@@ -29168,13 +29299,14 @@ function githubApiError(error, operation) {
  */
 
 
+
 /** The text the step fails with; exported for the unit tests. */
 function failureMessage(error, options = {}) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .OS) {
+    if (error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ToolError */.v4 || error instanceof errors/* GitHubApiError */.OS) {
         return error.message;
     }
-    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isGitHubRequestError */ .Bd)(error))
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
+    if ((0,errors/* isGitHubRequestError */.Bd)(error))
+        return (0,errors/* githubApiError */.Ar)(error, options.githubOperation).message;
     // semantic-release gathers its plugins' failures in an AggregateError whose own message is empty
     if (error instanceof AggregateError && error.errors.length > 0) {
         return error.errors.map((e) => failureMessage(e, options)).join('\n');
@@ -29188,14 +29320,36 @@ function failureMessage(error, options = {}) {
         .trim();
     return text || err.name || 'unknown error';
 }
+/** Annotations name files relative to the repository root: an absolute path inside the workspace is made relative. */
+function annotationPath(file) {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    if (!workspace || !external_node_path_namespaceObject.isAbsolute(file))
+        return file;
+    const relative = external_node_path_namespaceObject.relative(workspace, file);
+    return relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative) ? file : relative;
+}
 async function runAction(main, options = {}) {
     try {
         await main();
     }
     catch (error) {
         if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(failureMessage(error, options));
+            core/* debug */.Yz(error.stack);
+        const location = error instanceof errors/* ConfigurationError */.j1 ? error.location : undefined;
+        if (location) {
+            // an error annotation on the file and line (workflow command properties `file` and `line`:
+            // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message),
+            // failing the step as core.setFailed does (exit code 1 + the error)
+            process.exitCode = core/* ExitCode */.yU.Failure;
+            core/* error */.z3(failureMessage(error, options), {
+                title: 'Configuration error',
+                file: annotationPath(location.file),
+                ...(location.line ? { startLine: location.line } : {})
+            });
+        }
+        else {
+            core/* setFailed */.C1(failureMessage(error, options));
+        }
     }
 }
 
@@ -29208,7 +29362,9 @@ async function runAction(main, options = {}) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
@@ -29217,7 +29373,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

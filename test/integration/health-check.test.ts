@@ -42,9 +42,16 @@ afterAll(async () => {
 
 it('polls until healthy and reports every component', async () => {
   const run = await runAction('health-check', {
+    // the retired spellings still work, each with a deprecation warning naming the new one
     inputs: { urls: `${base}/starting, ${base}/plain`, 'interval-ms': 100, 'timeout-seconds': 10 }
   });
   expect(failureMessage(run)).toBe('');
+  expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual(
+    expect.arrayContaining([
+      "Input 'timeout-seconds' is deprecated: write timeout: 10s",
+      "Input 'interval-ms' is deprecated: write interval: 100ms"
+    ])
+  );
   expect(run.outputs.status).toBe('healthy');
   expect(run.outputs.passed).toBe('true');
   const details = JSON.parse(run.outputs.details!) as Array<Record<string, unknown>>;
@@ -61,13 +68,13 @@ it('polls until healthy and reports every component', async () => {
 
 it('degraded: accepted with a warning by default, a failure under degraded: fail', async () => {
   const accepted = await runAction('health-check', {
-    inputs: { urls: `${base}/degraded`, 'interval-ms': 50 }
+    inputs: { urls: `${base}/degraded`, interval: '50ms' }
   });
   expect(accepted.exitCode).toBe(0);
   expect(accepted.outputs.status).toBe('degraded');
   expect(accepted.annotations.find((a) => a.level === 'warning')?.message).toContain('is degraded');
   const failed = await runAction('health-check', {
-    inputs: { urls: `${base}/degraded`, degraded: 'fail', 'interval-ms': 50 }
+    inputs: { urls: `${base}/degraded`, degraded: 'fail', interval: '50ms' }
   });
   expect(failed.exitCode).toBe(1);
   expect(failed.outputs.passed).toBe('false');
@@ -76,7 +83,7 @@ it('degraded: accepted with a warning by default, a failure under degraded: fail
 
 it('a URL that never answers fails at the timeout, naming it', async () => {
   const run = await runAction('health-check', {
-    inputs: { urls: hungUrl, 'timeout-seconds': 2, 'interval-ms': 200, 'request-timeout-ms': 400 }
+    inputs: { urls: hungUrl, timeout: '2s', interval: '200ms', 'request-timeout': '400ms' }
   });
   expect(run.exitCode).toBe(1);
   expect(run.outputs.status).toBe('unhealthy');
@@ -89,7 +96,7 @@ it('a URL that never answers fails at the timeout, naming it', async () => {
 
 it('fail-on-unhealthy: false only sets the outputs; bad inputs name the input', async () => {
   const run = await runAction('health-check', {
-    inputs: { urls: `${base}/missing`, retries: 2, 'interval-ms': 50, 'fail-on-unhealthy': false }
+    inputs: { urls: `${base}/missing`, retries: 2, interval: '50ms', 'fail-on-unhealthy': false }
   });
   expect(run.exitCode).toBe(0);
   expect(run.outputs.status).toBe('unhealthy');

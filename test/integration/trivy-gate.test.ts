@@ -167,7 +167,7 @@ describe('trivy-gate', () => {
       image: fx.vulnerableImage,
       'db-repository': fx.missingDbRepository,
       'db-retries': '1',
-      'db-retry-delay-ms': '10',
+      'db-retry-delay': '10ms',
       'cache-dir': fx.tempDir('cache-missing')
     });
     expect(run.exitCode).not.toBe(0);

@@ -12,7 +12,7 @@ const actions = readdirSync(actionsDir).filter((name) =>
   existsSync(path.join(actionsDir, name, 'action.yml'))
 );
 const READERS =
-  /\b(?:optionalString|requiredString|stringInput|boolInput|intInput|listInput|enumInput|keyValueInput|core\.getInput|getInput)(?:<[^>]*>)?\(\s*'([a-z0-9-]+)'/g;
+  /\b(?:optionalString|requiredString|stringInput|boolInput|intInput|listInput|enumInput|keyValueInput|durationInput|core\.getInput|getInput)(?:<[^>]*>)?\(\s*'([a-z0-9-]+)'|\blegacy: \{ input: '([a-z0-9-]+)'/g;
 const OUTPUTS = /^\s{4}'?([a-z][a-z0-9-]*)'?:/gm;
 
 /**
@@ -41,7 +41,8 @@ function sources(name: string): string {
 
 describe.each(actions)('action %s', (name) => {
   const meta = parse(readFileSync(path.join(actionsDir, name, 'action.yml'), 'utf8')) as {
-    inputs?: Record<string, { description?: string }>;
+    description: string;
+    inputs?: Record<string, { description?: string; default?: string }>;
     outputs?: Record<string, { description?: string }>;
     runs: { using: string; main: string };
   };
@@ -53,10 +54,26 @@ describe.each(actions)('action %s', (name) => {
   });
 
   it('declares exactly the inputs its code reads, each described', () => {
-    const read = new Set([...sources(name).matchAll(READERS)].map((m) => m[1]));
+    const read = new Set([...sources(name).matchAll(READERS)].map((m) => m[1] ?? m[2]));
     expect([...read].sort()).toEqual(Object.keys(meta.inputs ?? {}).sort());
     for (const [input, spec] of Object.entries(meta.inputs ?? {}))
       expect(`${input}: ${spec.description ?? ''}`).toMatch(/: \S/);
+  });
+
+  it('has a Marketplace-length description and defaults github-token to the job token where it calls the API', () => {
+    // GitHub Marketplace shows at most 125 characters of an action's description
+    // (https://docs.github.com/en/actions/sharing-automations/creating-actions/publishing-actions-in-github-marketplace)
+    expect(meta.description.length).toBeLessThanOrEqual(125);
+    // an action calling the GitHub API works without configuration: `${{ github.token }}` is the job's
+    // GITHUB_TOKEN (https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#github-context)
+    const own = readdirSync(path.join(actionsDir, name))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(path.join(actionsDir, name, f), 'utf8'))
+      .join('\n');
+    // the GitHub client of lib/github.ts, or semantic-release's GitHub plugin (release)
+    if (/\b(?:getClient|createClient)\(|@semantic-release\/github/.test(own)) {
+      expect(meta.inputs?.['github-token']?.default).toBe('${{ github.token }}');
+    }
   });
 
   it('declares every output it sets', () => {

@@ -17,6 +17,11 @@ describe('getBuildArgs', () => {
       getBuildArgs({
         repoRoot: '/repo',
         service,
+        context: 'services/api',
+        dockerfile: 'services/api/Dockerfile',
+        target: 'runtime',
+        secrets: ['id=npm_token,env=SLIPWAY_BUILD_SECRET_0', 'id=netrc,src=/repo/.netrc'],
+        ssh: ['default'],
         tags: ['ghcr.io/acme/api:main', 'ghcr.io/acme/api:sha-abc1234'],
         labels: { 'org.opencontainers.image.title': 'api' },
         annotations: ['manifest:org.opencontainers.image.title=api'],
@@ -56,13 +61,19 @@ describe('getBuildArgs', () => {
       'type=gha,scope=api',
       '--cache-to',
       'type=gha,scope=api,mode=max',
+      '--secret',
+      'id=npm_token,env=SLIPWAY_BUILD_SECRET_0',
+      '--secret',
+      'id=netrc,src=/repo/.netrc',
+      '--ssh',
+      'default',
       '--network',
       'host',
       '--provenance=false',
       '--push',
       '--metadata-file',
       '/tmp/meta.json',
-      '.'
+      'services/api'
     ]);
   });
 
@@ -70,6 +81,10 @@ describe('getBuildArgs', () => {
     const args = getBuildArgs({
       repoRoot: '/r',
       service,
+      context: '.',
+      dockerfile: 'Dockerfile',
+      secrets: [],
+      ssh: [],
       tags: ['x/y:1'],
       labels: {},
       annotations: ['a=b'],
@@ -85,6 +100,8 @@ describe('getBuildArgs', () => {
       pull: true
     });
     expect(args).not.toContain('--annotation');
+    expect(args).not.toContain('--target');
+    expect(args).not.toContain('--secret');
     expect(args).toEqual(expect.arrayContaining(['--load', '--no-cache', '--pull']));
   });
 });

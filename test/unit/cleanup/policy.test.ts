@@ -1,11 +1,5 @@
 import { ConfigurationError } from '../../../actions/lib/errors.js';
-import {
-  classify,
-  isReleaseTag,
-  parseDuration,
-  tagRules,
-  type Policy
-} from '../../../actions/cleanup/policy.js';
+import { classify, isReleaseTag, tagRules, type Policy } from '../../../actions/cleanup/policy.js';
 
 const base: Policy = {
   keepUntagged: 0,
@@ -16,21 +10,6 @@ const base: Policy = {
   deleteOrphans: true
 };
 const hex = 'a'.repeat(64);
-
-describe('parseDuration', () => {
-  it.each([
-    ['30d', 30 * 86_400_000],
-    ['12h', 12 * 3_600_000],
-    ['1w2d', 9 * 86_400_000],
-    ['90m', 90 * 60_000],
-    ['45s', 45_000]
-  ])('%s', (raw, ms) => expect(parseDuration(raw)).toBe(ms));
-
-  it.each(['30', 'd', '30 days', '-1d', '1.5d', '0d', ''])('rejects %p naming the input', (raw) => {
-    expect(() => parseDuration(raw, 'older-than')).toThrow(ConfigurationError);
-    expect(() => parseDuration(raw, 'older-than')).toThrow(/older-than/);
-  });
-});
 
 describe('classify', () => {
   it('tells images, cosign attachments and referrer indexes apart', () => {

@@ -3,7 +3,6 @@ import {
   FINDINGS_EXIT_CODE,
   isLoopback,
   parseDbRepositories,
-  parseTimeout,
   scanArgs,
   scanCompleted,
   parseScanners
@@ -93,14 +92,6 @@ describe('exit codes', () => {
 });
 
 describe('inputs', () => {
-  it('parses Go durations', () => {
-    expect(parseTimeout('5m')).toBe(300_000);
-    expect(parseTimeout('1h30m')).toBe(5_400_000);
-    expect(parseTimeout('90s')).toBe(90_000);
-    expect(() => parseTimeout('5 minutes')).toThrow("Input 'timeout' must be a duration such as 5m");
-    expect(() => parseTimeout('0s')).toThrow('longer than zero');
-  });
-
   it('checks DB repositories', () => {
     expect(parseDbRepositories(['ghcr.io/aquasecurity/trivy-db', 'localhost:5000/m/trivy-db'])).toHaveLength(
       2

@@ -55,8 +55,11 @@ describe('parseIgnoreFile', () => {
     expect(() => parseIgnoreFile('- id: A\n  reason: r\n  until: 2024-02-01\n', 'ign.yml')).toThrow(
       "unknown key 'until'"
     );
-    expect(() => parseIgnoreFile('vulnerabilities: []', 'ign.yml')).toThrow(
-      "unknown top-level key 'vulnerabilities'"
+    expect(() => parseIgnoreFile('vulnerabilities: []\nignores: []', 'ign.yml')).toThrow(
+      "unknown top-level key 'ignores'"
+    );
+    expect(() => parseIgnoreFile('vulns: []', 'ign.yml')).toThrow(
+      "unknown top-level key 'vulns' (only 'ignores', or trivy's vulnerabilities, misconfigurations, secrets, licenses)"
     );
     expect(() => parseIgnoreFile('ignores: [', 'ign.yml')).toThrow(/^Ignore file ign.yml:\d+: invalid YAML/);
     expect(() => parseIgnoreFile('- id: A\n  reason: r\n  paths: x\n', 'ign.yml')).toThrow(
