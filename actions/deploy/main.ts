@@ -17,6 +17,7 @@ import {
 } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import { RegistryClient } from '../lib/registry.js';
+import { canaryPlan } from './canary.js';
 import { ComposeDeployer, otherColor } from './compose.js';
 import {
   checkDockerHostReachesTarget,
@@ -187,6 +188,15 @@ export async function run(): Promise<void> {
     environment
   );
   const { config } = loaded;
+  if (canaryPlan(config)) {
+    // the canary's step engine (canary.ts: weights, access-log counts, gate, runCanary) is tested against a real
+    // nginx, but not yet driven through the proxy container of the target: refuse rather than deploy blue-green
+    // silently under a canary config
+    throw new ConfigurationError(
+      `${loaded.file}: strategy.type 'canary' is not run by this release of the deploy action yet; nothing was ` +
+        `deployed. Remove 'strategy' (or set strategy.type: blue-green, the default) to deploy blue-green; see docs/canary.md`
+    );
+  }
   const token = optionalString('github-token');
   const webhookUrl = optionalString('webhook-url');
   if (webhookUrl) core.setSecret(webhookUrl);

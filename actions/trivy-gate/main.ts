@@ -199,8 +199,8 @@ async function downloadDbOnly(workspace: string): Promise<void> {
       );
     }
   }
-  const timeout = stringInput('timeout', '5m');
-  const timeoutMs = parseTimeout(timeout);
+  const timeoutMs = durationInput('timeout', '5m');
+  const timeout = goDuration(timeoutMs);
   const cacheDir = path.resolve(
     workspace,
     stringInput(
