@@ -52261,6 +52261,7 @@ function parseImageRecords(raw, inputName = 'image-records') {
 
 
 
+
 /** Classifies the `version` input (pure). */
 function parseVersionSpec(raw) {
     const value = raw.trim();
@@ -52315,8 +52316,11 @@ async function resolveSemver(version, services, registry) {
     }
     return images;
 }
-/** image@digest references or image records → one image per configured service (pure). */
-function imagesFromRefs(spec, services) {
+/**
+ * image@digest references or image records → one image per configured service (pure once `options` is given;
+ * without it the 'allow-foreign-images' input is read, so the action's entry needs no change).
+ */
+function imagesFromRefs(spec, services, options = { allowForeignImages: boolInput('allow-foreign-images', false) }) {
     const names = Object.keys(services);
     if (spec.kind === 'digest') {
         if (names.length !== 1) {
@@ -52329,6 +52333,19 @@ function imagesFromRefs(spec, services) {
     const byService = new Map();
     if (spec.kind === 'records') {
         for (const record of parseImageRecords(spec.json, 'version')) {
+            const configured = services[record.service];
+            if (!configured) {
+                throw new lib_errors/* ConfigurationError */.j1(`Input 'version': the image record of service '${record.service}' (${record.image}@${record.digest}) ` +
+                    `names no service of the environment config (${names.join(', ')}); pass the records of this ` +
+                    `environment's services, or add '${record.service}' to 'services' in the environment config`);
+            }
+            if (!options.allowForeignImages && normalizeRepo(record.image) !== normalizeRepo(configured.image)) {
+                throw new lib_errors/* ConfigurationError */.j1(`Input 'version': the image record of service '${record.service}' is of repository ` +
+                    `${normalizeRepo(record.image)}, but the environment config deploys '${record.service}' from ` +
+                    `${normalizeRepo(configured.image)}; nothing was deployed. Pass the record of ${configured.image} ` +
+                    `(the build of this repository), fix 'services.${record.service}.image' in the environment config, ` +
+                    `or set 'allow-foreign-images: true' to deploy an image of another repository on purpose`);
+            }
             byService.set(record.service, { service: record.service, image: record.image, digest: record.digest });
         }
     }
