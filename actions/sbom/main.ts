@@ -42,7 +42,14 @@ import {
   type SbomFormat,
   syftMissing
 } from './generate.js';
-import { findOrCreateRelease, type UploadedAsset, uploadReleaseAssets } from './release.js';
+import {
+  checkReleaseTag,
+  findOrCreateRelease,
+  findRelease,
+  noReleaseError,
+  type UploadedAsset,
+  uploadReleaseAssets
+} from './release.js';
 import { componentNames, trimSbom } from './trim.js';
 
 export interface SbomResult {
@@ -119,6 +126,7 @@ async function uploadReleaseFiles(entries: string[]): Promise<void> {
       "Input 'release-files' needs 'release-tag': the release to attach the files to"
     );
   }
+  checkReleaseTag(releaseTag);
   const files = releaseFileList(entries);
   if (files.length === 0) {
     throw new ConfigurationError(`Input 'release-files': no SBOM (*.json) files in ${entries.join(', ')}`);
@@ -169,6 +177,7 @@ export async function run(): Promise<void> {
     ? getClient(optionalString('github-token'), { operation: 'publish-release-assets' })
     : undefined;
   const repo = releaseTag ? currentRepo() : undefined;
+  if (releaseTag) checkReleaseTag(releaseTag);
   const inputs = readSigningInputs();
   if (attest) checkSigningInputs(inputs);
   else if (inputs.privateKey) core.setSecret(inputs.privateKey);
@@ -181,6 +190,13 @@ export async function run(): Promise<void> {
         `Could not read ${t.ref} to find platform manifests (${errorMessage(error)}); taking it as one image`
       )
     );
+  }
+  // the release must exist (or be allowed to be created) before anything is generated, attested or pushed; a
+  // lookup only reads: a release is created in step 3, after the attestations
+  let release: { id: number; upload_url: string } | undefined;
+  if (releaseTag && octokit && repo) {
+    release = await findRelease(octokit, repo, releaseTag);
+    if (!release && !releaseCreate) throw noReleaseError(repo, releaseTag);
   }
   // an index has no file system of its own: its SBOMs are those of its platform manifests
   const targets = all.filter((t) => t.kind !== 'index');
@@ -296,7 +312,7 @@ export async function run(): Promise<void> {
   // 3. release assets (tag builds)
   let assets: UploadedAsset[] = [];
   if (releaseTag && octokit && repo) {
-    const release = await findOrCreateRelease(octokit, repo, releaseTag, releaseCreate);
+    release ??= await findOrCreateRelease(octokit, repo, releaseTag, releaseCreate);
     assets = await uploadReleaseAssets(
       octokit,
       repo,

@@ -3,7 +3,7 @@
  * file) → SARIF + JSON + job summary (+ optional code-scanning upload). Fails closed: a trivy crash, a missing DB
  * or a timeout is result=error and a failed step, never "clean".
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as cache from '@actions/cache';
@@ -178,6 +178,21 @@ async function uploadSarif(sarif: Record<string, unknown>): Promise<string | und
   return res.data.id;
 }
 
+/**
+ * 'cache-dir' (and the `db` folder trivy keeps in it) must be a directory or not exist yet: a file there makes every
+ * DB download fail ("mkdir …: not a directory"), which would otherwise be reported as an unreachable 'db-repository'.
+ */
+function checkCacheDir(cacheDir: string): void {
+  for (const dir of [cacheDir, dbDir(cacheDir)]) {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) {
+      throw new ConfigurationError(
+        `Input 'cache-dir': ${dir} exists and is not a directory; name a directory (it is created if missing) ` +
+          'or remove the file. Nothing was downloaded or scanned'
+      );
+    }
+  }
+}
+
 async function gate(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   // every input is checked before anything runs
@@ -198,6 +213,7 @@ async function gate(): Promise<void> {
       path.join(process.env.RUNNER_TEMP || path.join(workspace, '.tmp'), 'trivy-cache')
     )
   );
+  checkCacheDir(cacheDir);
   const outDir = path.join(process.env.RUNNER_TEMP || workspace, 'slipway');
   mkdirSync(outDir, { recursive: true });
   const jsonPath = path.join(outDir, `trivy-${target.name}.json`);

@@ -33826,6 +33826,28 @@ const INDEX_MEDIA_TYPES = (/* unused pure expression or super */ null && ([
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
 ]));
+/**
+ * What to check when a registry answers with an error status (the Distribution spec's error codes:
+ * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes; GHCR needs a login with a token
+ * that has `packages: read`/`packages: write`:
+ * https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry#authenticating-in-a-github-actions-workflow).
+ */
+function registryAdvice(status, registry, repository) {
+    const repo = repository ? `${registry}/${repository}` : registry;
+    if (status === 401 || status === 403) {
+        return (`log in to ${registry} with rights to ${repo} before this step (docker/login-action); on ghcr.io the job ` +
+            'needs `permissions: packages: read` (`packages: write` to push)');
+    }
+    if (status === 404) {
+        return `check the repository name and the digest/tag (${repo}) and that the registry host is the one the image was pushed to`;
+    }
+    if (status === 429)
+        return `${registry} is rate-limiting: wait and re-run the job`;
+    if (status >= 500) {
+        return `${registry} failed on its side (HTTP ${status}): check the registry's status page or logs, then re-run the job`;
+    }
+    return `check the image reference (${repo}) and the registry's logs`;
+}
 class RegistryError extends Error {
     status;
     name = 'RegistryError';
@@ -33849,8 +33871,8 @@ class RegistryClient {
     async getManifest(repository, reference) {
         const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
-            throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
-        await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
+            throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}:${reference}`, repository);
         const body = await res.text();
         const manifest = this.parseManifest(body, res, repository, reference);
         const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
@@ -33860,8 +33882,8 @@ class RegistryClient {
     async getManifestBytes(repository, reference) {
         const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
-            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
-        await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
+            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}@${reference}`, repository);
         const body = Buffer.from(await res.arrayBuffer());
         const digest = await sha256Digest(body);
         const parsed = this.parseManifest(body.toString('utf8'), res, repository, reference);
@@ -33889,7 +33911,7 @@ class RegistryClient {
     /** Stores a manifest under a tag; returns the digest the registry computed. */
     async putManifest(repository, tag, body, mediaType) {
         const res = await this.request('PUT', repository, `manifests/${tag}`, { 'content-type': mediaType }, body);
-        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`);
+        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`, repository);
         await res.arrayBuffer().catch(() => undefined);
         return res.headers.get('docker-content-digest') ?? '';
     }
@@ -33898,28 +33920,44 @@ class RegistryClient {
         const res = await this.request('HEAD', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
             return undefined;
-        await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`);
+        await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`, repository);
         return res.headers.get('docker-content-digest') ?? (await this.getManifest(repository, reference)).digest;
     }
     async listTags(repository) {
         const res = await this.request('GET', repository, 'tags/list');
         if (res.status === 404)
             return [];
-        await this.ensureOk(res, `GET tags ${repository}`);
-        const body = (await res.json());
+        await this.ensureOk(res, `GET tags ${repository}`, repository);
+        const body = await this.json(res, `${this.base}/v2/${repository}/tags/list`);
         return body.tags ?? [];
     }
     async deleteManifest(repository, digest) {
         const res = await this.request('DELETE', repository, `manifests/${digest}`);
         if (res.status === 404)
             return;
-        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`);
+        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`, repository);
     }
-    async ensureOk(res, what) {
+    async ensureOk(res, what, repository) {
         if (res.ok)
             return;
         const text = await res.text().catch(() => '');
-        throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), res.status);
+        // an HTML error page says nothing useful and floods the log: name its type instead
+        const type = res.headers.get('content-type') ?? '';
+        const said = /html/i.test(type) || /^\s*</.test(text) ? `(an ${type || 'HTML'} page)` : text.slice(0, 300);
+        throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${said}`.trim() +
+            `: ${registryAdvice(res.status, this.registry, repository)}`, res.status);
+    }
+    /** A JSON body, or a RegistryError naming the URL and what came instead (an HTML page from a proxy, say). */
+    async json(res, url) {
+        const text = await res.text();
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new RegistryError(`${url} answered HTTP ${res.status} with ${res.headers.get('content-type') || 'no content-type'}, not ` +
+                `JSON: '${this.registry}' does not look like an OCI registry, or a proxy answered with its own page. ` +
+                `Check the registry host in the image reference (e.g. ghcr.io) and any proxy in between`, res.status);
+        }
     }
     async request(method, repository, path, headers = {}, body) {
         const url = `${this.base}/v2/${repository}/${path}`;
@@ -33978,8 +34016,8 @@ class RegistryClient {
         if (lib_core/* isDebug */._o())
             lib_core/* debug */.Yz(`registry token GET ${url.href} → ${res.status}`);
         if (!res.ok)
-            throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
-        const body = (await res.json());
+            throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}: ${registryAdvice(res.status, this.registry, repository)}`, res.status);
+        const body = await this.json(res, `${url.origin}${url.pathname}`);
         const token = body.token ?? body.access_token;
         if (!token)
             throw new RegistryError(`token response from ${url.origin} carried no token`);
@@ -34183,7 +34221,22 @@ async function writeTableSummary(title, header, rows, note) {
 /** The sign loop: verify (skip if already signed) → sign → verify again. No outputs until every digest is done. */
 
 
+/**
+ * What to do about a failed `cosign sign`. The transparency log and Fulcio are checked first: their failures carry
+ * the same "no such host" / "connection refused" as an unreachable registry (cosign 2.5 against an unreachable
+ * Rekor: `signing digest: Post "https://rekor.sigstore.dev/api/v1/log/entries": … dial tcp: lookup
+ * rekor.sigstore.dev …: no such host`), and blaming the registry sends the user to the wrong place.
+ */
 function signHint(reason, s) {
+    const tlog = /https?:\/\/([^/\s"]+)\/api\/v1\/log\b/.exec(reason)?.[1];
+    if (tlog || /rekor|tlog|transparency/i.test(reason)) {
+        return (`the transparency log (Rekor${tlog ? ` at ${tlog}` : ''}) could not be reached or refused the entry, ` +
+            'the registry is not the problem: retry later, or set transparency-log: false (mode: key) for a private ' +
+            'registry whose users verify with --insecure-ignore-tlog=true');
+    }
+    if (s.mode === 'keyless' && /fulcio|oidc|id-token/i.test(reason)) {
+        return 'keyless signing needs `permissions: id-token: write` on the job and GitHub-hosted OIDC (it runs on GitHub only)';
+    }
     if (/connection refused|no such host|dial tcp|i\/o timeout/i.test(reason)) {
         return 'the registry could not be reached: check the image reference and that the registry is up';
     }
@@ -34193,13 +34246,35 @@ function signHint(reason, s) {
     if (/MANIFEST_UNKNOWN|manifest unknown|not found|404/i.test(reason)) {
         return 'the digest does not exist in that repository: sign the digest the build step pushed (its image-record output)';
     }
-    if (s.mode === 'keyless' && /oidc|token|fulcio|id-token/i.test(reason)) {
+    if (s.mode === 'keyless' && /token/i.test(reason)) {
         return 'keyless signing needs `permissions: id-token: write` on the job and GitHub-hosted OIDC (it runs on GitHub only)';
     }
-    if (/rekor|tlog|transparency/i.test(reason)) {
-        return 'Rekor (the transparency log) could not be reached: retry, or set transparency-log: false for a private registry whose users verify with --insecure-ignore-tlog=true';
-    }
     return 'see the cosign message above';
+}
+/**
+ * Every digest must exist in its repository before anything is signed: cosign would otherwise push a `.sig` for a
+ * digest that names nothing there (a dangling signature), and a half-signed list is worse than none.
+ * `inputName` is the input the targets came from ('image-record' or 'images').
+ */
+async function checkTargetsExist(targets, probe, inputName) {
+    const missing = [];
+    for (const t of targets) {
+        let exists;
+        try {
+            exists = await probe(t.image, t.digest);
+        }
+        catch (error) {
+            throw new errors/* ConfigurationError */.j1(`Could not check that ${t.ref} exists before signing: ${(0,errors/* errorMessage */.gJ)(error)}. Nothing was signed.`);
+        }
+        if (!exists)
+            missing.push(t);
+    }
+    if (missing.length > 0) {
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': ${missing
+            .map((t) => `digest ${t.digest} does not exist in repository ${t.image}`)
+            .join('; ')}. Nothing was signed (a signature of a missing digest would dangle). Sign the digest the ` +
+            `build step pushed (its 'image-record' output), or fix the repository name in '${inputName}'.`);
+    }
 }
 async function signTargets(cosign, targets, signing, deps) {
     const results = [];
@@ -34251,6 +34326,7 @@ async function signTargets(cosign, targets, signing, deps) {
 
 
 
+
 async function run() {
     // every input is checked before anything runs
     const refs = listInput('images');
@@ -34271,6 +34347,19 @@ async function run() {
         // no image record to tell which digests are indexes: ask the registry
         targets = await expandIndexes(targets, registryManifestReader(), true, (t, error) => lib_core/* warning */.$e(`Could not read ${t.ref} to find platform manifests (${(0,errors/* errorMessage */.gJ)(error)}); signing the digest only`));
     }
+    // a missing digest is refused before any key is unpacked or anything is pushed
+    const read = registryManifestReader();
+    await checkTargetsExist(targets, async (image, digest) => {
+        try {
+            await read(image, digest);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof RegistryError && error.status === 404)
+                return false;
+            throw error;
+        }
+    }, refs.length ? 'images' : 'image-record');
     let material;
     let signing;
     if (inputs.mode === 'key') {
