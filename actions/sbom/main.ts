@@ -26,7 +26,14 @@ import { execTool } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
 import { boolInput, enumInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
-import { expandIndexes, registryManifestReader, resolveTargets, type Target } from '../lib/sign-targets.js';
+import {
+  checkTargetsExist,
+  expandIndexes,
+  registryDigestProbe,
+  registryManifestReader,
+  resolveTargets,
+  type Target
+} from '../lib/sign-targets.js';
 import { writeTableSummary } from '../lib/summary.js';
 import { findOnPath } from '../lib/tool-install.js';
 import { parseTimeout } from '../trivy-gate/args.js';
@@ -198,6 +205,14 @@ export async function run(): Promise<void> {
     release = await findRelease(octokit, repo, releaseTag);
     if (!release && !releaseCreate) throw noReleaseError(repo, releaseTag);
   }
+  // every digest must exist before a generator runs or anything is attested (trivy would otherwise retry a
+  // broken registry for minutes and end in its own words)
+  await checkTargetsExist(
+    all,
+    registryDigestProbe(),
+    refs.length ? 'images' : 'image-record',
+    'attested: no SBOM was written'
+  );
   // an index has no file system of its own: its SBOMs are those of its platform manifests
   const targets = all.filter((t) => t.kind !== 'index');
   const tool = await resolveGenerator(generator);

@@ -17,11 +17,16 @@ import {
 } from '../lib/cosign.js';
 import { boolInput, listInput, optionalString } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
-import { expandIndexes, registryManifestReader, resolveTargets } from '../lib/sign-targets.js';
+import {
+  checkTargetsExist,
+  expandIndexes,
+  registryDigestProbe,
+  registryManifestReader,
+  resolveTargets
+} from '../lib/sign-targets.js';
 import { errorMessage } from '../lib/errors.js';
-import { RegistryError } from '../lib/registry.js';
 import { writeTableSummary } from '../lib/summary.js';
-import { type SignResult, checkTargetsExist, signTargets } from './sign.js';
+import { type SignResult, signTargets } from './sign.js';
 
 export async function run(): Promise<void> {
   // every input is checked before anything runs
@@ -49,20 +54,7 @@ export async function run(): Promise<void> {
     );
   }
   // a missing digest is refused before any key is unpacked or anything is pushed
-  const read = registryManifestReader();
-  await checkTargetsExist(
-    targets,
-    async (image, digest) => {
-      try {
-        await read(image, digest);
-        return true;
-      } catch (error) {
-        if (error instanceof RegistryError && error.status === 404) return false;
-        throw error;
-      }
-    },
-    refs.length ? 'images' : 'image-record'
-  );
+  await checkTargetsExist(targets, registryDigestProbe(), refs.length ? 'images' : 'image-record');
   let material: KeyMaterial | undefined;
   let signing: Signing;
   if (inputs.mode === 'key') {

@@ -1,5 +1,5 @@
 /** The sign loop: verify (skip if already signed) → sign → verify again. No outputs until every digest is done. */
-import { ConfigurationError, ToolError, errorMessage } from '../lib/errors.js';
+import { ToolError } from '../lib/errors.js';
 import { type Signing, cosignReason, runCosign, signArgs, signatureRef, verifyArgs } from '../lib/cosign.js';
 import type { Target } from '../lib/sign-targets.js';
 
@@ -47,43 +47,6 @@ export function signHint(reason: string, s: Signing): string {
     return 'keyless signing needs `permissions: id-token: write` on the job and GitHub-hosted OIDC (it runs on GitHub only)';
   }
   return 'see the cosign message above';
-}
-
-/** Whether image@digest exists in its repository (a HEAD of the manifest in the actions, a stub in unit tests). */
-export type DigestProbe = (image: string, digest: string) => Promise<boolean>;
-
-/**
- * Every digest must exist in its repository before anything is signed: cosign would otherwise push a `.sig` for a
- * digest that names nothing there (a dangling signature), and a half-signed list is worse than none.
- * `inputName` is the input the targets came from ('image-record' or 'images').
- */
-export async function checkTargetsExist(
-  targets: Target[],
-  probe: DigestProbe,
-  inputName: string
-): Promise<void> {
-  const missing: Target[] = [];
-  for (const t of targets) {
-    let exists: boolean;
-    try {
-      exists = await probe(t.image, t.digest);
-    } catch (error) {
-      throw new ConfigurationError(
-        `Could not check that ${t.ref} exists before signing: ${errorMessage(error)}. Nothing was signed.`
-      );
-    }
-    if (!exists) missing.push(t);
-  }
-  if (missing.length > 0) {
-    throw new ConfigurationError(
-      `Input '${inputName}': ${missing
-        .map((t) => `digest ${t.digest} does not exist in repository ${t.image}`)
-        .join(
-          '; '
-        )}. Nothing was signed (a signature of a missing digest would dangle). Sign the digest the ` +
-        `build step pushed (its 'image-record' output), or fix the repository name in '${inputName}'.`
-    );
-  }
 }
 
 export async function signTargets(

@@ -13,10 +13,13 @@ import { lastLines } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
 import { parseImageRecord } from '../lib/image-record.js';
 import { isIndexRecord } from '../lib/sign-targets.js';
-import { requireDigestRef } from '../lib/image-ref.js';
+import { parseImageRef, requireDigestRef } from '../lib/image-ref.js';
+import { dockerConfigCredentials } from '../lib/docker-auth.js';
+import { RegistryClient } from '../lib/registry.js';
 import { boolInput, enumInput, intInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import {
+  DB_SCHEMA_VERSION,
   dbDownloadArgs,
   parseDbRepositories,
   parseTimeout,
@@ -140,7 +143,11 @@ async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeou
         );
         return {
           exitCode: r.exitCode,
-          detail: r.timedOut ? `timed out after ${timeout}` : lastLines(r.stderr, 2)
+          detail: r.timedOut
+            ? `timed out after ${timeout}`
+            : r.exitCode === 0
+              ? ''
+              : await explainDbFailure(r.stderr, repository)
         };
       },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -176,6 +183,28 @@ async function uploadSarif(sarif: Record<string, unknown>): Promise<string | und
     tool_name: 'trivy'
   });
   return res.data.id;
+}
+
+/**
+ * Why a DB download failed. trivy (the cdxgen build used here) can exit 1 after "Downloading DB..." without saying
+ * why; then the DB repository is asked directly (its `:<schema>` manifest, as trivy would) so the message names the
+ * registry's real answer (404, 5xx, an HTML page) and what to check, instead of trivy's last INFO line.
+ */
+async function explainDbFailure(stderr: string, repository: string): Promise<string> {
+  // eslint-disable-next-line no-control-regex
+  const lines = stderr.replace(/\u001b\[[0-9;]*m/g, '').split(/\r?\n/);
+  const said = lines.filter((l) => /\b(FATAL|ERROR|error)\b/.test(l));
+  if (said.length > 0) return said.slice(-2).join('\n');
+  try {
+    const ref = parseImageRef(repository);
+    await new RegistryClient(ref.registry, dockerConfigCredentials(ref.registry)).getManifest(
+      ref.repository,
+      String(DB_SCHEMA_VERSION)
+    );
+    return lastLines(lines.join('\n'), 2);
+  } catch (error) {
+    return `trivy gave no reason; the registry answered: ${errorMessage(error)}`;
+  }
 }
 
 /**

@@ -42807,7 +42807,7 @@ function inputFile(input, value, root) {
     return file;
 }
 const BASELINE_FIX = "pass a report of an earlier gitleaks run in its JSON format (the gate's 'report-path' output, or " +
-    '`gitleaks detect --report-format=json --report-path=baseline.json`), or leave \'baseline\' empty';
+    "`gitleaks detect --report-format=json --report-path=baseline.json`), or leave 'baseline' empty";
 /**
  * A baseline must be a gitleaks JSON report (an array of findings): gitleaks itself only logs an ERR for anything
  * else and scans without it, so every finding the baseline was meant to accept would fail the gate unexplained.
@@ -42886,7 +42886,7 @@ async function scan(state) {
     if (configError) {
         throw new errors/* ConfigurationError */.j1(`${config ? `The gitleaks config ${config}` : 'The gitleaks config'} (input 'config', default ` +
             `<working-directory>/.gitleaks.toml) is not valid: gitleaks says "${configError.trim()}". Fix the TOML ` +
-            '(https://github.com/gitleaks/gitleaks#configuration) or point \'config\' at a valid file; nothing was scanned');
+            "(https://github.com/gitleaks/gitleaks#configuration) or point 'config' at a valid file; nothing was scanned");
     }
     // a baseline gitleaks could not load is otherwise only an ERR line, and the scan goes on without it
     const baselineError = /Could not load baseline\.? ?(.*)/.exec(result.log)?.[1];

@@ -44916,6 +44916,45 @@ function registryManifestReader() {
         return client.getManifest(ref.repository, digest);
     };
 }
+/**
+ * Every digest must exist in its repository before anything is signed or attested: cosign would otherwise push a `.sig`/
+ * `.att` for a digest that names nothing there (dangling), and a half-done list is worse than none.
+ * `inputName` is the input the targets came from ('image-record' or 'images').
+ */
+async function checkTargetsExist(targets, probe, inputName, what = 'signed (a signature of a missing digest would dangle)') {
+    const missing = [];
+    for (const t of targets) {
+        let exists;
+        try {
+            exists = await probe(t.image, t.digest);
+        }
+        catch (error) {
+            throw new errors/* ConfigurationError */.j1(`Could not check that ${t.ref} exists: ${(0,errors/* errorMessage */.gJ)(error)}. Nothing was ${what}.`);
+        }
+        if (!exists)
+            missing.push(t);
+    }
+    if (missing.length > 0) {
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': ${missing
+            .map((t) => `digest ${t.digest} does not exist in repository ${t.image}`)
+            .join('; ')}. Nothing was signed (a signature of a missing digest would dangle). Sign the digest the ` +
+            `build step pushed (its 'image-record' output), or fix the repository name in '${inputName}'.`);
+    }
+}
+/** A DigestProbe over the registry API (a GET of the manifest: an HTML page or a 5xx is an error, a 404 is absent). */
+function registryDigestProbe(read = registryManifestReader()) {
+    return async (image, digest) => {
+        try {
+            await read(image, digest);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof RegistryError && error.status === 404)
+                return false;
+            throw error;
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/summary.js
 /**
@@ -45541,6 +45580,9 @@ async function run() {
         if (!release && !releaseCreate)
             throw noReleaseError(repo, releaseTag);
     }
+    // every digest must exist before a generator runs or anything is attested (trivy would otherwise retry a
+    // broken registry for minutes and end in its own words)
+    await checkTargetsExist(all, registryDigestProbe(), refs.length ? 'images' : 'image-record', 'attested: no SBOM was written');
     // an index has no file system of its own: its SBOMs are those of its platform manifests
     const targets = all.filter((t) => t.kind !== 'index');
     const tool = await resolveGenerator(generator);

@@ -34177,6 +34177,45 @@ function registryManifestReader() {
         return client.getManifest(ref.repository, digest);
     };
 }
+/**
+ * Every digest must exist in its repository before anything is signed or attested: cosign would otherwise push a `.sig`/
+ * `.att` for a digest that names nothing there (dangling), and a half-done list is worse than none.
+ * `inputName` is the input the targets came from ('image-record' or 'images').
+ */
+async function checkTargetsExist(targets, probe, inputName, what = 'signed (a signature of a missing digest would dangle)') {
+    const missing = [];
+    for (const t of targets) {
+        let exists;
+        try {
+            exists = await probe(t.image, t.digest);
+        }
+        catch (error) {
+            throw new errors/* ConfigurationError */.j1(`Could not check that ${t.ref} exists: ${(0,errors/* errorMessage */.gJ)(error)}. Nothing was ${what}.`);
+        }
+        if (!exists)
+            missing.push(t);
+    }
+    if (missing.length > 0) {
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': ${missing
+            .map((t) => `digest ${t.digest} does not exist in repository ${t.image}`)
+            .join('; ')}. Nothing was signed (a signature of a missing digest would dangle). Sign the digest the ` +
+            `build step pushed (its 'image-record' output), or fix the repository name in '${inputName}'.`);
+    }
+}
+/** A DigestProbe over the registry API (a GET of the manifest: an HTML page or a 5xx is an error, a 404 is absent). */
+function registryDigestProbe(read = registryManifestReader()) {
+    return async (image, digest) => {
+        try {
+            await read(image, digest);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof RegistryError && error.status === 404)
+                return false;
+            throw error;
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/summary.js
 /**
@@ -34251,31 +34290,6 @@ function signHint(reason, s) {
     }
     return 'see the cosign message above';
 }
-/**
- * Every digest must exist in its repository before anything is signed: cosign would otherwise push a `.sig` for a
- * digest that names nothing there (a dangling signature), and a half-signed list is worse than none.
- * `inputName` is the input the targets came from ('image-record' or 'images').
- */
-async function checkTargetsExist(targets, probe, inputName) {
-    const missing = [];
-    for (const t of targets) {
-        let exists;
-        try {
-            exists = await probe(t.image, t.digest);
-        }
-        catch (error) {
-            throw new errors/* ConfigurationError */.j1(`Could not check that ${t.ref} exists before signing: ${(0,errors/* errorMessage */.gJ)(error)}. Nothing was signed.`);
-        }
-        if (!exists)
-            missing.push(t);
-    }
-    if (missing.length > 0) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': ${missing
-            .map((t) => `digest ${t.digest} does not exist in repository ${t.image}`)
-            .join('; ')}. Nothing was signed (a signature of a missing digest would dangle). Sign the digest the ` +
-            `build step pushed (its 'image-record' output), or fix the repository name in '${inputName}'.`);
-    }
-}
 async function signTargets(cosign, targets, signing, deps) {
     const results = [];
     const done = () => results.length
@@ -34326,7 +34340,6 @@ async function signTargets(cosign, targets, signing, deps) {
 
 
 
-
 async function run() {
     // every input is checked before anything runs
     const refs = listInput('images');
@@ -34348,18 +34361,7 @@ async function run() {
         targets = await expandIndexes(targets, registryManifestReader(), true, (t, error) => lib_core/* warning */.$e(`Could not read ${t.ref} to find platform manifests (${(0,errors/* errorMessage */.gJ)(error)}); signing the digest only`));
     }
     // a missing digest is refused before any key is unpacked or anything is pushed
-    const read = registryManifestReader();
-    await checkTargetsExist(targets, async (image, digest) => {
-        try {
-            await read(image, digest);
-            return true;
-        }
-        catch (error) {
-            if (error instanceof RegistryError && error.status === 404)
-                return false;
-            throw error;
-        }
-    }, refs.length ? 'images' : 'image-record');
+    await checkTargetsExist(targets, registryDigestProbe(), refs.length ? 'images' : 'image-record');
     let material;
     let signing;
     if (inputs.mode === 'key') {
