@@ -211,13 +211,10 @@ export async function checkTargetsExist(
     if (!exists) missing.push(t);
   }
   if (missing.length > 0) {
+    const absent = missing.map((t) => `digest ${t.digest} does not exist in repository ${t.image}`);
     throw new ConfigurationError(
-      `Input '${inputName}': ${missing
-        .map((t) => `digest ${t.digest} does not exist in repository ${t.image}`)
-        .join(
-          '; '
-        )}. Nothing was signed (a signature of a missing digest would dangle). Sign the digest the ` +
-        `build step pushed (its 'image-record' output), or fix the repository name in '${inputName}'.`
+      `Input '${inputName}': ${absent.join('; ')}. Nothing was ${what}. Pass the digest the build step pushed ` +
+        `(its 'image-record' output), or fix the repository name in '${inputName}'.`
     );
   }
 }

@@ -34196,10 +34196,9 @@ async function checkTargetsExist(targets, probe, inputName, what = 'signed (a si
             missing.push(t);
     }
     if (missing.length > 0) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': ${missing
-            .map((t) => `digest ${t.digest} does not exist in repository ${t.image}`)
-            .join('; ')}. Nothing was signed (a signature of a missing digest would dangle). Sign the digest the ` +
-            `build step pushed (its 'image-record' output), or fix the repository name in '${inputName}'.`);
+        const absent = missing.map((t) => `digest ${t.digest} does not exist in repository ${t.image}`);
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': ${absent.join('; ')}. Nothing was ${what}. Pass the digest the build step pushed ` +
+            `(its 'image-record' output), or fix the repository name in '${inputName}'.`);
     }
 }
 /** A DigestProbe over the registry API (a GET of the manifest: an HTML page or a 5xx is an error, a 404 is absent). */
