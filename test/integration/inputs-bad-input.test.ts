@@ -7,14 +7,14 @@
  * `release-tag` before anything is pushed, gitleaks names an invalid config/baseline, trivy-gate a file as cache-dir.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectCleanFailure } from '../support/bad-input.js';
 import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
 import { pushTestImage } from '../support/images.js';
-import { runAction, type RunActionOptions } from '../support/run-action.js';
+import { REPO_ROOT, runAction, type RunActionOptions } from '../support/run-action.js';
 import { TRIVY_PATH } from '../support/trivy-db.js';
 
 const TOKEN = 'ghs_inputs_bad_input';
@@ -24,6 +24,7 @@ let digest: string;
 let fake: GitHubFake;
 let work: string;
 let checkout: string;
+let example: string;
 let privateKey: string;
 
 function git(dir: string, ...args: string[]): string {
@@ -67,6 +68,12 @@ beforeAll(async () => {
   writeFileSync(path.join(checkout, 'a-file'), 'not a directory\n');
   git(checkout, 'add', '-A');
   git(checkout, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'init');
+  // the example monorepo as a checkout (plan, release), with its manifest
+  example = path.join(work, 'example');
+  cpSync(path.join(REPO_ROOT, 'examples', 'monorepo'), example, { recursive: true });
+  git(example, 'init', '-q', '-b', 'main');
+  git(example, 'add', '-A');
+  git(example, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'feat: init');
 }, 120_000);
 
 afterAll(async () => fake.close());
@@ -84,6 +91,59 @@ const record = (extra: Record<string, unknown> = {}) =>
     service: 'api',
     image: repo,
     digest,
+    release: [
+      [
+        'release',
+        () => ({ 'github-token': TOKEN, 'tag-format': 'v${version}${process.exit(1)}' }),
+        () => ["Input 'tag-format' may only use the placeholder"],
+        { workspace: '<example>' }
+      ],
+      [
+        'release',
+        () => ({ 'github-token': TOKEN, 'tag-format': 'release' }),
+        () => ["Input 'tag-format' must contain ${version} exactly once"],
+        { workspace: '<example>' }
+      ],
+      [
+        'release',
+        () => ({ 'github-token': TOKEN, 'tag-format': '${service}-v${version}' }),
+        () => ["Input 'tag-format': ${service} only exists with mode per-service"],
+        { workspace: '<example>' }
+      ],
+      [
+        'release',
+        () => ({ 'github-token': TOKEN, branches: '["main"' }),
+        () => ["Input 'branches' starts with '[' but is not valid JSON"],
+        { workspace: '<example>' }
+      ],
+      [
+        'release',
+        () => ({ 'github-token': TOKEN, branches: '[1]' }),
+        () => ["Input 'branches': the JSON array must hold branch names"],
+        { workspace: '<example>' }
+      ],
+      [
+        'release',
+        () => ({ 'github-token': TOKEN, 'dry-run': 'perhaps' }),
+        () => ["Input 'dry-run' must be true or false"],
+        { workspace: '<example>' }
+      ]
+    ],
+    plan: [
+      [
+        'plan',
+        () => ({ services: 'nosuch' }),
+        () => ["Input 'services': unknown service(s) nosuch"],
+        { workspace: '<example>' }
+      ],
+      ['plan', () => ({ manifest: 'missing.yml' }), () => ['missing.yml'], { workspace: '<example>' }],
+      [
+        'plan',
+        () => ({ 'default-branch': 'main..x' }),
+        () => ["input 'default-branch' is not a valid branch name"],
+        { workspace: '<example>' }
+      ]
+    ],
     tags: [],
     platforms: [],
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -346,6 +406,59 @@ const cases: Record<string, Case[]> = {
       () => ["Input 'image-record' is not JSON"]
     ]
   ],
+  release: [
+    [
+      'release',
+      () => ({ 'github-token': TOKEN, 'tag-format': 'v${version}${process.exit(1)}' }),
+      () => ["Input 'tag-format' may only use the placeholder"],
+      { workspace: '<example>' }
+    ],
+    [
+      'release',
+      () => ({ 'github-token': TOKEN, 'tag-format': 'release' }),
+      () => ["Input 'tag-format' must contain ${version} exactly once"],
+      { workspace: '<example>' }
+    ],
+    [
+      'release',
+      () => ({ 'github-token': TOKEN, 'tag-format': '${service}-v${version}' }),
+      () => ["Input 'tag-format': ${service} only exists with mode per-service"],
+      { workspace: '<example>' }
+    ],
+    [
+      'release',
+      () => ({ 'github-token': TOKEN, branches: '["main"' }),
+      () => ["Input 'branches' starts with '[' but is not valid JSON"],
+      { workspace: '<example>' }
+    ],
+    [
+      'release',
+      () => ({ 'github-token': TOKEN, branches: '[1]' }),
+      () => ["Input 'branches': the JSON array must hold branch names"],
+      { workspace: '<example>' }
+    ],
+    [
+      'release',
+      () => ({ 'github-token': TOKEN, 'dry-run': 'perhaps' }),
+      () => ["Input 'dry-run' must be true or false"],
+      { workspace: '<example>' }
+    ]
+  ],
+  plan: [
+    [
+      'plan',
+      () => ({ services: 'nosuch' }),
+      () => ["Input 'services': unknown service(s) nosuch"],
+      { workspace: '<example>' }
+    ],
+    ['plan', () => ({ manifest: 'missing.yml' }), () => ['missing.yml'], { workspace: '<example>' }],
+    [
+      'plan',
+      () => ({ 'default-branch': 'main..x' }),
+      () => ["input 'default-branch' is not a valid branch name"],
+      { workspace: '<example>' }
+    ]
+  ],
   tags: [
     [
       'tags',
@@ -385,6 +498,7 @@ describe('one bad input per run: our error, nothing changed', () => {
     async (_name, action, inputs, expected, extra) => {
       let workspace = work;
       if (extra?.workspace === '<checkout>') workspace = checkout;
+      if (extra?.workspace === '<example>') workspace = example;
       if (extra?.workspace === '<cachedir-with-db-file>') {
         workspace = mkdtempSync(path.join(work, 'cachedir-'));
         writeFileSync(path.join(workspace, 'db'), 'a file where trivy keeps its db folder\n');
