@@ -91,59 +91,6 @@ const record = (extra: Record<string, unknown> = {}) =>
     service: 'api',
     image: repo,
     digest,
-    release: [
-      [
-        'release',
-        () => ({ 'github-token': TOKEN, 'tag-format': 'v${version}${process.exit(1)}' }),
-        () => ["Input 'tag-format' may only use the placeholder"],
-        { workspace: '<example>' }
-      ],
-      [
-        'release',
-        () => ({ 'github-token': TOKEN, 'tag-format': 'release' }),
-        () => ["Input 'tag-format' must contain ${version} exactly once"],
-        { workspace: '<example>' }
-      ],
-      [
-        'release',
-        () => ({ 'github-token': TOKEN, 'tag-format': '${service}-v${version}' }),
-        () => ["Input 'tag-format': ${service} only exists with mode per-service"],
-        { workspace: '<example>' }
-      ],
-      [
-        'release',
-        () => ({ 'github-token': TOKEN, branches: '["main"' }),
-        () => ["Input 'branches' starts with '[' but is not valid JSON"],
-        { workspace: '<example>' }
-      ],
-      [
-        'release',
-        () => ({ 'github-token': TOKEN, branches: '[1]' }),
-        () => ["Input 'branches': the JSON array must hold branch names"],
-        { workspace: '<example>' }
-      ],
-      [
-        'release',
-        () => ({ 'github-token': TOKEN, 'dry-run': 'perhaps' }),
-        () => ["Input 'dry-run' must be true or false"],
-        { workspace: '<example>' }
-      ]
-    ],
-    plan: [
-      [
-        'plan',
-        () => ({ services: 'nosuch' }),
-        () => ["Input 'services': unknown service(s) nosuch"],
-        { workspace: '<example>' }
-      ],
-      ['plan', () => ({ manifest: 'missing.yml' }), () => ['missing.yml'], { workspace: '<example>' }],
-      [
-        'plan',
-        () => ({ 'default-branch': 'main..x' }),
-        () => ["input 'default-branch' is not a valid branch name"],
-        { workspace: '<example>' }
-      ]
-    ],
     tags: [],
     platforms: [],
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
