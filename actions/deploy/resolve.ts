@@ -14,6 +14,7 @@ import type { DeployedImage } from '../lib/deployments.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { parseImageRecords } from '../lib/image-record.js';
 import { DIGEST_RE, parseImageRef } from '../lib/image-ref.js';
+import { boolInput } from '../lib/inputs.js';
 import { RegistryError } from '../lib/registry.js';
 import type { ServiceConfig } from './config.js';
 
@@ -91,10 +92,23 @@ export async function resolveSemver(
   return images;
 }
 
-/** image@digest references or image records → one image per configured service (pure). */
+export interface RefOptions {
+  /**
+   * Deploy an image record whose image is not the repository the environment config names for its service
+   * (input 'allow-foreign-images'). Off by default: a record of another repository is refused before anything
+   * is recorded or touched.
+   */
+  allowForeignImages: boolean;
+}
+
+/**
+ * image@digest references or image records → one image per configured service (pure once `options` is given;
+ * without it the 'allow-foreign-images' input is read, so the action's entry needs no change).
+ */
 export function imagesFromRefs(
   spec: Extract<VersionSpec, { kind: 'digest' | 'refs' | 'records' }>,
-  services: Record<string, ServiceConfig>
+  services: Record<string, ServiceConfig>,
+  options: RefOptions = { allowForeignImages: boolInput('allow-foreign-images', false) }
 ): DeployedImage[] {
   const names = Object.keys(services);
   if (spec.kind === 'digest') {
@@ -110,6 +124,23 @@ export function imagesFromRefs(
   const byService = new Map<string, DeployedImage>();
   if (spec.kind === 'records') {
     for (const record of parseImageRecords(spec.json, 'version')) {
+      const configured = services[record.service];
+      if (!configured) {
+        throw new ConfigurationError(
+          `Input 'version': the image record of service '${record.service}' (${record.image}@${record.digest}) ` +
+            `names no service of the environment config (${names.join(', ')}); pass the records of this ` +
+            `environment's services, or add '${record.service}' to 'services' in the environment config`
+        );
+      }
+      if (!options.allowForeignImages && normalizeRepo(record.image) !== normalizeRepo(configured.image)) {
+        throw new ConfigurationError(
+          `Input 'version': the image record of service '${record.service}' is of repository ` +
+            `${normalizeRepo(record.image)}, but the environment config deploys '${record.service}' from ` +
+            `${normalizeRepo(configured.image)}; nothing was deployed. Pass the record of ${configured.image} ` +
+            `(the build of this repository), fix 'services.${record.service}.image' in the environment config, ` +
+            `or set 'allow-foreign-images: true' to deploy an image of another repository on purpose`
+        );
+      }
       byService.set(record.service, { service: record.service, image: record.image, digest: record.digest });
     }
   } else {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { ToolError } from '../lib/errors.js';
+import { ConfigurationError, ToolError } from '../lib/errors.js';
 import { execTool, lastLines } from '../lib/exec.js';
 import { Git } from '../lib/git.js';
 import { boolInput, optionalString, stringInput } from '../lib/inputs.js';
@@ -29,6 +29,31 @@ function inputFile(input: string, value: string | undefined, root: string): stri
   return file;
 }
 
+const BASELINE_FIX =
+  "pass a report of an earlier gitleaks run in its JSON format (the gate's 'report-path' output, or " +
+  "`gitleaks detect --report-format=json --report-path=baseline.json`), or leave 'baseline' empty";
+
+/**
+ * A baseline must be a gitleaks JSON report (an array of findings): gitleaks itself only logs an ERR for anything
+ * else and scans without it, so every finding the baseline was meant to accept would fail the gate unexplained.
+ */
+function checkBaseline(file: string): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError(
+      `Input 'baseline': ${file} is not JSON (${(error as Error).message}); ${BASELINE_FIX}`
+    );
+  }
+  if (!Array.isArray(value) || value.some((f) => typeof f !== 'object' || f === null || !('RuleID' in f))) {
+    throw new ConfigurationError(
+      `Input 'baseline': ${file} is not a gitleaks report (expected a JSON array of findings with RuleID, File, ` +
+        `StartLine…); ${BASELINE_FIX}`
+    );
+  }
+}
+
 /** Runs the gate; any failure before gitleaks has given a verdict sets result=error (fail closed). */
 export async function run(): Promise<void> {
   const verdict = { written: false };
@@ -50,6 +75,7 @@ async function scan(state: { written: boolean }): Promise<void> {
     inputFile('config', optionalString('config'), root) ??
     (existsSync(defaultConfig) ? defaultConfig : undefined);
   const baseline = inputFile('baseline', optionalString('baseline'), root);
+  if (baseline) checkBaseline(baseline);
 
   const git = new Git(root);
   await requireRepository(git);
@@ -86,6 +112,24 @@ async function scan(state: { written: boolean }): Promise<void> {
     const log = stripAnsi(`${res.stdout}\n${res.stderr}`).trim();
     return { exitCode: res.exitCode, log };
   });
+
+  // gitleaks 8 exits without a report on a config it cannot parse ("FTL unable to load gitleaks config, err: …"):
+  // name the file, not the missing report
+  const configError = /unable to load gitleaks config,? err: (.*)/.exec(result.log)?.[1];
+  if (configError) {
+    throw new ConfigurationError(
+      `${config ? `The gitleaks config ${config}` : 'The gitleaks config'} (input 'config', default ` +
+        `<working-directory>/.gitleaks.toml) is not valid: gitleaks says "${configError.trim()}". Fix the TOML ` +
+        "(https://github.com/gitleaks/gitleaks#configuration) or point 'config' at a valid file; nothing was scanned"
+    );
+  }
+  // a baseline gitleaks could not load is otherwise only an ERR line, and the scan goes on without it
+  const baselineError = /Could not load baseline\.? ?(.*)/.exec(result.log)?.[1];
+  if (baseline && baselineError !== undefined) {
+    throw new ConfigurationError(
+      `Input 'baseline': gitleaks could not load ${baseline} (${baselineError.trim()}); ${BASELINE_FIX}`
+    );
+  }
 
   let findings: Finding[] = [];
   let reportError: string | undefined;

@@ -43,6 +43,30 @@ export interface FetchedManifest {
   manifest: Manifest;
 }
 
+/**
+ * What to check when a registry answers with an error status (the Distribution spec's error codes:
+ * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes; GHCR needs a login with a token
+ * that has `packages: read`/`packages: write`:
+ * https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry#authenticating-in-a-github-actions-workflow).
+ */
+export function registryAdvice(status: number, registry: string, repository: string): string {
+  const repo = repository ? `${registry}/${repository}` : registry;
+  if (status === 401 || status === 403) {
+    return (
+      `log in to ${registry} with rights to ${repo} before this step (docker/login-action); on ghcr.io the job ` +
+      'needs `permissions: packages: read` (`packages: write` to push)'
+    );
+  }
+  if (status === 404) {
+    return `check the repository name and the digest/tag (${repo}) and that the registry host is the one the image was pushed to`;
+  }
+  if (status === 429) return `${registry} is rate-limiting: wait and re-run the job`;
+  if (status >= 500) {
+    return `${registry} failed on its side (HTTP ${status}): check the registry's status page or logs, then re-run the job`;
+  }
+  return `check the image reference (${repo}) and the registry's logs`;
+}
+
 export class RegistryError extends Error {
   override readonly name: string = 'RegistryError';
   constructor(
@@ -75,8 +99,11 @@ export class RegistryClient {
   async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
     const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
     if (res.status === 404)
-      throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
-    await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
+      throw new RegistryError(
+        `${this.registry}/${repository}:${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`,
+        404
+      );
+    await this.ensureOk(res, `GET manifest ${repository}:${reference}`, repository);
     const body = await res.text();
     const manifest = this.parseManifest(body, res, repository, reference);
     const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
@@ -90,8 +117,11 @@ export class RegistryClient {
   ): Promise<{ body: Buffer; mediaType: string; digest: string }> {
     const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
     if (res.status === 404)
-      throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
-    await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
+      throw new RegistryError(
+        `${this.registry}/${repository}@${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`,
+        404
+      );
+    await this.ensureOk(res, `GET manifest ${repository}@${reference}`, repository);
     const body = Buffer.from(await res.arrayBuffer());
     const digest = await sha256Digest(body);
     const parsed = this.parseManifest(body.toString('utf8'), res, repository, reference);
@@ -128,7 +158,7 @@ export class RegistryClient {
       { 'content-type': mediaType },
       body
     );
-    await this.ensureOk(res, `PUT manifest ${repository}:${tag}`);
+    await this.ensureOk(res, `PUT manifest ${repository}:${tag}`, repository);
     await res.arrayBuffer().catch(() => undefined);
     return res.headers.get('docker-content-digest') ?? '';
   }
@@ -137,31 +167,51 @@ export class RegistryClient {
   async resolve(repository: string, reference: string): Promise<string | undefined> {
     const res = await this.request('HEAD', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
     if (res.status === 404) return undefined;
-    await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`);
+    await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`, repository);
     return res.headers.get('docker-content-digest') ?? (await this.getManifest(repository, reference)).digest;
   }
 
   async listTags(repository: string): Promise<string[]> {
     const res = await this.request('GET', repository, 'tags/list');
     if (res.status === 404) return [];
-    await this.ensureOk(res, `GET tags ${repository}`);
-    const body = (await res.json()) as { tags?: string[] | null };
+    await this.ensureOk(res, `GET tags ${repository}`, repository);
+    const body = await this.json<{ tags?: string[] | null }>(res, `${this.base}/v2/${repository}/tags/list`);
     return body.tags ?? [];
   }
 
   async deleteManifest(repository: string, digest: string): Promise<void> {
     const res = await this.request('DELETE', repository, `manifests/${digest}`);
     if (res.status === 404) return;
-    await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`);
+    await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`, repository);
   }
 
-  private async ensureOk(res: Response, what: string): Promise<void> {
+  private async ensureOk(res: Response, what: string, repository: string): Promise<void> {
     if (res.ok) return;
     const text = await res.text().catch(() => '');
+    // an HTML error page says nothing useful and floods the log: name its type instead
+    const type = res.headers.get('content-type') ?? '';
+    const said =
+      /html/i.test(type) || /^\s*</.test(text) ? `(an ${type || 'HTML'} page)` : text.slice(0, 300);
     throw new RegistryError(
-      `${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(),
+      `${what} on ${this.registry}: HTTP ${res.status} ${said}`.trim() +
+        `: ${registryAdvice(res.status, this.registry, repository)}`,
       res.status
     );
+  }
+
+  /** A JSON body, or a RegistryError naming the URL and what came instead (an HTML page from a proxy, say). */
+  private async json<T>(res: Response, url: string): Promise<T> {
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new RegistryError(
+        `${url} answered HTTP ${res.status} with ${res.headers.get('content-type') || 'no content-type'}, not ` +
+          `JSON: '${this.registry}' does not look like an OCI registry, or a proxy answered with its own page. ` +
+          `Check the registry host in the image reference (e.g. ghcr.io) and any proxy in between`,
+        res.status
+      );
+    }
   }
 
   private async request(
@@ -236,8 +286,14 @@ export class RegistryClient {
     const res = await fetch(url, { headers: auth });
     if (core.isDebug()) core.debug(`registry token GET ${url.href} → ${res.status}`);
     if (!res.ok)
-      throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
-    const body = (await res.json()) as { token?: string; access_token?: string };
+      throw new RegistryError(
+        `token request to ${url.origin} failed: HTTP ${res.status}: ${registryAdvice(res.status, this.registry, repository)}`,
+        res.status
+      );
+    const body = await this.json<{ token?: string; access_token?: string }>(
+      res,
+      `${url.origin}${url.pathname}`
+    );
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`token response from ${url.origin} carried no token`);
     return token;

@@ -3,11 +3,11 @@
  * JSON array) or image@sha256 references. A tag is refused: it can move between build and signing, and cosign
  * itself deprecates signing by tag (sigstore/cosign#2313).
  */
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, errorMessage } from './errors.js';
 import { type ImageRecord, parseImageRecords } from './image-record.js';
 import { parseImageRef } from './image-ref.js';
 import { dockerConfigCredentials } from './docker-auth.js';
-import { type Manifest, RegistryClient } from './registry.js';
+import { type Manifest, RegistryClient, RegistryError } from './registry.js';
 
 export interface Target {
   /** image@sha256:… */
@@ -181,5 +181,53 @@ export function registryManifestReader(): ManifestReader {
       clients.set(ref.registry, client);
     }
     return client.getManifest(ref.repository, digest);
+  };
+}
+
+/** Whether image@digest exists in its repository (a HEAD of the manifest in the actions, a stub in unit tests). */
+export type DigestProbe = (image: string, digest: string) => Promise<boolean>;
+
+/**
+ * Every digest must exist in its repository before anything is signed or attested: cosign would otherwise push a `.sig`/
+ * `.att` for a digest that names nothing there (dangling), and a half-done list is worse than none.
+ * `inputName` is the input the targets came from ('image-record' or 'images').
+ */
+export async function checkTargetsExist(
+  targets: Target[],
+  probe: DigestProbe,
+  inputName: string,
+  what = 'signed (a signature of a missing digest would dangle)'
+): Promise<void> {
+  const missing: Target[] = [];
+  for (const t of targets) {
+    let exists: boolean;
+    try {
+      exists = await probe(t.image, t.digest);
+    } catch (error) {
+      throw new ConfigurationError(
+        `Could not check that ${t.ref} exists: ${errorMessage(error)}. Nothing was ${what}.`
+      );
+    }
+    if (!exists) missing.push(t);
+  }
+  if (missing.length > 0) {
+    const absent = missing.map((t) => `digest ${t.digest} does not exist in repository ${t.image}`);
+    throw new ConfigurationError(
+      `Input '${inputName}': ${absent.join('; ')}. Nothing was ${what}. Pass the digest the build step pushed ` +
+        `(its 'image-record' output), or fix the repository name in '${inputName}'.`
+    );
+  }
+}
+
+/** A DigestProbe over the registry API (a GET of the manifest: an HTML page or a 5xx is an error, a 404 is absent). */
+export function registryDigestProbe(read: ManifestReader = registryManifestReader()): DigestProbe {
+  return async (image, digest) => {
+    try {
+      await read(image, digest);
+      return true;
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) return false;
+      throw error;
+    }
   };
 }

@@ -27,7 +27,14 @@ import { execTool } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
 import { boolInput, enumInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
-import { expandIndexes, registryManifestReader, resolveTargets, type Target } from '../lib/sign-targets.js';
+import {
+  checkTargetsExist,
+  expandIndexes,
+  registryDigestProbe,
+  registryManifestReader,
+  resolveTargets,
+  type Target
+} from '../lib/sign-targets.js';
 import { fulfilledOrThrow, settleBounded } from '../lib/parallel.js';
 import { writeTableSummary } from '../lib/summary.js';
 import { findOnPath } from '../lib/tool-install.js';
@@ -43,7 +50,14 @@ import {
   type SbomFormat,
   syftMissing
 } from './generate.js';
-import { findOrCreateRelease, type UploadedAsset, uploadReleaseAssets } from './release.js';
+import {
+  checkReleaseTag,
+  findOrCreateRelease,
+  findRelease,
+  noReleaseError,
+  type UploadedAsset,
+  uploadReleaseAssets
+} from './release.js';
 import { componentNames, trimSbom } from './trim.js';
 
 export interface SbomResult {
@@ -120,6 +134,7 @@ async function uploadReleaseFiles(entries: string[]): Promise<void> {
       "Input 'release-files' needs 'release-tag': the release to attach the files to"
     );
   }
+  checkReleaseTag(releaseTag);
   const files = releaseFileList(entries);
   if (files.length === 0) {
     throw new ConfigurationError(`Input 'release-files': no SBOM (*.json) files in ${entries.join(', ')}`);
@@ -169,6 +184,7 @@ export async function run(): Promise<void> {
     ? getClient(optionalString('github-token'), { operation: 'publish-release-assets' })
     : undefined;
   const repo = releaseTag ? currentRepo() : undefined;
+  if (releaseTag) checkReleaseTag(releaseTag);
   const inputs = readSigningInputs();
   if (attest) checkSigningInputs(inputs);
   else if (inputs.privateKey) core.setSecret(inputs.privateKey);
@@ -182,6 +198,21 @@ export async function run(): Promise<void> {
       )
     );
   }
+  // the release must exist (or be allowed to be created) before anything is generated, attested or pushed; a
+  // lookup only reads: a release is created in step 3, after the attestations
+  let release: { id: number; upload_url: string } | undefined;
+  if (releaseTag && octokit && repo) {
+    release = await findRelease(octokit, repo, releaseTag);
+    if (!release && !releaseCreate) throw noReleaseError(repo, releaseTag);
+  }
+  // every digest must exist before a generator runs or anything is attested (trivy would otherwise retry a
+  // broken registry for minutes and end in its own words)
+  await checkTargetsExist(
+    all,
+    registryDigestProbe(),
+    refs.length ? 'images' : 'image-record',
+    'attested: no SBOM was written'
+  );
   // an index has no file system of its own: its SBOMs are those of its platform manifests
   const targets = all.filter((t) => t.kind !== 'index');
   const tool = await resolveGenerator(generator);
@@ -308,7 +339,7 @@ export async function run(): Promise<void> {
   // 3. release assets (tag builds)
   let assets: UploadedAsset[] = [];
   if (releaseTag && octokit && repo) {
-    const release = await findOrCreateRelease(octokit, repo, releaseTag, releaseCreate);
+    release ??= await findOrCreateRelease(octokit, repo, releaseTag, releaseCreate);
     assets = await uploadReleaseAssets(
       octokit,
       repo,

@@ -21,24 +21,61 @@ function status(error: unknown): number | undefined {
     : undefined;
 }
 
+/**
+ * Refuses a `release-tag` git would refuse as a tag name (git check-ref-format: no space, `~^:?*[\\`, `..`, `@{`,
+ * control characters, leading `-` or `.`, trailing `.`/`/`/`.lock`), so a typo fails before anything is pushed.
+ * https://git-scm.com/docs/git-check-ref-format
+ */
+export function checkReleaseTag(tag: string): void {
+  const bad =
+    // eslint-disable-next-line no-control-regex
+    /[\x00-\x20\x7f~^:?*[\\]/.test(tag) ||
+    tag.includes('..') ||
+    tag.includes('@{') ||
+    tag === '@' ||
+    /^[-./]/.test(tag) ||
+    /(\.|\/|\.lock)$/.test(tag) ||
+    tag.includes('//') ||
+    tag.includes('/.');
+  if (bad) {
+    throw new ConfigurationError(
+      `Input 'release-tag': '${tag}' is not a valid git tag name (see git check-ref-format); pass the tag of the ` +
+        `release, e.g. v1.2.3 or api-v1.2.3 (the release action's 'tag' output)`
+    );
+  }
+}
+
+/** The release of `tag`, or undefined when there is none (read-only: nothing is created). */
+export async function findRelease(
+  octokit: Octokit,
+  repo: RepoRef,
+  tag: string
+): Promise<{ id: number; upload_url: string } | undefined> {
+  try {
+    const r = await octokit.rest.repos.getReleaseByTag({ ...repo, tag });
+    return r.data;
+  } catch (error) {
+    if (status(error) !== 404) throw error;
+    return undefined;
+  }
+}
+
+export function noReleaseError(repo: RepoRef, tag: string): ConfigurationError {
+  return new ConfigurationError(
+    `Input 'release-tag': ${repo.owner}/${repo.repo} has no published release for tag '${tag}': run this step after ` +
+      `the release is created, or set release-create: true to create it here. Nothing was generated, attested or uploaded`
+  );
+}
+
 export async function findOrCreateRelease(
   octokit: Octokit,
   repo: RepoRef,
   tag: string,
   create: boolean
 ): Promise<{ id: number; upload_url: string }> {
-  try {
-    const r = await octokit.rest.repos.getReleaseByTag({ ...repo, tag });
-    return r.data;
-  } catch (error) {
-    if (status(error) !== 404) throw error;
-  }
-  if (!create) {
-    throw new ConfigurationError(
-      `Input 'release-tag': ${repo.owner}/${repo.repo} has no published release for tag '${tag}': run this step after ` +
-        `the release is created, or set release-create: true to create it here`
-    );
-  }
+  const found = await findRelease(octokit, repo, tag);
+  if (found) return found;
+  if (!create) throw noReleaseError(repo, tag);
   const created = await octokit.rest.repos.createRelease({ ...repo, tag_name: tag, name: tag });
   return created.data;
 }

@@ -17,7 +17,13 @@ import {
 } from '../lib/cosign.js';
 import { boolInput, listInput, optionalString } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
-import { expandIndexes, registryManifestReader, resolveTargets } from '../lib/sign-targets.js';
+import {
+  checkTargetsExist,
+  expandIndexes,
+  registryDigestProbe,
+  registryManifestReader,
+  resolveTargets
+} from '../lib/sign-targets.js';
 import { errorMessage } from '../lib/errors.js';
 import { writeTableSummary } from '../lib/summary.js';
 import { type SignResult, signTargets } from './sign.js';
@@ -47,6 +53,8 @@ export async function run(): Promise<void> {
       )
     );
   }
+  // a missing digest is refused before any key is unpacked or anything is pushed
+  await checkTargetsExist(targets, registryDigestProbe(), refs.length ? 'images' : 'image-record');
   let material: KeyMaterial | undefined;
   let signing: Signing;
   if (inputs.mode === 'key') {

@@ -17,7 +17,24 @@ export interface SignDeps {
   log(message: string): void;
 }
 
-function signHint(reason: string, s: Signing): string {
+/**
+ * What to do about a failed `cosign sign`. The transparency log and Fulcio are checked first: their failures carry
+ * the same "no such host" / "connection refused" as an unreachable registry (cosign 2.5 against an unreachable
+ * Rekor: `signing digest: Post "https://rekor.sigstore.dev/api/v1/log/entries": … dial tcp: lookup
+ * rekor.sigstore.dev …: no such host`), and blaming the registry sends the user to the wrong place.
+ */
+export function signHint(reason: string, s: Signing): string {
+  const tlog = /https?:\/\/([^/\s"]+)\/api\/v1\/log\b/.exec(reason)?.[1];
+  if (tlog || /rekor|tlog|transparency/i.test(reason)) {
+    return (
+      `the transparency log (Rekor${tlog ? ` at ${tlog}` : ''}) could not be reached or refused the entry, ` +
+      'the registry is not the problem: retry later, or set transparency-log: false (mode: key) for a private ' +
+      'registry whose users verify with --insecure-ignore-tlog=true'
+    );
+  }
+  if (s.mode === 'keyless' && /fulcio|oidc|id-token/i.test(reason)) {
+    return 'keyless signing needs `permissions: id-token: write` on the job and GitHub-hosted OIDC (it runs on GitHub only)';
+  }
   if (/connection refused|no such host|dial tcp|i\/o timeout/i.test(reason)) {
     return 'the registry could not be reached: check the image reference and that the registry is up';
   }
@@ -27,11 +44,8 @@ function signHint(reason: string, s: Signing): string {
   if (/MANIFEST_UNKNOWN|manifest unknown|not found|404/i.test(reason)) {
     return 'the digest does not exist in that repository: sign the digest the build step pushed (its image-record output)';
   }
-  if (s.mode === 'keyless' && /oidc|token|fulcio|id-token/i.test(reason)) {
+  if (s.mode === 'keyless' && /token/i.test(reason)) {
     return 'keyless signing needs `permissions: id-token: write` on the job and GitHub-hosted OIDC (it runs on GitHub only)';
-  }
-  if (/rekor|tlog|transparency/i.test(reason)) {
-    return 'Rekor (the transparency log) could not be reached: retry, or set transparency-log: false for a private registry whose users verify with --insecure-ignore-tlog=true';
   }
   return 'see the cosign message above';
 }

@@ -3,7 +3,7 @@
  * file) → SARIF + JSON + job summary (+ optional code-scanning upload). Fails closed: a trivy crash, a missing DB
  * or a timeout is result=error and a failed step, never "clean".
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as cache from '@actions/cache';
@@ -14,10 +14,13 @@ import { lastLines } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
 import { parseImageRecord } from '../lib/image-record.js';
 import { isIndexRecord } from '../lib/sign-targets.js';
-import { requireDigestRef } from '../lib/image-ref.js';
+import { parseImageRef, requireDigestRef } from '../lib/image-ref.js';
+import { dockerConfigCredentials } from '../lib/docker-auth.js';
+import { RegistryClient } from '../lib/registry.js';
 import { boolInput, enumInput, intInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
 import {
+  DB_SCHEMA_VERSION,
   dbDownloadArgs,
   parseDbRepositories,
   SCAN_TYPES,
@@ -148,7 +151,11 @@ async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeou
         );
         return {
           exitCode: r.exitCode,
-          detail: r.timedOut ? `timed out after ${timeout}` : lastLines(r.stderr, 2)
+          detail: r.timedOut
+            ? `timed out after ${timeout}`
+            : r.exitCode === 0
+              ? ''
+              : await explainDbFailure(r.stderr, repository)
         };
       },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -213,12 +220,50 @@ async function downloadDbOnly(workspace: string): Promise<void> {
     version: optionalString('trivy-version'),
     sha256: optionalString('trivy-sha256')
   });
+  checkCacheDir(cacheDir);
   await ensureDb(trivy, cacheDir, timeout, timeoutMs);
   const meta = readDbMetadata(cacheDir);
   setOutputs({ 'db-dir': dbDir(cacheDir) });
   core.info(
     `The trivy DB (schema ${meta?.Version}, updated ${meta?.UpdatedAt}) is ready in ${dbDir(cacheDir)}; nothing scanned (download-db-only)`
   );
+}
+
+/**
+ * Why a DB download failed. trivy (the cdxgen build used here) can exit 1 after "Downloading DB..." without saying
+ * why; then the DB repository is asked directly (its `:<schema>` manifest, as trivy would) so the message names the
+ * registry's real answer (404, 5xx, an HTML page) and what to check, instead of trivy's last INFO line.
+ */
+async function explainDbFailure(stderr: string, repository: string): Promise<string> {
+  // eslint-disable-next-line no-control-regex
+  const lines = stderr.replace(/\u001b\[[0-9;]*m/g, '').split(/\r?\n/);
+  const said = lines.filter((l) => /\b(FATAL|ERROR|error)\b/.test(l));
+  if (said.length > 0) return said.slice(-2).join('\n');
+  try {
+    const ref = parseImageRef(repository);
+    await new RegistryClient(ref.registry, dockerConfigCredentials(ref.registry)).getManifest(
+      ref.repository,
+      String(DB_SCHEMA_VERSION)
+    );
+    return lastLines(lines.join('\n'), 2);
+  } catch (error) {
+    return `trivy gave no reason; the registry answered: ${errorMessage(error)}`;
+  }
+}
+
+/**
+ * 'cache-dir' (and the `db` folder trivy keeps in it) must be a directory or not exist yet: a file there makes every
+ * DB download fail ("mkdir …: not a directory"), which would otherwise be reported as an unreachable 'db-repository'.
+ */
+function checkCacheDir(cacheDir: string): void {
+  for (const dir of [cacheDir, dbDir(cacheDir)]) {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) {
+      throw new ConfigurationError(
+        `Input 'cache-dir': ${dir} exists and is not a directory; name a directory (it is created if missing) ` +
+          'or remove the file. Nothing was downloaded or scanned'
+      );
+    }
+  }
 }
 
 async function gate(): Promise<void> {
@@ -242,6 +287,7 @@ async function gate(): Promise<void> {
       path.join(process.env.RUNNER_TEMP || path.join(workspace, '.tmp'), 'trivy-cache')
     )
   );
+  checkCacheDir(cacheDir);
   const outDir = path.join(process.env.RUNNER_TEMP || workspace, 'slipway');
   mkdirSync(outDir, { recursive: true });
   const jsonPath = path.join(outDir, `trivy-${target.name}.json`);

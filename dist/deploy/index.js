@@ -50799,6 +50799,28 @@ const INDEX_MEDIA_TYPES = (/* unused pure expression or super */ null && ([
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
 ]));
+/**
+ * What to check when a registry answers with an error status (the Distribution spec's error codes:
+ * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes; GHCR needs a login with a token
+ * that has `packages: read`/`packages: write`:
+ * https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry#authenticating-in-a-github-actions-workflow).
+ */
+function registryAdvice(status, registry, repository) {
+    const repo = repository ? `${registry}/${repository}` : registry;
+    if (status === 401 || status === 403) {
+        return (`log in to ${registry} with rights to ${repo} before this step (docker/login-action); on ghcr.io the job ` +
+            'needs `permissions: packages: read` (`packages: write` to push)');
+    }
+    if (status === 404) {
+        return `check the repository name and the digest/tag (${repo}) and that the registry host is the one the image was pushed to`;
+    }
+    if (status === 429)
+        return `${registry} is rate-limiting: wait and re-run the job`;
+    if (status >= 500) {
+        return `${registry} failed on its side (HTTP ${status}): check the registry's status page or logs, then re-run the job`;
+    }
+    return `check the image reference (${repo}) and the registry's logs`;
+}
 class RegistryError extends Error {
     status;
     name = 'RegistryError';
@@ -50822,8 +50844,8 @@ class RegistryClient {
     async getManifest(repository, reference) {
         const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
-            throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
-        await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
+            throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}:${reference}`, repository);
         const body = await res.text();
         const manifest = this.parseManifest(body, res, repository, reference);
         const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
@@ -50833,8 +50855,8 @@ class RegistryClient {
     async getManifestBytes(repository, reference) {
         const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
-            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
-        await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
+            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}@${reference}`, repository);
         const body = Buffer.from(await res.arrayBuffer());
         const digest = await sha256Digest(body);
         const parsed = this.parseManifest(body.toString('utf8'), res, repository, reference);
@@ -50862,7 +50884,7 @@ class RegistryClient {
     /** Stores a manifest under a tag; returns the digest the registry computed. */
     async putManifest(repository, tag, body, mediaType) {
         const res = await this.request('PUT', repository, `manifests/${tag}`, { 'content-type': mediaType }, body);
-        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`);
+        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`, repository);
         await res.arrayBuffer().catch(() => undefined);
         return res.headers.get('docker-content-digest') ?? '';
     }
@@ -50871,28 +50893,44 @@ class RegistryClient {
         const res = await this.request('HEAD', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
             return undefined;
-        await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`);
+        await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`, repository);
         return res.headers.get('docker-content-digest') ?? (await this.getManifest(repository, reference)).digest;
     }
     async listTags(repository) {
         const res = await this.request('GET', repository, 'tags/list');
         if (res.status === 404)
             return [];
-        await this.ensureOk(res, `GET tags ${repository}`);
-        const body = (await res.json());
+        await this.ensureOk(res, `GET tags ${repository}`, repository);
+        const body = await this.json(res, `${this.base}/v2/${repository}/tags/list`);
         return body.tags ?? [];
     }
     async deleteManifest(repository, digest) {
         const res = await this.request('DELETE', repository, `manifests/${digest}`);
         if (res.status === 404)
             return;
-        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`);
+        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`, repository);
     }
-    async ensureOk(res, what) {
+    async ensureOk(res, what, repository) {
         if (res.ok)
             return;
         const text = await res.text().catch(() => '');
-        throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), res.status);
+        // an HTML error page says nothing useful and floods the log: name its type instead
+        const type = res.headers.get('content-type') ?? '';
+        const said = /html/i.test(type) || /^\s*</.test(text) ? `(an ${type || 'HTML'} page)` : text.slice(0, 300);
+        throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${said}`.trim() +
+            `: ${registryAdvice(res.status, this.registry, repository)}`, res.status);
+    }
+    /** A JSON body, or a RegistryError naming the URL and what came instead (an HTML page from a proxy, say). */
+    async json(res, url) {
+        const text = await res.text();
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new RegistryError(`${url} answered HTTP ${res.status} with ${res.headers.get('content-type') || 'no content-type'}, not ` +
+                `JSON: '${this.registry}' does not look like an OCI registry, or a proxy answered with its own page. ` +
+                `Check the registry host in the image reference (e.g. ghcr.io) and any proxy in between`, res.status);
+        }
     }
     async request(method, repository, path, headers = {}, body) {
         const url = `${this.base}/v2/${repository}/${path}`;
@@ -50951,8 +50989,8 @@ class RegistryClient {
         if (lib_core/* isDebug */._o())
             lib_core/* debug */.Yz(`registry token GET ${url.href} → ${res.status}`);
         if (!res.ok)
-            throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
-        const body = (await res.json());
+            throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}: ${registryAdvice(res.status, this.registry, repository)}`, res.status);
+        const body = await this.json(res, `${url.origin}${url.pathname}`);
         const token = body.token ?? body.access_token;
         if (!token)
             throw new RegistryError(`token response from ${url.origin} carried no token`);
@@ -52583,6 +52621,7 @@ function parseImageRecords(raw, inputName = 'image-records') {
 
 
 
+
 /** Classifies the `version` input (pure). */
 function parseVersionSpec(raw) {
     const value = raw.trim();
@@ -52637,8 +52676,11 @@ async function resolveSemver(version, services, registry) {
     }
     return images;
 }
-/** image@digest references or image records → one image per configured service (pure). */
-function imagesFromRefs(spec, services) {
+/**
+ * image@digest references or image records → one image per configured service (pure once `options` is given;
+ * without it the 'allow-foreign-images' input is read, so the action's entry needs no change).
+ */
+function imagesFromRefs(spec, services, options = { allowForeignImages: boolInput('allow-foreign-images', false) }) {
     const names = Object.keys(services);
     if (spec.kind === 'digest') {
         if (names.length !== 1) {
@@ -52651,6 +52693,19 @@ function imagesFromRefs(spec, services) {
     const byService = new Map();
     if (spec.kind === 'records') {
         for (const record of parseImageRecords(spec.json, 'version')) {
+            const configured = services[record.service];
+            if (!configured) {
+                throw new lib_errors/* ConfigurationError */.j1(`Input 'version': the image record of service '${record.service}' (${record.image}@${record.digest}) ` +
+                    `names no service of the environment config (${names.join(', ')}); pass the records of this ` +
+                    `environment's services, or add '${record.service}' to 'services' in the environment config`);
+            }
+            if (!options.allowForeignImages && normalizeRepo(record.image) !== normalizeRepo(configured.image)) {
+                throw new lib_errors/* ConfigurationError */.j1(`Input 'version': the image record of service '${record.service}' is of repository ` +
+                    `${normalizeRepo(record.image)}, but the environment config deploys '${record.service}' from ` +
+                    `${normalizeRepo(configured.image)}; nothing was deployed. Pass the record of ${configured.image} ` +
+                    `(the build of this repository), fix 'services.${record.service}.image' in the environment config, ` +
+                    `or set 'allow-foreign-images: true' to deploy an image of another repository on purpose`);
+            }
             byService.set(record.service, { service: record.service, image: record.image, digest: record.digest });
         }
     }

@@ -42831,6 +42831,25 @@ function inputFile(input, value, root) {
         throw missingFileError(input, file);
     return file;
 }
+const BASELINE_FIX = "pass a report of an earlier gitleaks run in its JSON format (the gate's 'report-path' output, or " +
+    "`gitleaks detect --report-format=json --report-path=baseline.json`), or leave 'baseline' empty";
+/**
+ * A baseline must be a gitleaks JSON report (an array of findings): gitleaks itself only logs an ERR for anything
+ * else and scans without it, so every finding the baseline was meant to accept would fail the gate unexplained.
+ */
+function checkBaseline(file) {
+    let value;
+    try {
+        value = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`Input 'baseline': ${file} is not JSON (${error.message}); ${BASELINE_FIX}`);
+    }
+    if (!Array.isArray(value) || value.some((f) => typeof f !== 'object' || f === null || !('RuleID' in f))) {
+        throw new errors/* ConfigurationError */.j1(`Input 'baseline': ${file} is not a gitleaks report (expected a JSON array of findings with RuleID, File, ` +
+            `StartLine…); ${BASELINE_FIX}`);
+    }
+}
 /** Runs the gate; any failure before gitleaks has given a verdict sets result=error (fail closed). */
 async function run() {
     const verdict = { written: false };
@@ -42852,6 +42871,8 @@ async function scan(state) {
     const config = inputFile('config', optionalString('config'), root) ??
         ((0,external_node_fs_namespaceObject.existsSync)(defaultConfig) ? defaultConfig : undefined);
     const baseline = inputFile('baseline', optionalString('baseline'), root);
+    if (baseline)
+        checkBaseline(baseline);
     const git = new Git(root);
     await requireRepository(git);
     const { target, label, reason } = await chooseTarget(git, mode);
@@ -42884,6 +42905,19 @@ async function scan(state) {
         const log = stripAnsi(`${res.stdout}\n${res.stderr}`).trim();
         return { exitCode: res.exitCode, log };
     });
+    // gitleaks 8 exits without a report on a config it cannot parse ("FTL unable to load gitleaks config, err: …"):
+    // name the file, not the missing report
+    const configError = /unable to load gitleaks config,? err: (.*)/.exec(result.log)?.[1];
+    if (configError) {
+        throw new errors/* ConfigurationError */.j1(`${config ? `The gitleaks config ${config}` : 'The gitleaks config'} (input 'config', default ` +
+            `<working-directory>/.gitleaks.toml) is not valid: gitleaks says "${configError.trim()}". Fix the TOML ` +
+            "(https://github.com/gitleaks/gitleaks#configuration) or point 'config' at a valid file; nothing was scanned");
+    }
+    // a baseline gitleaks could not load is otherwise only an ERR line, and the scan goes on without it
+    const baselineError = /Could not load baseline\.? ?(.*)/.exec(result.log)?.[1];
+    if (baseline && baselineError !== undefined) {
+        throw new errors/* ConfigurationError */.j1(`Input 'baseline': gitleaks could not load ${baseline} (${baselineError.trim()}); ${BASELINE_FIX}`);
+    }
     let findings = [];
     let reportError;
     try {

@@ -44567,6 +44567,28 @@ const INDEX_MEDIA_TYPES = (/* unused pure expression or super */ null && ([
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
 ]));
+/**
+ * What to check when a registry answers with an error status (the Distribution spec's error codes:
+ * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes; GHCR needs a login with a token
+ * that has `packages: read`/`packages: write`:
+ * https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry#authenticating-in-a-github-actions-workflow).
+ */
+function registryAdvice(status, registry, repository) {
+    const repo = repository ? `${registry}/${repository}` : registry;
+    if (status === 401 || status === 403) {
+        return (`log in to ${registry} with rights to ${repo} before this step (docker/login-action); on ghcr.io the job ` +
+            'needs `permissions: packages: read` (`packages: write` to push)');
+    }
+    if (status === 404) {
+        return `check the repository name and the digest/tag (${repo}) and that the registry host is the one the image was pushed to`;
+    }
+    if (status === 429)
+        return `${registry} is rate-limiting: wait and re-run the job`;
+    if (status >= 500) {
+        return `${registry} failed on its side (HTTP ${status}): check the registry's status page or logs, then re-run the job`;
+    }
+    return `check the image reference (${repo}) and the registry's logs`;
+}
 class RegistryError extends Error {
     status;
     name = 'RegistryError';
@@ -44590,8 +44612,8 @@ class RegistryClient {
     async getManifest(repository, reference) {
         const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
-            throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
-        await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
+            throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}:${reference}`, repository);
         const body = await res.text();
         const manifest = this.parseManifest(body, res, repository, reference);
         const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
@@ -44601,8 +44623,8 @@ class RegistryClient {
     async getManifestBytes(repository, reference) {
         const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
-            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
-        await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
+            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}@${reference}`, repository);
         const body = Buffer.from(await res.arrayBuffer());
         const digest = await sha256Digest(body);
         const parsed = this.parseManifest(body.toString('utf8'), res, repository, reference);
@@ -44630,7 +44652,7 @@ class RegistryClient {
     /** Stores a manifest under a tag; returns the digest the registry computed. */
     async putManifest(repository, tag, body, mediaType) {
         const res = await this.request('PUT', repository, `manifests/${tag}`, { 'content-type': mediaType }, body);
-        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`);
+        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`, repository);
         await res.arrayBuffer().catch(() => undefined);
         return res.headers.get('docker-content-digest') ?? '';
     }
@@ -44639,28 +44661,44 @@ class RegistryClient {
         const res = await this.request('HEAD', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
             return undefined;
-        await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`);
+        await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`, repository);
         return res.headers.get('docker-content-digest') ?? (await this.getManifest(repository, reference)).digest;
     }
     async listTags(repository) {
         const res = await this.request('GET', repository, 'tags/list');
         if (res.status === 404)
             return [];
-        await this.ensureOk(res, `GET tags ${repository}`);
-        const body = (await res.json());
+        await this.ensureOk(res, `GET tags ${repository}`, repository);
+        const body = await this.json(res, `${this.base}/v2/${repository}/tags/list`);
         return body.tags ?? [];
     }
     async deleteManifest(repository, digest) {
         const res = await this.request('DELETE', repository, `manifests/${digest}`);
         if (res.status === 404)
             return;
-        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`);
+        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`, repository);
     }
-    async ensureOk(res, what) {
+    async ensureOk(res, what, repository) {
         if (res.ok)
             return;
         const text = await res.text().catch(() => '');
-        throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), res.status);
+        // an HTML error page says nothing useful and floods the log: name its type instead
+        const type = res.headers.get('content-type') ?? '';
+        const said = /html/i.test(type) || /^\s*</.test(text) ? `(an ${type || 'HTML'} page)` : text.slice(0, 300);
+        throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${said}`.trim() +
+            `: ${registryAdvice(res.status, this.registry, repository)}`, res.status);
+    }
+    /** A JSON body, or a RegistryError naming the URL and what came instead (an HTML page from a proxy, say). */
+    async json(res, url) {
+        const text = await res.text();
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new RegistryError(`${url} answered HTTP ${res.status} with ${res.headers.get('content-type') || 'no content-type'}, not ` +
+                `JSON: '${this.registry}' does not look like an OCI registry, or a proxy answered with its own page. ` +
+                `Check the registry host in the image reference (e.g. ghcr.io) and any proxy in between`, res.status);
+        }
     }
     async request(method, repository, path, headers = {}, body) {
         const url = `${this.base}/v2/${repository}/${path}`;
@@ -44719,8 +44757,8 @@ class RegistryClient {
         if (lib_core/* isDebug */._o())
             lib_core/* debug */.Yz(`registry token GET ${url.href} → ${res.status}`);
         if (!res.ok)
-            throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
-        const body = (await res.json());
+            throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}: ${registryAdvice(res.status, this.registry, repository)}`, res.status);
+        const body = await this.json(res, `${url.origin}${url.pathname}`);
         const token = body.token ?? body.access_token;
         if (!token)
             throw new RegistryError(`token response from ${url.origin} carried no token`);
@@ -44878,6 +44916,44 @@ function registryManifestReader() {
             clients.set(ref.registry, client);
         }
         return client.getManifest(ref.repository, digest);
+    };
+}
+/**
+ * Every digest must exist in its repository before anything is signed or attested: cosign would otherwise push a `.sig`/
+ * `.att` for a digest that names nothing there (dangling), and a half-done list is worse than none.
+ * `inputName` is the input the targets came from ('image-record' or 'images').
+ */
+async function checkTargetsExist(targets, probe, inputName, what = 'signed (a signature of a missing digest would dangle)') {
+    const missing = [];
+    for (const t of targets) {
+        let exists;
+        try {
+            exists = await probe(t.image, t.digest);
+        }
+        catch (error) {
+            throw new errors/* ConfigurationError */.j1(`Could not check that ${t.ref} exists: ${(0,errors/* errorMessage */.gJ)(error)}. Nothing was ${what}.`);
+        }
+        if (!exists)
+            missing.push(t);
+    }
+    if (missing.length > 0) {
+        const absent = missing.map((t) => `digest ${t.digest} does not exist in repository ${t.image}`);
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': ${absent.join('; ')}. Nothing was ${what}. Pass the digest the build step pushed ` +
+            `(its 'image-record' output), or fix the repository name in '${inputName}'.`);
+    }
+}
+/** A DigestProbe over the registry API (a GET of the manifest: an HTML page or a 5xx is an error, a 404 is absent). */
+function registryDigestProbe(read = registryManifestReader()) {
+    return async (image, digest) => {
+        try {
+            await read(image, digest);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof RegistryError && error.status === 404)
+                return false;
+            throw error;
+        }
     };
 }
 
@@ -45238,7 +45314,29 @@ function release_status(error) {
         ? Number(error.status)
         : undefined;
 }
-async function findOrCreateRelease(octokit, repo, tag, create) {
+/**
+ * Refuses a `release-tag` git would refuse as a tag name (git check-ref-format: no space, `~^:?*[\\`, `..`, `@{`,
+ * control characters, leading `-` or `.`, trailing `.`/`/`/`.lock`), so a typo fails before anything is pushed.
+ * https://git-scm.com/docs/git-check-ref-format
+ */
+function checkReleaseTag(tag) {
+    const bad = 
+    // eslint-disable-next-line no-control-regex
+    /[\x00-\x20\x7f~^:?*[\\]/.test(tag) ||
+        tag.includes('..') ||
+        tag.includes('@{') ||
+        tag === '@' ||
+        /^[-./]/.test(tag) ||
+        /(\.|\/|\.lock)$/.test(tag) ||
+        tag.includes('//') ||
+        tag.includes('/.');
+    if (bad) {
+        throw new errors/* ConfigurationError */.j1(`Input 'release-tag': '${tag}' is not a valid git tag name (see git check-ref-format); pass the tag of the ` +
+            `release, e.g. v1.2.3 or api-v1.2.3 (the release action's 'tag' output)`);
+    }
+}
+/** The release of `tag`, or undefined when there is none (read-only: nothing is created). */
+async function findRelease(octokit, repo, tag) {
     try {
         const r = await octokit.rest.repos.getReleaseByTag({ ...repo, tag });
         return r.data;
@@ -45246,11 +45344,19 @@ async function findOrCreateRelease(octokit, repo, tag, create) {
     catch (error) {
         if (release_status(error) !== 404)
             throw error;
+        return undefined;
     }
-    if (!create) {
-        throw new errors/* ConfigurationError */.j1(`Input 'release-tag': ${repo.owner}/${repo.repo} has no published release for tag '${tag}': run this step after ` +
-            `the release is created, or set release-create: true to create it here`);
-    }
+}
+function noReleaseError(repo, tag) {
+    return new errors/* ConfigurationError */.j1(`Input 'release-tag': ${repo.owner}/${repo.repo} has no published release for tag '${tag}': run this step after ` +
+        `the release is created, or set release-create: true to create it here. Nothing was generated, attested or uploaded`);
+}
+async function findOrCreateRelease(octokit, repo, tag, create) {
+    const found = await findRelease(octokit, repo, tag);
+    if (found)
+        return found;
+    if (!create)
+        throw noReleaseError(repo, tag);
     const created = await octokit.rest.repos.createRelease({ ...repo, tag_name: tag, name: tag });
     return created.data;
 }
@@ -45442,6 +45548,7 @@ async function uploadReleaseFiles(entries) {
     if (!releaseTag) {
         throw new errors/* ConfigurationError */.j1("Input 'release-files' needs 'release-tag': the release to attach the files to");
     }
+    checkReleaseTag(releaseTag);
     const files = releaseFileList(entries);
     if (files.length === 0) {
         throw new errors/* ConfigurationError */.j1(`Input 'release-files': no SBOM (*.json) files in ${entries.join(', ')}`);
@@ -45480,6 +45587,8 @@ async function run() {
         ? getClient(optionalString('github-token'), { operation: 'publish-release-assets' })
         : undefined;
     const repo = releaseTag ? currentRepo() : undefined;
+    if (releaseTag)
+        checkReleaseTag(releaseTag);
     const inputs = readSigningInputs();
     if (attest)
         checkSigningInputs(inputs);
@@ -45491,6 +45600,17 @@ async function run() {
         // no image record to tell which digests are indexes: ask the registry
         all = await expandIndexes(all, registryManifestReader(), true, (t, error) => lib_core/* info */.pq(`Could not read ${t.ref} to find platform manifests (${(0,errors/* errorMessage */.gJ)(error)}); taking it as one image`));
     }
+    // the release must exist (or be allowed to be created) before anything is generated, attested or pushed; a
+    // lookup only reads: a release is created in step 3, after the attestations
+    let release;
+    if (releaseTag && octokit && repo) {
+        release = await findRelease(octokit, repo, releaseTag);
+        if (!release && !releaseCreate)
+            throw noReleaseError(repo, releaseTag);
+    }
+    // every digest must exist before a generator runs or anything is attested (trivy would otherwise retry a
+    // broken registry for minutes and end in its own words)
+    await checkTargetsExist(all, registryDigestProbe(), refs.length ? 'images' : 'image-record', 'attested: no SBOM was written');
     // an index has no file system of its own: its SBOMs are those of its platform manifests
     const targets = all.filter((t) => t.kind !== 'index');
     const tool = await resolveGenerator(generator);
@@ -45593,7 +45713,7 @@ async function run() {
     // 3. release assets (tag builds)
     let assets = [];
     if (releaseTag && octokit && repo) {
-        const release = await findOrCreateRelease(octokit, repo, releaseTag, releaseCreate);
+        release ??= await findOrCreateRelease(octokit, repo, releaseTag, releaseCreate);
         assets = await uploadReleaseAssets(octokit, repo, release, results.map((r) => r.path));
         for (const r of results)
             r.asset = assets.find((a) => a.name === external_node_path_namespaceObject.basename(r.path))?.url;
