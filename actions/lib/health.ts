@@ -65,14 +65,6 @@ export interface HealthOptions {
   onAttempt?: (url: string, attempt: number, result: ProbeResult) => void;
 }
 
-export const DEFAULT_HEALTH_OPTIONS: HealthOptions = {
-  timeoutMs: 60_000,
-  intervalMs: 2_000,
-  retries: 0,
-  requestTimeoutMs: 5_000,
-  degraded: 'accept'
-};
-
 const COMPONENT_FAIL = new Set(['fail', 'unhealthy', 'down', 'error']);
 const COMPONENT_WARN = new Set(['warn', 'degraded']);
 

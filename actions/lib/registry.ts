@@ -149,12 +149,6 @@ export class RegistryClient {
     return body.tags ?? [];
   }
 
-  async deleteManifest(repository: string, digest: string): Promise<void> {
-    const res = await this.request('DELETE', repository, `manifests/${digest}`);
-    if (res.status === 404) return;
-    await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`);
-  }
-
   private async ensureOk(res: Response, what: string): Promise<void> {
     if (res.ok) return;
     const text = await res.text().catch(() => '');

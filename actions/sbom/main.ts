@@ -28,9 +28,8 @@ import { boolInput, enumInput, listInput, optionalString, stringInput } from '..
 import { setOutputs } from '../lib/outputs.js';
 import { expandIndexes, registryManifestReader, resolveTargets, type Target } from '../lib/sign-targets.js';
 import { writeTableSummary } from '../lib/summary.js';
-import { findOnPath } from '../lib/tool-install.js';
-import { parseTimeout } from '../trivy-gate/args.js';
-import { resolveTrivy } from '../trivy-gate/install.js';
+import { findExecutable } from '../lib/tool-install.js';
+import { parseTimeout, resolveTrivy } from '../lib/trivy.js';
 import {
   ATTESTATION_TYPE,
   FILE_SUFFIX,
@@ -62,7 +61,7 @@ export interface SbomResult {
 async function resolveGenerator(generator: Generator): Promise<string> {
   if (generator === 'syft') {
     const explicit = optionalString('syft-path');
-    const found = explicit ?? findOnPath('syft');
+    const found = explicit ?? (await findExecutable('syft'));
     if (!found) throw syftMissing();
     return found;
   }

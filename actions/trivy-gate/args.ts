@@ -13,31 +13,6 @@ export const FINDINGS_EXIT_CODE = 5;
 /** trivy DB schema this action's trivy versions read; the OCI tag of the DB artifact and part of the cache key. */
 export const DB_SCHEMA_VERSION = 2;
 
-const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000
-};
-
-/** A Go duration (5m, 90s, 1h30m) as trivy's --timeout takes it; returns milliseconds. */
-export function parseTimeout(raw: string, inputName = 'timeout'): number {
-  const value = raw.trim();
-  if (!DURATION_RE.test(value)) {
-    throw new ConfigurationError(
-      `Input '${inputName}' must be a duration such as 5m, 90s or 1h30m, got '${raw}'`
-    );
-  }
-  let ms = 0;
-  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
-  if (ms <= 0) throw new ConfigurationError(`Input '${inputName}' must be longer than zero, got '${raw}'`);
-  return ms;
-}
-
 /** DB mirrors, tried in order; each is an OCI repository without tag (trivy appends :<schema version>). */
 export function parseDbRepositories(list: string[], inputName = 'db-repository'): string[] {
   if (list.length === 0) {

@@ -16,10 +16,10 @@ import { isIndexRecord } from '../lib/sign-targets.js';
 import { requireDigestRef } from '../lib/image-ref.js';
 import { boolInput, enumInput, intInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
+import { deadlineMs, parseTimeout, resolveTrivy, runWithDeadline } from '../lib/trivy.js';
 import {
   dbDownloadArgs,
   parseDbRepositories,
-  parseTimeout,
   SCAN_TYPES,
   scanArgs,
   scanCompleted,
@@ -28,10 +28,8 @@ import {
 } from './args.js';
 import { dbCacheKey, dbDir, downloadDb, isDbFresh, isDbUsable, readDbMetadata } from './db.js';
 import { type IgnoreEntry, parseIgnoreFile, partitionIgnores } from './ignore.js';
-import { resolveTrivy } from './install.js';
 import { evaluateGate, type Finding, parseSeverities, parseTrivyReport, summaryMarkdown } from './report.js';
 import { toSarif } from './sarif.js';
-import { deadlineMs, runWithDeadline } from './spawn.js';
 
 const DEFAULT_DB_REPOSITORIES = ['ghcr.io/aquasecurity/trivy-db', 'public.ecr.aws/aquasecurity/trivy-db'];
 

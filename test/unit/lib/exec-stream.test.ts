@@ -93,7 +93,7 @@ describe('LineSplitter', () => {
 
 describe("trivy's runWithDeadline", () => {
   test('hands stderr lines over as they come, before the process ends, and captures both streams', async () => {
-    const { runWithDeadline } = await import('../../../actions/trivy-gate/spawn.js');
+    const { runWithDeadline } = await import('../../../actions/lib/trivy.js');
     const seen: { line: string; at: number }[] = [];
     const child = [
       '-e',

@@ -3,11 +3,11 @@ import {
   FINDINGS_EXIT_CODE,
   isLoopback,
   parseDbRepositories,
-  parseTimeout,
   scanArgs,
   scanCompleted,
   parseScanners
 } from '../../../actions/trivy-gate/args.js';
+import { parseTimeout } from '../../../actions/lib/trivy.js';
 
 describe('scanArgs', () => {
   const base = { cacheDir: '/c', jsonPath: '/o/r.json', timeout: '5m', scanners: ['vuln'] };
@@ -121,8 +121,7 @@ describe('inputs', () => {
 
 describe('runWithDeadline', () => {
   it('kills a process that outlives the deadline and reports it as failed', async () => {
-    const { runWithDeadline, deadlineMs, TIMEOUT_EXIT_CODE } =
-      await import('../../../actions/trivy-gate/spawn.js');
+    const { runWithDeadline, deadlineMs, TIMEOUT_EXIT_CODE } = await import('../../../actions/lib/trivy.js');
     const killed = await runWithDeadline('sleep', ['5'], 100);
     expect(killed).toMatchObject({ timedOut: true, exitCode: TIMEOUT_EXIT_CODE });
     expect(await runWithDeadline('sh', ['-c', 'echo hi; exit 5'], 5000)).toMatchObject({
