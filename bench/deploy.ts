@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { sleep } from '../actions/lib/backoff.js';
 import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
 import { buildApi, FAILS_AFTER_FIRST_CHECK, startDeployEnv } from '../test/support/deploy-env.js';
 import { startLoadLoop, type LoadStats } from '../test/support/load-loop.js';
@@ -27,7 +28,7 @@ async function waitHealthy(url: string, deadlineMs: number): Promise<void> {
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`${url} not healthy within ${deadlineMs} ms`);
 }
@@ -134,7 +135,7 @@ export async function benchDeploy(): Promise<void> {
     const project = `${env.project}-${serving}`;
     const port = serving === 'blue' ? env.ports.blue : env.ports.green;
     const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const started = Date.now();
     // async: the load loop runs in this process and must keep sending while docker works
     await run('docker', ['compose', '--project-name', project, 'down', '--timeout', '10'], process.env);
@@ -162,7 +163,7 @@ export async function benchDeploy(): Promise<void> {
     );
     await waitHealthy(`${env.proxyUrl}/api/health`, 60_000);
     const naiveMs = Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const naive = await load.stop();
     row('naive stop-then-start (quiet): failed requests', failed(naive), '');
     row('naive stop-then-start (quiet): until healthy', `${naiveMs} ms`, '');

@@ -3,6 +3,7 @@
  * passes. A JSON body in the seed-002 shape (`status`: healthy | degraded | unhealthy, per-component `checks`) is
  * understood; anything else is judged by its HTTP status (2xx healthy).
  */
+import { sleep } from './backoff.js';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 /** What a `degraded` answer means: accept it as a pass, fail at once, or keep polling until healthy or timeout. */
@@ -152,7 +153,7 @@ export async function probe(url: string, requestTimeoutMs: number): Promise<Prob
 export async function probeAnswer(url: string, requestTimeoutMs: number, tries = 3): Promise<ProbeResult> {
   let answer = await probe(url, requestTimeoutMs);
   for (let i = 1; i < tries && answer.httpStatus === undefined; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     answer = await probe(url, requestTimeoutMs);
   }
   return answer;
@@ -175,8 +176,6 @@ export function versionCheck(result: ProbeResult, expect: string | undefined): P
 export function passes(status: HealthStatus, policy: DegradedPolicy): boolean {
   return status === 'healthy' || (status === 'degraded' && policy === 'accept');
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The failure reason seen most often over the attempts, with its count (pure). */
 export function dominantError(

@@ -16,7 +16,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, httpStatus } from './errors.js';
 
 /** The release files' home: tool URLs are GitHub release download URLs under it. */
 export const GITHUB_RELEASES_BASE = 'https://github.com';
@@ -233,7 +233,7 @@ export async function installPinned<P extends string>(
     try {
       file = await tc.downloadTool(asset.url);
     } catch (error) {
-      const status = error instanceof tc.HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+      const status = httpStatus(error) ? ` (HTTP ${httpStatus(error)})` : '';
       throw new ConfigurationError(
         `Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
           (asset.url.startsWith(GITHUB_RELEASES_BASE)

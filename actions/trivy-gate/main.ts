@@ -8,6 +8,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
+import { sleep } from '../lib/backoff.js';
 import { ConfigurationError, errorMessage, ToolError } from '../lib/errors.js';
 import { lastLines } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
@@ -141,7 +142,7 @@ async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeou
           detail: r.timedOut ? `timed out after ${timeout}` : lastLines(r.stderr, 2)
         };
       },
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep,
       log: (m) => core.info(m)
     })
   );

@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  backoffDelays,
   dbCacheKey,
   DbDownloadError,
   downloadDb,
   isDbFresh,
   readDbMetadata
 } from '../../../actions/trivy-gate/db.js';
+import { backoffDelays } from '../../../actions/lib/backoff.js';
 import { releaseAsset, runnerPlatform } from '../../../actions/lib/trivy.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
