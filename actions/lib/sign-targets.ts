@@ -24,7 +24,9 @@ export interface Target {
 }
 
 export function isIndexRecord(record: ImageRecord): boolean {
-  return INDEX_MEDIA_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest);
+  return (
+    INDEX_MEDIA_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest)
+  );
 }
 
 /** Refuses a tag-only reference, saying why and how to fix it. */

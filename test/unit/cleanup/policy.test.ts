@@ -6,15 +6,9 @@ import {
   tagRules,
   type Policy
 } from '../../../actions/cleanup/policy.js';
+import { deleteAllPolicy } from '../../support/cleanup-fixtures.js';
 
-const base: Policy = {
-  keepUntagged: 0,
-  deleteTags: [],
-  excludeTags: [],
-  protectReleases: true,
-  deleteUntagged: true,
-  deleteOrphans: true
-};
+const base: Policy = deleteAllPolicy();
 const hex = 'a'.repeat(64);
 
 describe('parseDuration', () => {
