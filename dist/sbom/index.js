@@ -37089,6 +37089,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /* harmony export */   OS: () => (/* binding */ GitHubApiError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
 /* unused harmony export GITHUB_OPERATIONS */
@@ -37161,6 +37162,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {
@@ -37288,7 +37301,7 @@ async function runAction(main, options = {}) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2582);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5805);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -37298,7 +37311,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2582:
+/***/ 5805:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37335,7 +37348,7 @@ var lib_exec = __nccwpck_require__(5260);
 
 
 /** Splits chunks of a stream into whole lines (the last, unterminated one is held until flush). */
-class LineSplitter {
+class exec_LineSplitter {
     emit;
     decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     pending = '';
@@ -37360,8 +37373,8 @@ class LineSplitter {
 function streamers(stream, sink = (line) => lib_core/* info */.pq(line)) {
     if (!stream)
         return { flush: () => undefined };
-    const err = new LineSplitter(sink);
-    const out = stream === 'all' ? new LineSplitter(sink) : undefined;
+    const err = new exec_LineSplitter(sink);
+    const out = stream === 'all' ? new exec_LineSplitter(sink) : undefined;
     return {
         stdout: out ? (chunk) => out.write(chunk) : undefined,
         stderr: (chunk) => err.write(chunk),
@@ -37521,9 +37534,6 @@ function parseImageRef(ref) {
         throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
     }
     return { registry, repository, tag, digest };
-}
-function formatImageRef(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 /** Refuses a tag-only reference where a digest is needed, saying why. */
 function requireDigestRef(ref, inputName) {
@@ -38451,6 +38461,7 @@ function _unique(values) {
 
 
 
+
 /** The release files' home: tool URLs are GitHub release download URLs under it. */
 const GITHUB_RELEASES_BASE = 'https://github.com';
 const TOOL_MIRROR_ENV = 'SLIPWAY_TOOL_MIRROR';
@@ -38495,14 +38506,8 @@ function toolSourceFromEnv(env = process.env) {
     const source = {};
     const mirror = env[TOOL_MIRROR_ENV]?.trim();
     if (mirror) {
-        let url;
-        try {
-            url = new URL(mirror);
-        }
-        catch {
-            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        const protocol = URL.canParse(mirror) ? new URL(mirror).protocol : undefined;
+        if (protocol !== 'http:' && protocol !== 'https:') {
             throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
         }
         const base = mirror.replace(/\/+$/, '');
@@ -38568,23 +38573,13 @@ async function sha256File(file) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-function isExecutable(file) {
-    try {
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return (0,external_node_fs_namespaceObject.statSync)(file).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** A binary on PATH, like `which`. */
-function findOnPath(name, pathEnv = process.env.PATH ?? '') {
-    for (const dir of pathEnv.split(external_node_path_namespaceObject.delimiter).filter(Boolean)) {
-        const candidate = external_node_path_namespaceObject.join(dir, name);
-        if (isExecutable(candidate))
-            return candidate;
-    }
-    return undefined;
+/**
+ * An executable file: a bare name is looked up on PATH, a path is checked where it is (@actions/io's `which`, the
+ * toolkit's own; it checks the file mode against the user and group). Undefined when there is none.
+ */
+async function findExecutable(nameOrPath) {
+    const target = nameOrPath.includes(external_node_path_namespaceObject.sep) ? external_node_path_namespaceObject.resolve(nameOrPath) : nameOrPath;
+    return (await lib_io/* which */.K7(target, false)) || undefined;
 }
 /**
  * Installs a pinned release: tool-cache hit, else download → verify SHA-256 (a mismatch deletes the file and fails)
@@ -38602,7 +38597,7 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
             file = await downloadTool(asset.url);
         }
         catch (error) {
-            const status = error instanceof HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+            const status = (0,errors/* httpStatus */.nG)(error) ? ` (HTTP ${(0,errors/* httpStatus */.nG)(error)})` : '';
             throw new errors/* ConfigurationError */.j1(`Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
                 (asset.url.startsWith(GITHUB_RELEASES_BASE)
                     ? ''
@@ -38620,7 +38615,7 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
         else {
             const extracted = await extractTar(file);
             (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-            if (!isExecutable(external_node_path_namespaceObject.join(extracted, tool.name))) {
+            if (!(await findExecutable(external_node_path_namespaceObject.join(extracted, tool.name)))) {
                 throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
             }
             dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
@@ -38629,15 +38624,19 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
     lib_core/* addPath */.fM(dir);
     return external_node_path_namespaceObject.join(dir, tool.name);
 }
+/**
+ * Input `<tool>-path`, else the tool on PATH (unless a version is asked for), else the pinned release (installPinned).
+ */
 async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
-        if (!isExecutable(inputs.path)) {
+        const explicit = await findExecutable(external_node_path_namespaceObject.resolve(inputs.path));
+        if (!explicit) {
             throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-path': ${inputs.path} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.path) ? '' : ' (it does not exist)'}`);
         }
-        return inputs.path;
+        return explicit;
     }
     if (!inputs.version) {
-        const onPath = findOnPath(tool.name);
+        const onPath = await findExecutable(tool.name);
         if (onPath) {
             lib_core/* info */.pq(`Using ${onPath} (set '${tool.name}-version' to install a pinned release instead)`);
             return onPath;
@@ -38693,25 +38692,9 @@ function cosignPlatform(osName = process.platform, arch = process.arch) {
     }
     return `${o}-${a}`;
 }
-/**
- * Input `cosign-path`, else cosign on PATH (unless a version is asked for), else the pinned release: download →
- * verify SHA-256 → tool-cache → PATH (installPinned; cosign ships a bare binary, not an archive).
- */
+/** Input `cosign-path`, else cosign on PATH, else the pinned release (cosign ships a bare binary, not an archive). */
 async function resolveCosign(inputs) {
-    if (inputs.path) {
-        if (!findOnPath(external_node_path_namespaceObject.basename(inputs.path), external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(inputs.path)))) {
-            throw new errors/* ConfigurationError */.j1(`Input 'cosign-path': ${inputs.path} is not an executable file`);
-        }
-        return external_node_path_namespaceObject.resolve(inputs.path);
-    }
-    if (!inputs.version) {
-        const onPath = findOnPath('cosign');
-        if (onPath) {
-            lib_core/* info */.pq(`Using ${onPath} (set 'cosign-version' to install a pinned release instead)`);
-            return onPath;
-        }
-    }
-    return installPinned(COSIGN, tool_install_pinnedAsset(COSIGN, inputs.version, cosignPlatform(), inputs.sha256), 'binary');
+    return resolveTool(COSIGN, () => cosignPlatform(), inputs, 'binary');
 }
 /** The signing inputs sign and sbom share (same names, same defaults in both action.yml files). */
 function readSigningInputs() {
@@ -38822,10 +38805,6 @@ function signArgs(ref, s) {
 function verifyArgs(ref, s) {
     return ['verify', ...verifierFlags(s), '--output', 'json', ...registryFlags(ref), ref];
 }
-const PREDICATE_TYPES = {
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdxjson: 'https://spdx.dev/Document'
-};
 /** `--replace` drops an earlier attestation of the same predicate type, so a re-run does not pile them up. */
 function attestArgs(ref, predicateFile, type, s) {
     return [
@@ -44275,6 +44254,23 @@ throttling.triggersNotification = triggersNotification;
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
 var bottleneck_lib = __nccwpck_require__(2203);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/backoff.js
+/** The one wait of the suite and the one exponential backoff (base, 2·base, 4·base, … capped). */
+
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+/** The wait before retry `attempt` (1-based): base · 2^(attempt-1), capped. */
+function backoffDelay(attempt, baseMs, capMs = 60_000) {
+    return Math.min(capMs, baseMs * 2 ** (attempt - 1));
+}
+/** The waits before retries 1..n. */
+function backoffDelays(retries, baseMs, capMs = 60_000) {
+    return Array.from({ length: Math.max(0, retries) }, (_, i) => backoffDelay(i + 1, baseMs, capMs));
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/github.js
 /**
  * GitHub client and event context. @actions/github reads GITHUB_API_URL for the base URL, which is how GHES and
@@ -44294,6 +44290,7 @@ var bottleneck_lib = __nccwpck_require__(2203);
  * Rate limits: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  * Handling them: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
+
 
 
 
@@ -44336,7 +44333,7 @@ function debugRequests(octokit) {
     };
     octokit.hook.after('request', (response, o) => line(o, response.status));
     octokit.hook.error('request', (error, o) => {
-        line(o, error.status ?? error.message);
+        line(o, (0,errors/* httpStatus */.nG)(error) ?? error.message);
         throw error;
     });
 }
@@ -44381,8 +44378,8 @@ function createClient(token, options = {}) {
                     const wait = attempt <= maxRetries ? unmarkedRateLimitWait(error, base) : undefined;
                     if (wait === undefined)
                         throw error;
-                    log(`GitHub answered ${error.status} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
-                    await new Promise((resolve) => setTimeout(resolve, wait));
+                    log(`GitHub answered ${(0,errors/* httpStatus */.nG)(error)} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
+                    await sleep(wait);
                 }
             }
         });
@@ -44525,27 +44522,111 @@ function parseImageRecords(raw, inputName = 'image-records') {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/docker-auth.js
-/** Registry credentials as `docker login` (docker/login-action) stored them in the docker config. */
+/**
+ * The one registry-credentials reader: what `docker login` (docker/login-action) stored for a registry, read the way
+ * the docker CLI reads it (https://github.com/docker/cli/blob/master/docs/reference/commandline/login.md):
+ * `credHelpers[<registry>]` names a helper for that registry, else `credsStore` one for all, else the base64
+ * `user:password` in `auths[<registry>]`. A helper is the program `docker-credential-<name>` on PATH; `get` reads the
+ * server URL on stdin and prints `{"ServerURL", "Username", "Secret"}`. Docker Hub is stored under
+ * `https://index.docker.io/v1/`. `DOCKER_CONFIG` moves the folder, as for the CLI.
+ * Failing all of that, the job's GitHub token, for GitHub's registry only (ghcr.io takes GITHUB_TOKEN with
+ * `github.actor`: https://github.blog/changelog/2021-03-24-packages-container-registry-now-supports-github_token/,
+ * https://docs.github.com/en/packages/managing-github-packages-using-github-actions-workflows/publishing-and-installing-a-package-with-github-actions);
+ * the token is never sent to another registry.
+ */
 
 
 
-function dockerConfigCredentials(registry) {
-    const dir = process.env.DOCKER_CONFIG ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
-    const file = external_node_path_namespaceObject.join(dir, 'config.json');
+
+
+/** The config key of Docker Hub (docker login's default server). */
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** A helper is a local program; one that hangs must not hang the action. */
+const HELPER_TIMEOUT_MS = 30_000;
+function readConfig() {
+    const file = external_node_path_namespaceObject.join(process.env.DOCKER_CONFIG ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         return undefined;
     try {
-        const config = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-        const entry = config.auths?.[registry] ?? config.auths?.[`https://${registry}`];
-        if (!entry?.auth)
-            return undefined;
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
     }
-    catch {
+    catch (error) {
+        lib_core/* warning */.$e(`Ignoring ${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
         return undefined;
     }
+}
+/** The keys docker login may have stored a registry under, most specific first. */
+function configKeys(registry) {
+    if (DOCKER_HUB_HOSTS.has(registry))
+        return [DOCKER_HUB_KEY, ...DOCKER_HUB_HOSTS];
+    return [registry, `https://${registry}`, `http://${registry}`];
+}
+function fromHelper(helper, serverUrl) {
+    const program = `docker-credential-${helper}`;
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)(program, ['get'], {
+        input: serverUrl,
+        encoding: 'utf8',
+        timeout: HELPER_TIMEOUT_MS,
+        env: process.env
+    });
+    if (r.error || r.status !== 0) {
+        // "credentials not found" is an ordinary answer (exit 1); anything else is worth a line in the log
+        lib_core/* debug */.Yz(`${program} get ${serverUrl}: ${r.error?.message ?? (r.stdout || r.stderr).trim()}`);
+        return undefined;
+    }
+    try {
+        const c = JSON.parse(r.stdout);
+        // Username "<token>" marks an identity token (an OAuth refresh token), which is not a registry password
+        if (!c.Username || !c.Secret || c.Username === '<token>')
+            return undefined;
+        lib_core/* setSecret */.Pq(c.Secret);
+        return { username: c.Username, password: c.Secret };
+    }
+    catch {
+        lib_core/* debug */.Yz(`${program} get ${serverUrl}: the answer is not JSON`);
+        return undefined;
+    }
+}
+function fromAuth(auth) {
+    const decoded = Buffer.from(auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+}
+/** What `docker login` stored for the registry (host[:port], e.g. ghcr.io, docker.io, 127.0.0.1:5000), if anything. */
+function dockerConfigCredentials(registry) {
+    const config = readConfig();
+    if (!config)
+        return undefined;
+    const keys = configKeys(registry);
+    for (const key of keys) {
+        const helper = config.credHelpers?.[key];
+        if (helper)
+            return fromHelper(helper, key);
+    }
+    if (config.credsStore) {
+        for (const key of keys) {
+            const found = fromHelper(config.credsStore, key);
+            if (found)
+                return found;
+        }
+    }
+    for (const key of keys) {
+        const auth = config.auths?.[key]?.auth;
+        if (auth)
+            return fromAuth(auth);
+    }
+    return undefined;
+}
+/** The credentials for a registry: docker login's, else (ghcr.io only) the GitHub token as `github.actor`. */
+function registryCredentials(registry, githubToken) {
+    const stored = dockerConfigCredentials(registry);
+    if (stored)
+        return stored;
+    if (githubToken && registry === 'ghcr.io') {
+        return { username: process.env.GITHUB_ACTOR || 'slipway', password: githubToken };
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/registry.js
@@ -44555,16 +44636,16 @@ function dockerConfigCredentials(registry) {
  */
 
 
-const MANIFEST_ACCEPT = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ');
-const INDEX_MEDIA_TYPES = (/* unused pure expression or super */ null && ([
+/** The one table of manifest media types: multi-platform indexes (OCI, Docker list) and single images. */
+const INDEX_MEDIA_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
-]));
+];
+const IMAGE_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json'
+];
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES].join(', ');
 class RegistryError extends Error {
     status;
     name = 'RegistryError';
@@ -44647,12 +44728,6 @@ class RegistryClient {
         await this.ensureOk(res, `GET tags ${repository}`);
         const body = (await res.json());
         return body.tags ?? [];
-    }
-    async deleteManifest(repository, digest) {
-        const res = await this.request('DELETE', repository, `manifests/${digest}`);
-        if (res.status === 404)
-            return;
-        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`);
     }
     async ensureOk(res, what) {
         if (res.ok)
@@ -44745,12 +44820,8 @@ function compressedSize(manifest) {
 
 
 
-const INDEX_TYPES = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json'
-];
 function isIndexRecord(record) {
-    return INDEX_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest);
+    return (INDEX_MEDIA_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest));
 }
 /** Refuses a tag-only reference, saying why and how to fix it. */
 function requireDigest(ref, inputName) {
@@ -44842,7 +44913,7 @@ async function expandIndexes(targets, read, withPlatforms, onError = () => undef
             out.push(t);
             continue;
         }
-        if (!INDEX_TYPES.includes(fetched.mediaType) && !fetched.manifest.manifests) {
+        if (!INDEX_MEDIA_TYPES.includes(fetched.mediaType) && !fetched.manifest.manifests) {
             out.push(t);
             continue;
         }
@@ -44918,127 +44989,17 @@ async function writeTableSummary(title, header, rows, note) {
     await summary.write();
 }
 
-;// CONCATENATED MODULE: ./.tmp/build/actions/trivy-gate/args.js
-/** trivy command lines. Pure: no I/O. One scan run produces JSON with every severity; the gate is computed later. */
-
-const SCAN_TYPES = (/* unused pure expression or super */ null && (['image', 'fs', 'config']));
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/trivy.js
 /**
- * The exit code asked of trivy when it finds something. This trivy build exits 1 silently on any fatal error, so
- * findings must use another code: 0 and FINDINGS_EXIT_CODE mean "the scan completed", anything else is a failure.
+ * The one trivy of the suite (trivy-gate scans with it, sbom generates SBOMs with it):
+ * - which binary: input `trivy-path`, else `trivy` already on PATH, else a pinned release from GitHub, SHA-256-verified
+ *   before it is extracted (lib/tool-install.ts: tool-cache find → download → verify → extract → cacheDir → addPath);
+ * - its `--timeout` duration syntax (a Go duration);
+ * - a run with a hard deadline. trivy's own --timeout does not cover everything (a cached scan ignored
+ *   `--timeout 1ms` here, and the UPX-packed build spends seconds before it starts), so the process is killed when
+ *   the deadline passes and the run counts as failed (exit 124), never as a verdict.
  */
-const FINDINGS_EXIT_CODE = 5;
-/** trivy DB schema this action's trivy versions read; the OCI tag of the DB artifact and part of the cache key. */
-const DB_SCHEMA_VERSION = 2;
-const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const UNIT_MS = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000
-};
-/** A Go duration (5m, 90s, 1h30m) as trivy's --timeout takes it; returns milliseconds. */
-function parseTimeout(raw, inputName = 'timeout') {
-    const value = raw.trim();
-    if (!DURATION_RE.test(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be a duration such as 5m, 90s or 1h30m, got '${raw}'`);
-    }
-    let ms = 0;
-    for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
-        ms += Number(m[1]) * UNIT_MS[m[2]];
-    if (ms <= 0)
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be longer than zero, got '${raw}'`);
-    return ms;
-}
-/** DB mirrors, tried in order; each is an OCI repository without tag (trivy appends :<schema version>). */
-function parseDbRepositories(list, inputName = 'db-repository') {
-    if (list.length === 0) {
-        throw new ConfigurationError(`Input '${inputName}' is empty: give at least one OCI repository of trivy-db`);
-    }
-    for (const repo of list) {
-        const path = repo.includes('/') ? repo.slice(repo.indexOf('/') + 1) : repo;
-        if (repo.includes('://') || /\s/.test(repo) || repo.includes('@') || path.includes(':')) {
-            throw new ConfigurationError(`Input '${inputName}': '${repo}' must be an OCI repository without scheme, tag or digest, e.g. ghcr.io/aquasecurity/trivy-db`);
-        }
-    }
-    return list;
-}
-/** Loopback hosts are plain http, as docker treats them. */
-function isLoopback(ref) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/.test(ref);
-}
-function dbDownloadArgs(o) {
-    return [
-        'image',
-        '--download-db-only',
-        '--cache-dir',
-        o.cacheDir,
-        '--db-repository',
-        o.repository,
-        '--timeout',
-        o.timeout,
-        '--no-progress',
-        ...(isLoopback(o.repository) ? ['--insecure'] : [])
-    ];
-}
-function scanArgs(o) {
-    const args = [
-        o.scanType,
-        '--cache-dir',
-        o.cacheDir,
-        '--format',
-        'json',
-        '--output',
-        o.jsonPath,
-        // every severity, never thinned: the gate, ignores and ignore-unfixed are applied by report.ts
-        '--exit-code',
-        String(FINDINGS_EXIT_CODE),
-        '--timeout',
-        o.timeout
-    ];
-    if (o.scanType === 'config') {
-        // the checks embedded in the pinned trivy: no bundle download (ghcr rate limits), same checks every run.
-        // (`trivy config` of this build rejects --no-progress as an unknown flag: usage and a silent exit 1)
-        args.push('--skip-policy-update');
-    }
-    else {
-        args.push('--no-progress');
-        // the DB was downloaded (or found fresh) once before the scan
-        args.push('--skip-db-update');
-        if (o.scanners.length)
-            args.push('--scanners', o.scanners.join(','));
-    }
-    if (o.scanType === 'image') {
-        if (isLoopback(o.target))
-            args.push('--insecure');
-        if (o.platform)
-            args.push('--platform', o.platform);
-    }
-    args.push(o.target);
-    return args;
-}
-/** The scan completed (with or without findings) — anything else is a trivy failure, never a verdict. */
-function scanCompleted(exitCode) {
-    return exitCode === 0 || exitCode === FINDINGS_EXIT_CODE;
-}
-const SCANNERS = (/* unused pure expression or super */ null && (['vuln', 'misconfig', 'secret', 'license']));
-/** Validates the `scanners` input; an unknown scanner is an error naming the input and the allowed values. */
-function parseScanners(values) {
-    const unknown = values.filter((v) => !SCANNERS.includes(v));
-    if (unknown.length) {
-        throw new ConfigurationError(`Input 'scanners': unknown scanner(s) ${unknown.join(', ')}; allowed: ${SCANNERS.join(', ')}`);
-    }
-    return values;
-}
 
-;// CONCATENATED MODULE: ./.tmp/build/actions/trivy-gate/install.js
-/**
- * Which trivy binary to run: input `trivy-path`, else `trivy` already on PATH, else a pinned release from GitHub,
- * SHA-256-verified before it is extracted, through @actions/tool-cache (find → download → verify → extract →
- * cacheDir → addPath).
- */
 
 
 
@@ -45108,6 +45069,65 @@ async function resolveTrivy(inputs) {
         path: inputs.trivyPath,
         version: inputs.version,
         sha256: inputs.sha256
+    });
+}
+// ---------------------------------------------------------------------------------------------------------------
+// --timeout
+const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+const UNIT_MS = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000
+};
+/** A Go duration (5m, 90s, 1h30m) as trivy's --timeout takes it; returns milliseconds. */
+function parseTimeout(raw, inputName = 'timeout') {
+    const value = raw.trim();
+    if (!DURATION_RE.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be a duration such as 5m, 90s or 1h30m, got '${raw}'`);
+    }
+    let ms = 0;
+    for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+        ms += Number(m[1]) * UNIT_MS[m[2]];
+    if (ms <= 0)
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be longer than zero, got '${raw}'`);
+    return ms;
+}
+const TIMEOUT_EXIT_CODE = 124;
+/** The hard deadline: trivy's timeout plus a grace for start-up and writing the report. */
+function deadlineMs(timeoutMs) {
+    return timeoutMs + Math.min(30_000, Math.max(1_000, Math.round(timeoutMs / 10)));
+}
+/** `onStderrLine` gets trivy's log lines as they come (its progress); stdout is captured only. */
+function runWithDeadline(tool, args, deadline, onStderrLine) {
+    return new Promise((resolve) => {
+        const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        const live = onStderrLine ? new LineSplitter(onStderrLine) : undefined;
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => {
+            stderr += d;
+            live?.write(d);
+        });
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, deadline);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            live?.flush();
+            resolve({ exitCode: 127, stdout, stderr: `${stderr}${error.message}`, timedOut });
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            live?.flush();
+            resolve({ exitCode: timedOut ? TIMEOUT_EXIT_CODE : (code ?? 1), stdout, stderr, timedOut });
+        });
     });
 }
 
@@ -45205,18 +45225,13 @@ async function runGenerator(tool, generator, o, spawn) {
 
 
 
-function release_status(error) {
-    return typeof error === 'object' && error !== null && 'status' in error
-        ? Number(error.status)
-        : undefined;
-}
 async function findOrCreateRelease(octokit, repo, tag, create) {
     try {
         const r = await octokit.rest.repos.getReleaseByTag({ ...repo, tag });
         return r.data;
     }
     catch (error) {
-        if (release_status(error) !== 404)
+        if ((0,errors/* httpStatus */.nG)(error) !== 404)
             throw error;
     }
     if (!create) {
@@ -45358,11 +45373,10 @@ function componentNames(doc, format) {
 
 
 
-
 async function resolveGenerator(generator) {
     if (generator === 'syft') {
         const explicit = optionalString('syft-path');
-        const found = explicit ?? findOnPath('syft');
+        const found = explicit ?? (await findExecutable('syft'));
         if (!found)
             throw syftMissing();
         return found;
