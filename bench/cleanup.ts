@@ -23,13 +23,8 @@ import { runCleanup } from '../actions/cleanup/cleanup.js';
 import type { Policy } from '../actions/cleanup/policy.js';
 import { createClient } from '../actions/lib/github.js';
 import { RegistryClient } from '../actions/lib/registry.js';
-import {
-  addPackage,
-  addRepo,
-  startGitHubFake,
-  type FakePackageVersion,
-  type GitHubFake
-} from '../test/support/github-fake/index.js';
+import { addPackage, addRepo, startGitHubFake, type GitHubFake } from '../test/support/github-fake/index.js';
+import { deleteAllPolicy, versionHistory } from '../test/support/cleanup-fixtures.js';
 import { REGISTRY, pushTinyImage, pushTinyIndex, sha256 } from '../test/support/registry-packages.js';
 
 const TOTAL = Number(process.env.BENCH_CLEANUP_VERSIONS ?? 10_000);
@@ -42,15 +37,7 @@ const DELETE_INTERVAL_MS = 400;
 const TIME_BUDGET_MS = 25 * 60_000;
 const GITHUB_TOKEN_LIMIT = 1000;
 
-const policy: Policy = {
-  keepTagged: KEEP,
-  keepUntagged: 0,
-  deleteTags: [],
-  excludeTags: [],
-  protectReleases: true,
-  deleteUntagged: true,
-  deleteOrphans: true
-};
+const policy: Policy = deleteAllPolicy({ keepTagged: KEEP });
 
 async function pushRoots(owner: string): Promise<string[][]> {
   const repository = `${owner}/app`;
@@ -83,15 +70,11 @@ async function pushRoots(owner: string): Promise<string[][]> {
 /** The package state: roots (real manifests) interleaved with synthetic leftovers, newest first. */
 function seed(fake: GitHubFake, owner: string, roots: string[][]): void {
   addRepo(fake.state, owner, 'shop');
-  const versions: FakePackageVersion[] = [];
+  const entries: Array<{ name: string; tags: string[] }> = [];
   const leftovers = TOTAL - roots.length * 3;
   const perGap = Math.floor(leftovers / roots.length);
   let synthetic = 0;
-  const t0 = Date.now();
-  const push = (name: string, tags: string[]): void => {
-    const at = new Date(t0 - versions.length * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    versions.push({ id: versions.length + 1, name, created_at: at, updated_at: at, tags });
-  };
+  const push = (name: string, tags: string[]): void => void entries.push({ name, tags });
   for (const [i, [idx, a, b]] of [...roots].reverse().entries()) {
     push(idx!, [`build-${roots.length - 1 - i}`]);
     push(a!, []);
@@ -99,7 +82,7 @@ function seed(fake: GitHubFake, owner: string, roots: string[][]): void {
     const gap = i === roots.length - 1 ? leftovers - synthetic : perGap;
     for (let j = 0; j < gap; j++, synthetic++) push(sha256(`leftover ${synthetic}`), []);
   }
-  addPackage(fake.state, owner, 'app', { ownerType: 'Organization', versions });
+  addPackage(fake.state, owner, 'app', { ownerType: 'Organization', versions: versionHistory(entries) });
 }
 
 /** Tagged indexes still in the package whose platforms are not all there any more. */

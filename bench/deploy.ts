@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { sleep } from '../actions/lib/backoff.js';
 import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
 import {
   buildApi,
@@ -34,7 +35,7 @@ async function waitHealthy(url: string, deadlineMs: number): Promise<void> {
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`${url} not healthy within ${deadlineMs} ms`);
 }
@@ -145,7 +146,7 @@ export async function benchDeploy(): Promise<void> {
     const onTarget = { ...process.env, DOCKER_HOST: TARGET_DOCKER_HOST };
     const port = serving === 'blue' ? env.ports.blue : env.ports.green;
     const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const started = Date.now();
     // async: the load loop runs in this process and must keep sending while docker works
     await run('docker', ['stop', '--time', '10', env.containerName(serving)], onTarget);
@@ -173,7 +174,7 @@ export async function benchDeploy(): Promise<void> {
     );
     await waitHealthy(`${env.proxyUrl}/api/health`, 60_000);
     const naiveMs = Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const naive = await load.stop();
     row('naive stop-then-start (quiet): failed requests', failed(naive), '');
     row('naive stop-then-start (quiet): until healthy', `${naiveMs} ms`, '');

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { COSIGN } from '../actions/lib/cosign.js';
 import type { PinnedTool } from '../actions/lib/tool-install.js';
 import { GITLEAKS } from '../actions/gitleaks-gate/install.js';
-import { TRIVY } from '../actions/trivy-gate/install.js';
+import { TRIVY } from '../actions/lib/trivy.js';
 import { PINS } from '../workflows-src/lib/actions.js';
 
 export interface DownloadPin {

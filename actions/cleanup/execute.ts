@@ -10,7 +10,8 @@
  * costing 5 points) are kept by the client's write queue (lib/github.ts): `concurrency` deletes in flight, started
  * at least `intervalMs` apart. https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  */
-import { errorMessage } from '../lib/errors.js';
+import { sleep, backoffDelay } from '../lib/backoff.js';
+import { errorMessage, httpStatus } from '../lib/errors.js';
 import type { RateLimitState } from '../lib/github.js';
 import {
   DeleteRefusedError,
@@ -19,7 +20,7 @@ import {
   type PackagesClient,
   type PackageScope
 } from '../lib/packages.js';
-import { RegistryError, type Manifest, type RegistryClient } from '../lib/registry.js';
+import type { Manifest, RegistryClient } from '../lib/registry.js';
 import { deletionOrder, deletionPhase, type PackagePlan, type PlannedVersion } from './plan.js';
 
 export interface VersionRef {
@@ -209,11 +210,11 @@ export async function executePlans(
   return result;
 }
 
-/** A manifest fetcher over the registry: 404 → undefined; 429/5xx retried with backoff (Retry-After honoured). */
+/** A manifest fetcher over the registry: 404 → undefined; network errors, 429 and 5xx retried with backoff. */
 export function registryFetcher(
   registry: RegistryClient,
   repository: string,
-  { retries = 4, baseDelayMs = 500, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) } = {}
+  { retries = 4, baseDelayMs = 500, wait = sleep } = {}
 ): { fetch: (digest: string) => Promise<Manifest | undefined>; count: () => number } {
   let count = 0;
   return {
@@ -224,11 +225,11 @@ export function registryFetcher(
         try {
           return (await registry.getManifest(repository, digest)).manifest;
         } catch (error) {
-          const status = error instanceof RegistryError ? error.status : undefined;
+          const status = httpStatus(error);
           if (status === 404) return undefined;
           const retryable = status === undefined || status === 429 || status >= 500;
           if (!retryable || attempt > retries) throw error;
-          await sleep(baseDelayMs * 2 ** (attempt - 1));
+          await wait(backoffDelay(attempt, baseDelayMs));
         }
       }
     }

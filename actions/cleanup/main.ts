@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { dockerConfigCredentials } from '../lib/docker-auth.js';
+import { registryCredentials } from '../lib/docker-auth.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { createClient, currentRepo } from '../lib/github.js';
 import { boolInput, intInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
@@ -107,11 +107,7 @@ export async function run(): Promise<void> {
     operation: 'delete-package-versions'
   });
   const octokit = github.octokit;
-  const credentials = dockerConfigCredentials(registryHost) ?? {
-    username: process.env.GITHUB_ACTOR || 'slipway',
-    password: token ?? ''
-  };
-  const registry = new RegistryClient(registryHost, credentials);
+  const registry = new RegistryClient(registryHost, registryCredentials(registryHost, token));
   const deployments = boolInput('protect-deployments', true);
 
   const progress = deletionProgress(core);

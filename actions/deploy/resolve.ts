@@ -173,11 +173,3 @@ function normalizeRepo(image: string): string {
   const parsed = parseImageRef(image);
   return `${parsed.registry}/${parsed.repository}`;
 }
-
-/** The version a deployment is recorded under: the semver, else a short digest. */
-export function versionLabel(spec: VersionSpec, images: DeployedImage[], resolved?: string): string {
-  if (resolved) return resolved;
-  if (spec.kind === 'semver') return spec.version;
-  const first = images[0];
-  return first ? `${first.digest.slice(0, 19)}` : 'unknown';
-}

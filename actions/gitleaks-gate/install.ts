@@ -12,8 +12,6 @@ import {
   resolveTool
 } from '../lib/tool-install.js';
 
-export { findOnPath, sha256File } from '../lib/tool-install.js';
-
 export type GitleaksArch = 'x64' | 'arm64';
 
 /**

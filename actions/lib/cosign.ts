@@ -13,7 +13,7 @@ import { ConfigurationError } from './errors.js';
 import { type ExecResult, execTool, lastLines } from './exec.js';
 import { DIGEST_RE, isInsecureRegistry, parseImageRef } from './image-ref.js';
 import { boolInput, enumInput, optionalString } from './inputs.js';
-import { findOnPath, installPinned, pinnedAsset, type PinnedTool } from './tool-install.js';
+import { type PinnedTool, resolveTool } from './tool-install.js';
 
 /** cosign's release asset platform names (cosign-<platform>, a bare binary). */
 export type CosignPlatform = 'linux-amd64' | 'linux-arm64' | 'darwin-amd64' | 'darwin-arm64';
@@ -60,29 +60,9 @@ export interface CosignInstallInputs {
   sha256?: string;
 }
 
-/**
- * Input `cosign-path`, else cosign on PATH (unless a version is asked for), else the pinned release: download →
- * verify SHA-256 → tool-cache → PATH (installPinned; cosign ships a bare binary, not an archive).
- */
+/** Input `cosign-path`, else cosign on PATH, else the pinned release (cosign ships a bare binary, not an archive). */
 export async function resolveCosign(inputs: CosignInstallInputs): Promise<string> {
-  if (inputs.path) {
-    if (!findOnPath(path.basename(inputs.path), path.dirname(path.resolve(inputs.path)))) {
-      throw new ConfigurationError(`Input 'cosign-path': ${inputs.path} is not an executable file`);
-    }
-    return path.resolve(inputs.path);
-  }
-  if (!inputs.version) {
-    const onPath = findOnPath('cosign');
-    if (onPath) {
-      core.info(`Using ${onPath} (set 'cosign-version' to install a pinned release instead)`);
-      return onPath;
-    }
-  }
-  return installPinned(
-    COSIGN,
-    pinnedAsset(COSIGN, inputs.version, cosignPlatform(), inputs.sha256),
-    'binary'
-  );
+  return resolveTool(COSIGN, () => cosignPlatform(), inputs, 'binary');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -269,11 +249,6 @@ export function verifyArgs(ref: string, s: Signing): string[] {
 
 /** cosign's attestation --type for an SBOM format (predicate types https://cyclonedx.org/bom, https://spdx.dev/Document). */
 export type AttestationType = 'cyclonedx' | 'spdxjson';
-
-export const PREDICATE_TYPES: Record<AttestationType, string> = {
-  cyclonedx: 'https://cyclonedx.org/bom',
-  spdxjson: 'https://spdx.dev/Document'
-};
 
 /** `--replace` drops an earlier attestation of the same predicate type, so a re-run does not pile them up. */
 export function attestArgs(ref: string, predicateFile: string, type: AttestationType, s: Signing): string[] {

@@ -91,6 +91,25 @@ export class GitHubApiError extends Error {
   }
 }
 
+/** What an HTTP error of Octokit (RequestError), of our registry client or of @actions/http-client carries. */
+export interface HttpErrorLike {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+}
+
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+export function httpStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { status?: unknown; httpStatusCode?: unknown };
+  const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+  return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
+}
+
 interface RequestErrorLike {
   status?: unknown;
   message?: unknown;

@@ -21,7 +21,15 @@ import * as github from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import { ConfigurationError, githubApiError, isGitHubRequestError, type GitHubOperation } from './errors.js';
+import { sleep } from './backoff.js';
+import {
+  ConfigurationError,
+  githubApiError,
+  httpStatus,
+  isGitHubRequestError,
+  type GitHubOperation,
+  type HttpErrorLike
+} from './errors.js';
 
 export type Octokit = ReturnType<typeof github.getOctokit>;
 
@@ -59,12 +67,6 @@ export interface GitHubClient {
   rateLimit: RateLimitState;
   /** HTTP requests sent, retries included */
   requests(): number;
-}
-
-interface HttpErrorLike {
-  status?: number;
-  message?: string;
-  response?: { headers?: Record<string, string | number | undefined> };
 }
 
 const header = (e: HttpErrorLike, name: string): string | undefined => {
@@ -106,7 +108,7 @@ export function debugRequests(octokit: { hook: Octokit['hook']; request: Octokit
   };
   octokit.hook.after('request', (response, o) => line(o, response.status));
   octokit.hook.error('request', (error, o) => {
-    line(o, (error as HttpErrorLike).status ?? (error as Error).message);
+    line(o, httpStatus(error) ?? (error as Error).message);
     throw error;
   });
 }
@@ -152,9 +154,9 @@ export function createClient(token: string | undefined, options: ClientOptions =
           const wait = attempt <= maxRetries ? unmarkedRateLimitWait(error, base) : undefined;
           if (wait === undefined) throw error;
           log(
-            `GitHub answered ${(error as HttpErrorLike).status} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`
+            `GitHub answered ${httpStatus(error)} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`
           );
-          await new Promise((resolve) => setTimeout(resolve, wait));
+          await sleep(wait);
         }
       }
     });

@@ -3,6 +3,7 @@
  * passes. A JSON body in the seed-002 shape (`status`: healthy | degraded | unhealthy, per-component `checks`) is
  * understood; anything else is judged by its HTTP status (2xx healthy).
  */
+import { sleep } from './backoff.js';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 /** What a `degraded` answer means: accept it as a pass, fail at once, or keep polling until healthy or timeout. */
@@ -64,14 +65,6 @@ export interface HealthOptions {
   /** called after every attempt (for logs) */
   onAttempt?: (url: string, attempt: number, result: ProbeResult) => void;
 }
-
-export const DEFAULT_HEALTH_OPTIONS: HealthOptions = {
-  timeoutMs: 60_000,
-  intervalMs: 2_000,
-  retries: 0,
-  requestTimeoutMs: 5_000,
-  degraded: 'accept'
-};
 
 const COMPONENT_FAIL = new Set(['fail', 'unhealthy', 'down', 'error']);
 const COMPONENT_WARN = new Set(['warn', 'degraded']);
@@ -160,7 +153,7 @@ export async function probe(url: string, requestTimeoutMs: number): Promise<Prob
 export async function probeAnswer(url: string, requestTimeoutMs: number, tries = 3): Promise<ProbeResult> {
   let answer = await probe(url, requestTimeoutMs);
   for (let i = 1; i < tries && answer.httpStatus === undefined; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     answer = await probe(url, requestTimeoutMs);
   }
   return answer;
@@ -183,8 +176,6 @@ export function versionCheck(result: ProbeResult, expect: string | undefined): P
 export function passes(status: HealthStatus, policy: DegradedPolicy): boolean {
   return status === 'healthy' || (status === 'degraded' && policy === 'accept');
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The failure reason seen most often over the attempts, with its count (pure). */
 export function dominantError(

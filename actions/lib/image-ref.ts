@@ -44,10 +44,6 @@ export function parseImageRef(ref: string): ImageRef {
   return { registry, repository, tag, digest };
 }
 
-export function formatImageRef(ref: ImageRef): string {
-  return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-
 /** Refuses a tag-only reference where a digest is needed, saying why. */
 export function requireDigestRef(ref: string, inputName: string): ImageRef & { digest: string } {
   const parsed = parseImageRef(ref);

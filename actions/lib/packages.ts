@@ -5,7 +5,7 @@
  * Retries and rate limits are the client's business (lib/github.ts: @octokit/plugin-retry and
  * @octokit/plugin-throttling); this module only names the pages and requests it makes.
  */
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, httpStatus, type HttpErrorLike } from './errors.js';
 import type { Octokit } from './github.js';
 
 export type OwnerKind = 'User' | 'Organization';
@@ -18,12 +18,6 @@ export interface PackageVersion {
   createdAt: string;
   /** GitHub's updated_at (the version's last change); equal to createdAt when GitHub gives none */
   updatedAt: string;
-}
-
-interface HttpErrorLike {
-  status?: number;
-  message?: string;
-  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
 }
 
 export interface PackageScope {
@@ -60,7 +54,7 @@ export class PackagesClient {
       const res = await this.octokit.request('GET /users/{username}', { username: owner });
       return { owner: res.data.login, kind: res.data.type === 'Organization' ? 'Organization' : 'User' };
     } catch (error) {
-      if ((error as HttpErrorLike).status === 404) {
+      if (httpStatus(error) === 404) {
         throw new ConfigurationError(
           `Input 'owner': '${owner}' is neither a GitHub user nor an organisation. Set it to the account that owns the packages.`
         );
@@ -102,7 +96,7 @@ export class PackagesClient {
         state: 'active'
       });
     } catch (error) {
-      if ((error as HttpErrorLike).status === 404) {
+      if (httpStatus(error) === 404) {
         throw new ConfigurationError(
           `Package '${name}' was not found for ${scope.kind === 'Organization' ? 'organisation' : 'user'} '${scope.owner}' ` +
             `(GET …/packages/container/${name}/versions answered 404). Check the name in 'packages' (or the services ` +
@@ -131,7 +125,7 @@ export class PackagesClient {
       );
       return true;
     } catch (error) {
-      if ((error as HttpErrorLike).status === 404) return false;
+      if (httpStatus(error) === 404) return false;
       throw error;
     }
   }
@@ -149,7 +143,7 @@ export class PackagesClient {
       );
       return 'deleted';
     } catch (error) {
-      if ((error as HttpErrorLike).status !== 404) throw error;
+      if (httpStatus(error) !== 404) throw error;
       if (!(await this.versionExists(scope, name, id))) return 'gone';
       throw new DeleteRefusedError(
         `GitHub answered 404 to DELETE of version ${id} of package '${name}', but the version is still there: the token ` +
@@ -177,5 +171,5 @@ export function isRateLimitError(error: unknown): boolean {
 
 /** A 403 from GitHub that says the token may not do this (not a rate limit). */
 export function isPermissionError(error: unknown): boolean {
-  return (error as HttpErrorLike).status === 403 && !isRateLimitError(error);
+  return httpStatus(error) === 403 && !isRateLimitError(error);
 }

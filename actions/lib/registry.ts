@@ -5,17 +5,16 @@
 import * as core from '@actions/core';
 import { isInsecureRegistry } from './image-ref.js';
 
-export const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ');
-
+/** The one table of manifest media types: multi-platform indexes (OCI, Docker list) and single images. */
 export const INDEX_MEDIA_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json'
 ];
+const IMAGE_MEDIA_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+];
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES].join(', ');
 
 export interface Descriptor {
   mediaType: string;
@@ -177,12 +176,6 @@ export class RegistryClient {
     await this.ensureOk(res, `GET tags ${repository}`, repository);
     const body = await this.json<{ tags?: string[] | null }>(res, `${this.base}/v2/${repository}/tags/list`);
     return body.tags ?? [];
-  }
-
-  async deleteManifest(repository: string, digest: string): Promise<void> {
-    const res = await this.request('DELETE', repository, `manifests/${digest}`);
-    if (res.status === 404) return;
-    await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`, repository);
   }
 
   private async ensureOk(res: Response, what: string, repository: string): Promise<void> {

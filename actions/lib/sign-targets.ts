@@ -7,7 +7,7 @@ import { ConfigurationError, errorMessage } from './errors.js';
 import { type ImageRecord, parseImageRecords } from './image-record.js';
 import { parseImageRef } from './image-ref.js';
 import { dockerConfigCredentials } from './docker-auth.js';
-import { type Manifest, RegistryClient, RegistryError } from './registry.js';
+import { INDEX_MEDIA_TYPES, type Manifest, RegistryClient, RegistryError } from './registry.js';
 
 export interface Target {
   /** image@sha256:… */
@@ -23,13 +23,10 @@ export interface Target {
   kind: 'image' | 'index' | 'platform';
 }
 
-const INDEX_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json'
-];
-
 export function isIndexRecord(record: ImageRecord): boolean {
-  return INDEX_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest);
+  return (
+    INDEX_MEDIA_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest)
+  );
 }
 
 /** Refuses a tag-only reference, saying why and how to fix it. */
@@ -148,7 +145,7 @@ export async function expandIndexes(
       out.push(t);
       continue;
     }
-    if (!INDEX_TYPES.includes(fetched.mediaType) && !fetched.manifest.manifests) {
+    if (!INDEX_MEDIA_TYPES.includes(fetched.mediaType) && !fetched.manifest.manifests) {
       out.push(t);
       continue;
     }

@@ -11,11 +11,12 @@
  *   a warning names it whenever it is used.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, createReadStream, existsSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
+import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, httpStatus } from './errors.js';
 
 /** The release files' home: tool URLs are GitHub release download URLs under it. */
 export const GITHUB_RELEASES_BASE = 'https://github.com';
@@ -114,15 +115,8 @@ export function toolSourceFromEnv(env: NodeJS.ProcessEnv = process.env): ToolSou
   const source: ToolSource = {};
   const mirror = env[TOOL_MIRROR_ENV]?.trim();
   if (mirror) {
-    let url: URL;
-    try {
-      url = new URL(mirror);
-    } catch {
-      throw new ConfigurationError(
-        `${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    const protocol = URL.canParse(mirror) ? new URL(mirror).protocol : undefined;
+    if (protocol !== 'http:' && protocol !== 'https:') {
       throw new ConfigurationError(
         `${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`
       );
@@ -205,22 +199,13 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** A binary on PATH, like `which`. */
-export function findOnPath(name: string, pathEnv = process.env.PATH ?? ''): string | undefined {
-  for (const dir of pathEnv.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
+/**
+ * An executable file: a bare name is looked up on PATH, a path is checked where it is (@actions/io's `which`, the
+ * toolkit's own; it checks the file mode against the user and group). Undefined when there is none.
+ */
+export async function findExecutable(nameOrPath: string): Promise<string | undefined> {
+  const target = nameOrPath.includes(path.sep) ? path.resolve(nameOrPath) : nameOrPath;
+  return (await io.which(target, false)) || undefined;
 }
 
 /** How a release ships the tool: a .tar.gz with the binary at its root, or the bare binary. */
@@ -248,7 +233,7 @@ export async function installPinned<P extends string>(
     try {
       file = await tc.downloadTool(asset.url);
     } catch (error) {
-      const status = error instanceof tc.HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+      const status = httpStatus(error) ? ` (HTTP ${httpStatus(error)})` : '';
       throw new ConfigurationError(
         `Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
           (asset.url.startsWith(GITHUB_RELEASES_BASE)
@@ -269,7 +254,7 @@ export async function installPinned<P extends string>(
     } else {
       const extracted = await tc.extractTar(file);
       rmSync(file, { force: true });
-      if (!isExecutable(path.join(extracted, tool.name))) {
+      if (!(await findExecutable(path.join(extracted, tool.name)))) {
         throw new ConfigurationError(
           `${asset.url} has no executable '${tool.name}' at its root; refusing to use it`
         );
@@ -281,6 +266,9 @@ export async function installPinned<P extends string>(
   return path.join(dir, tool.name);
 }
 
+/**
+ * Input `<tool>-path`, else the tool on PATH (unless a version is asked for), else the pinned release (installPinned).
+ */
 export async function resolveTool<P extends string>(
   tool: PinnedTool<P>,
   platform: () => P,
@@ -288,15 +276,16 @@ export async function resolveTool<P extends string>(
   format: AssetFormat = 'tar.gz'
 ): Promise<string> {
   if (inputs.path) {
-    if (!isExecutable(inputs.path)) {
+    const explicit = await findExecutable(path.resolve(inputs.path));
+    if (!explicit) {
       throw new ConfigurationError(
         `Input '${tool.name}-path': ${inputs.path} is not an executable file${existsSync(inputs.path) ? '' : ' (it does not exist)'}`
       );
     }
-    return inputs.path;
+    return explicit;
   }
   if (!inputs.version) {
-    const onPath = findOnPath(tool.name);
+    const onPath = await findExecutable(tool.name);
     if (onPath) {
       core.info(`Using ${onPath} (set '${tool.name}-version' to install a pinned release instead)`);
       return onPath;

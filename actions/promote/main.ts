@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { dockerConfigCredentials } from '../lib/docker-auth.js';
+import { registryCredentials } from '../lib/docker-auth.js';
 import { parseImageRecord } from '../lib/image-record.js';
 import { parseImageRef } from '../lib/image-ref.js';
 import { listInput, optionalString, requiredString } from '../lib/inputs.js';
@@ -15,10 +15,11 @@ export async function run(): Promise<void> {
   const targets = promotionTargets(record, listInput('tags', { comma: false }));
   const { registry } = parseImageRef(record.image);
   const token = optionalString('github-token');
-  const credentials =
-    dockerConfigCredentials(registry) ??
-    (token ? { username: process.env.GITHUB_ACTOR || 'slipway', password: token } : undefined);
-  const promoted = await promote(new RegistryClient(registry, credentials), record, targets);
+  const promoted = await promote(
+    new RegistryClient(registry, registryCredentials(registry, token)),
+    record,
+    targets
+  );
   for (const ref of promoted) core.info(`${ref} → ${record.digest}`);
   const updated = { ...record, tags: promoted };
   const dir = path.join(process.env.RUNNER_TEMP || process.cwd(), 'slipway');

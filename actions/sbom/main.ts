@@ -37,8 +37,8 @@ import {
 } from '../lib/sign-targets.js';
 import { fulfilledOrThrow, settleBounded } from '../lib/parallel.js';
 import { writeTableSummary } from '../lib/summary.js';
-import { findOnPath } from '../lib/tool-install.js';
-import { resolveTrivy } from '../trivy-gate/install.js';
+import { findExecutable } from '../lib/tool-install.js';
+import { resolveTrivy } from '../lib/trivy.js';
 import {
   ATTESTATION_TYPE,
   FILE_SUFFIX,
@@ -77,7 +77,7 @@ export interface SbomResult {
 async function resolveGenerator(generator: Generator): Promise<string> {
   if (generator === 'syft') {
     const explicit = optionalString('syft-path');
-    const found = explicit ?? findOnPath('syft');
+    const found = explicit ?? (await findExecutable('syft'));
     if (!found) throw syftMissing();
     return found;
   }

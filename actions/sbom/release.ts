@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigurationError } from '../lib/errors.js';
+import { ConfigurationError, httpStatus } from '../lib/errors.js';
 import type { Octokit, RepoRef } from '../lib/github.js';
 
 export interface UploadedAsset {
@@ -13,12 +13,6 @@ export interface UploadedAsset {
   url: string;
   /** true when an asset of that name existed and was replaced */
   replaced: boolean;
-}
-
-function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error
-    ? Number((error as { status: unknown }).status)
-    : undefined;
 }
 
 /**
@@ -55,7 +49,7 @@ export async function findRelease(
     const r = await octokit.rest.repos.getReleaseByTag({ ...repo, tag });
     return r.data;
   } catch (error) {
-    if (status(error) !== 404) throw error;
+    if (httpStatus(error) !== 404) throw error;
     return undefined;
   }
 }

@@ -31,7 +31,7 @@ import {
   type TagRule
 } from './rules.js';
 
-export { TagRuleError, SLIPWAY_DEFAULT_TAG_RULES, slipwayDefaultRules, inputList } from './rules.js';
+export { TagRuleError, SLIPWAY_DEFAULT_TAG_RULES, inputList } from './rules.js';
 
 /** The parts of a webhook payload the rules read. */
 export interface EventPayload {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DB_SCHEMA_VERSION } from './args.js';
+import { backoffDelays } from '../lib/backoff.js';
 
 export interface DbMetadata {
   Version?: number;
@@ -48,11 +49,6 @@ export function isDbUsable(meta: DbMetadata | undefined): boolean {
 /** The actions/cache key: one copy per schema and UTC day, shared by every job of a matrix. */
 export function dbCacheKey(now: Date, platform = `${process.platform}-${process.arch}`): string {
   return `slipway-trivy-db-v${DB_SCHEMA_VERSION}-${platform}-${now.toISOString().slice(0, 10)}`;
-}
-
-/** Delays before retry 1..n: base, 2·base, 4·base, … capped. */
-export function backoffDelays(retries: number, baseMs: number, capMs = 60_000): number[] {
-  return Array.from({ length: Math.max(0, retries) }, (_, i) => Math.min(capMs, baseMs * 2 ** i));
 }
 
 export interface DownloadAttempt {

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { durationInput, goDuration } from '../lib/duration.js';
+import { sleep } from '../lib/backoff.js';
 import { ConfigurationError, errorMessage, ToolError } from '../lib/errors.js';
 import { lastLines } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
@@ -19,6 +20,7 @@ import { dockerConfigCredentials } from '../lib/docker-auth.js';
 import { RegistryClient } from '../lib/registry.js';
 import { boolInput, enumInput, intInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
+import { deadlineMs, resolveTrivy, runWithDeadline } from '../lib/trivy.js';
 import {
   DB_SCHEMA_VERSION,
   dbDownloadArgs,
@@ -31,10 +33,8 @@ import {
 } from './args.js';
 import { dbCacheKey, dbDir, downloadDb, isDbFresh, isDbUsable, readDbMetadata } from './db.js';
 import { type IgnoreEntry, parseIgnoreFile, partitionIgnores } from './ignore.js';
-import { resolveTrivy } from './install.js';
 import { evaluateGate, type Finding, parseSeverities, parseTrivyReport, summaryMarkdown } from './report.js';
 import { toSarif } from './sarif.js';
-import { deadlineMs, runWithDeadline } from './spawn.js';
 
 const DEFAULT_DB_REPOSITORIES = ['ghcr.io/aquasecurity/trivy-db', 'public.ecr.aws/aquasecurity/trivy-db'];
 
@@ -158,7 +158,7 @@ async function ensureDb(trivy: string, cacheDir: string, timeout: string, timeou
               : await explainDbFailure(r.stderr, repository)
         };
       },
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep,
       log: (m) => core.info(m)
     })
   );

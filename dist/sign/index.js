@@ -34718,6 +34718,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /* harmony export */   OS: () => (/* binding */ GitHubApiError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
 /* unused harmony export GITHUB_OPERATIONS */
@@ -34792,6 +34793,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {
@@ -35152,9 +35165,6 @@ function parseImageRef(ref) {
         throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
     }
     return { registry, repository, tag, digest };
-}
-function formatImageRef(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 /** Refuses a tag-only reference where a digest is needed, saying why. */
 function requireDigestRef(ref, inputName) {
@@ -36082,6 +36092,7 @@ function _unique(values) {
 
 
 
+
 /** The release files' home: tool URLs are GitHub release download URLs under it. */
 const GITHUB_RELEASES_BASE = 'https://github.com';
 const TOOL_MIRROR_ENV = 'SLIPWAY_TOOL_MIRROR';
@@ -36126,14 +36137,8 @@ function toolSourceFromEnv(env = process.env) {
     const source = {};
     const mirror = env[TOOL_MIRROR_ENV]?.trim();
     if (mirror) {
-        let url;
-        try {
-            url = new URL(mirror);
-        }
-        catch {
-            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        const protocol = URL.canParse(mirror) ? new URL(mirror).protocol : undefined;
+        if (protocol !== 'http:' && protocol !== 'https:') {
             throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
         }
         const base = mirror.replace(/\/+$/, '');
@@ -36199,23 +36204,13 @@ async function sha256File(file) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-function isExecutable(file) {
-    try {
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return (0,external_node_fs_namespaceObject.statSync)(file).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** A binary on PATH, like `which`. */
-function findOnPath(name, pathEnv = process.env.PATH ?? '') {
-    for (const dir of pathEnv.split(external_node_path_namespaceObject.delimiter).filter(Boolean)) {
-        const candidate = external_node_path_namespaceObject.join(dir, name);
-        if (isExecutable(candidate))
-            return candidate;
-    }
-    return undefined;
+/**
+ * An executable file: a bare name is looked up on PATH, a path is checked where it is (@actions/io's `which`, the
+ * toolkit's own; it checks the file mode against the user and group). Undefined when there is none.
+ */
+async function findExecutable(nameOrPath) {
+    const target = nameOrPath.includes(external_node_path_namespaceObject.sep) ? external_node_path_namespaceObject.resolve(nameOrPath) : nameOrPath;
+    return (await lib_io/* which */.K7(target, false)) || undefined;
 }
 /**
  * Installs a pinned release: tool-cache hit, else download → verify SHA-256 (a mismatch deletes the file and fails)
@@ -36233,7 +36228,7 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
             file = await downloadTool(asset.url);
         }
         catch (error) {
-            const status = error instanceof HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+            const status = (0,errors/* httpStatus */.nG)(error) ? ` (HTTP ${(0,errors/* httpStatus */.nG)(error)})` : '';
             throw new errors/* ConfigurationError */.j1(`Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
                 (asset.url.startsWith(GITHUB_RELEASES_BASE)
                     ? ''
@@ -36251,7 +36246,7 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
         else {
             const extracted = await extractTar(file);
             (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-            if (!isExecutable(external_node_path_namespaceObject.join(extracted, tool.name))) {
+            if (!(await findExecutable(external_node_path_namespaceObject.join(extracted, tool.name)))) {
                 throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
             }
             dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
@@ -36260,17 +36255,21 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
     lib_core/* addPath */.fM(dir);
     return external_node_path_namespaceObject.join(dir, tool.name);
 }
+/**
+ * Input `<tool>-path`, else the tool on PATH (unless a version is asked for), else the pinned release (installPinned).
+ */
 async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
-        if (!isExecutable(inputs.path)) {
-            throw new ConfigurationError(`Input '${tool.name}-path': ${inputs.path} is not an executable file${existsSync(inputs.path) ? '' : ' (it does not exist)'}`);
+        const explicit = await findExecutable(external_node_path_namespaceObject.resolve(inputs.path));
+        if (!explicit) {
+            throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-path': ${inputs.path} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.path) ? '' : ' (it does not exist)'}`);
         }
-        return inputs.path;
+        return explicit;
     }
     if (!inputs.version) {
-        const onPath = findOnPath(tool.name);
+        const onPath = await findExecutable(tool.name);
         if (onPath) {
-            core.info(`Using ${onPath} (set '${tool.name}-version' to install a pinned release instead)`);
+            lib_core/* info */.pq(`Using ${onPath} (set '${tool.name}-version' to install a pinned release instead)`);
             return onPath;
         }
     }
@@ -36324,25 +36323,9 @@ function cosignPlatform(osName = process.platform, arch = process.arch) {
     }
     return `${o}-${a}`;
 }
-/**
- * Input `cosign-path`, else cosign on PATH (unless a version is asked for), else the pinned release: download →
- * verify SHA-256 → tool-cache → PATH (installPinned; cosign ships a bare binary, not an archive).
- */
+/** Input `cosign-path`, else cosign on PATH, else the pinned release (cosign ships a bare binary, not an archive). */
 async function resolveCosign(inputs) {
-    if (inputs.path) {
-        if (!findOnPath(external_node_path_namespaceObject.basename(inputs.path), external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(inputs.path)))) {
-            throw new errors/* ConfigurationError */.j1(`Input 'cosign-path': ${inputs.path} is not an executable file`);
-        }
-        return external_node_path_namespaceObject.resolve(inputs.path);
-    }
-    if (!inputs.version) {
-        const onPath = findOnPath('cosign');
-        if (onPath) {
-            lib_core/* info */.pq(`Using ${onPath} (set 'cosign-version' to install a pinned release instead)`);
-            return onPath;
-        }
-    }
-    return installPinned(COSIGN, pinnedAsset(COSIGN, inputs.version, cosignPlatform(), inputs.sha256), 'binary');
+    return resolveTool(COSIGN, () => cosignPlatform(), inputs, 'binary');
 }
 /** The signing inputs sign and sbom share (same names, same defaults in both action.yml files). */
 function readSigningInputs() {
@@ -36453,10 +36436,6 @@ function signArgs(ref, s) {
 function verifyArgs(ref, s) {
     return ['verify', ...verifierFlags(s), '--output', 'json', ...registryFlags(ref), ref];
 }
-const PREDICATE_TYPES = {
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdxjson: 'https://spdx.dev/Document'
-};
 /** `--replace` drops an earlier attestation of the same predicate type, so a re-run does not pile them up. */
 function attestArgs(ref, predicateFile, type, s) {
     return [
@@ -36657,27 +36636,111 @@ function parseImageRecords(raw, inputName = 'image-records') {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/docker-auth.js
-/** Registry credentials as `docker login` (docker/login-action) stored them in the docker config. */
+/**
+ * The one registry-credentials reader: what `docker login` (docker/login-action) stored for a registry, read the way
+ * the docker CLI reads it (https://github.com/docker/cli/blob/master/docs/reference/commandline/login.md):
+ * `credHelpers[<registry>]` names a helper for that registry, else `credsStore` one for all, else the base64
+ * `user:password` in `auths[<registry>]`. A helper is the program `docker-credential-<name>` on PATH; `get` reads the
+ * server URL on stdin and prints `{"ServerURL", "Username", "Secret"}`. Docker Hub is stored under
+ * `https://index.docker.io/v1/`. `DOCKER_CONFIG` moves the folder, as for the CLI.
+ * Failing all of that, the job's GitHub token, for GitHub's registry only (ghcr.io takes GITHUB_TOKEN with
+ * `github.actor`: https://github.blog/changelog/2021-03-24-packages-container-registry-now-supports-github_token/,
+ * https://docs.github.com/en/packages/managing-github-packages-using-github-actions-workflows/publishing-and-installing-a-package-with-github-actions);
+ * the token is never sent to another registry.
+ */
 
 
 
-function dockerConfigCredentials(registry) {
-    const dir = process.env.DOCKER_CONFIG ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
-    const file = external_node_path_namespaceObject.join(dir, 'config.json');
+
+
+/** The config key of Docker Hub (docker login's default server). */
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** A helper is a local program; one that hangs must not hang the action. */
+const HELPER_TIMEOUT_MS = 30_000;
+function readConfig() {
+    const file = external_node_path_namespaceObject.join(process.env.DOCKER_CONFIG ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         return undefined;
     try {
-        const config = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-        const entry = config.auths?.[registry] ?? config.auths?.[`https://${registry}`];
-        if (!entry?.auth)
-            return undefined;
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
     }
-    catch {
+    catch (error) {
+        lib_core/* warning */.$e(`Ignoring ${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
         return undefined;
     }
+}
+/** The keys docker login may have stored a registry under, most specific first. */
+function configKeys(registry) {
+    if (DOCKER_HUB_HOSTS.has(registry))
+        return [DOCKER_HUB_KEY, ...DOCKER_HUB_HOSTS];
+    return [registry, `https://${registry}`, `http://${registry}`];
+}
+function fromHelper(helper, serverUrl) {
+    const program = `docker-credential-${helper}`;
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)(program, ['get'], {
+        input: serverUrl,
+        encoding: 'utf8',
+        timeout: HELPER_TIMEOUT_MS,
+        env: process.env
+    });
+    if (r.error || r.status !== 0) {
+        // "credentials not found" is an ordinary answer (exit 1); anything else is worth a line in the log
+        lib_core/* debug */.Yz(`${program} get ${serverUrl}: ${r.error?.message ?? (r.stdout || r.stderr).trim()}`);
+        return undefined;
+    }
+    try {
+        const c = JSON.parse(r.stdout);
+        // Username "<token>" marks an identity token (an OAuth refresh token), which is not a registry password
+        if (!c.Username || !c.Secret || c.Username === '<token>')
+            return undefined;
+        lib_core/* setSecret */.Pq(c.Secret);
+        return { username: c.Username, password: c.Secret };
+    }
+    catch {
+        lib_core/* debug */.Yz(`${program} get ${serverUrl}: the answer is not JSON`);
+        return undefined;
+    }
+}
+function fromAuth(auth) {
+    const decoded = Buffer.from(auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+}
+/** What `docker login` stored for the registry (host[:port], e.g. ghcr.io, docker.io, 127.0.0.1:5000), if anything. */
+function dockerConfigCredentials(registry) {
+    const config = readConfig();
+    if (!config)
+        return undefined;
+    const keys = configKeys(registry);
+    for (const key of keys) {
+        const helper = config.credHelpers?.[key];
+        if (helper)
+            return fromHelper(helper, key);
+    }
+    if (config.credsStore) {
+        for (const key of keys) {
+            const found = fromHelper(config.credsStore, key);
+            if (found)
+                return found;
+        }
+    }
+    for (const key of keys) {
+        const auth = config.auths?.[key]?.auth;
+        if (auth)
+            return fromAuth(auth);
+    }
+    return undefined;
+}
+/** The credentials for a registry: docker login's, else (ghcr.io only) the GitHub token as `github.actor`. */
+function registryCredentials(registry, githubToken) {
+    const stored = dockerConfigCredentials(registry);
+    if (stored)
+        return stored;
+    if (githubToken && registry === 'ghcr.io') {
+        return { username: process.env.GITHUB_ACTOR || 'slipway', password: githubToken };
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/registry.js
@@ -36687,16 +36750,16 @@ function dockerConfigCredentials(registry) {
  */
 
 
-const MANIFEST_ACCEPT = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ');
-const INDEX_MEDIA_TYPES = (/* unused pure expression or super */ null && ([
+/** The one table of manifest media types: multi-platform indexes (OCI, Docker list) and single images. */
+const INDEX_MEDIA_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
-]));
+];
+const IMAGE_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json'
+];
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES].join(', ');
 class RegistryError extends Error {
     status;
     name = 'RegistryError';
@@ -36779,12 +36842,6 @@ class RegistryClient {
         await this.ensureOk(res, `GET tags ${repository}`);
         const body = (await res.json());
         return body.tags ?? [];
-    }
-    async deleteManifest(repository, digest) {
-        const res = await this.request('DELETE', repository, `manifests/${digest}`);
-        if (res.status === 404)
-            return;
-        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`);
     }
     async ensureOk(res, what) {
         if (res.ok)
@@ -36877,12 +36934,8 @@ function compressedSize(manifest) {
 
 
 
-const INDEX_TYPES = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json'
-];
 function isIndexRecord(record) {
-    return INDEX_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest);
+    return (INDEX_MEDIA_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest));
 }
 /** Refuses a tag-only reference, saying why and how to fix it. */
 function requireDigest(ref, inputName) {
@@ -36974,7 +37027,7 @@ async function expandIndexes(targets, read, withPlatforms, onError = () => undef
             out.push(t);
             continue;
         }
-        if (!INDEX_TYPES.includes(fetched.mediaType) && !fetched.manifest.manifests) {
+        if (!INDEX_MEDIA_TYPES.includes(fetched.mediaType) && !fetched.manifest.manifests) {
             out.push(t);
             continue;
         }

@@ -1458,7 +1458,7 @@ Bottleneck = function () {
     BLOCK: 3
   };
   Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = __webpack_require__(2360);
-  Bottleneck.Group = Bottleneck.prototype.Group = __webpack_require__(6835);
+  Bottleneck.Group = Bottleneck.prototype.Group = __webpack_require__(4454);
   Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = __webpack_require__(1400);
   Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = __webpack_require__(8468);
   Bottleneck.Batcher = Bottleneck.prototype.Batcher = __webpack_require__(8812);
@@ -1775,7 +1775,7 @@ module.exports = Events;
 
 /***/ }),
 
-/***/ 6835:
+/***/ 4454:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

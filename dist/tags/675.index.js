@@ -9507,7 +9507,7 @@ module.exports = {
 
 var identity = __webpack_require__(1127);
 var Scalar = __webpack_require__(3301);
-var YAMLMap = __webpack_require__(4454);
+var YAMLMap = __webpack_require__(2073);
 var YAMLSeq = __webpack_require__(2223);
 var resolveBlockMap = __webpack_require__(7103);
 var resolveBlockSeq = __webpack_require__(334);
@@ -10100,7 +10100,7 @@ exports.Composer = Composer;
 
 
 var Pair = __webpack_require__(7165);
-var YAMLMap = __webpack_require__(4454);
+var YAMLMap = __webpack_require__(2073);
 var resolveProps = __webpack_require__(4631);
 var utilContainsNewline = __webpack_require__(9499);
 var utilFlowIndentCheck = __webpack_require__(4051);
@@ -10536,7 +10536,7 @@ exports.resolveEnd = resolveEnd;
 
 var identity = __webpack_require__(1127);
 var Pair = __webpack_require__(7165);
-var YAMLMap = __webpack_require__(4454);
+var YAMLMap = __webpack_require__(2073);
 var YAMLSeq = __webpack_require__(2223);
 var resolveEnd = __webpack_require__(5407);
 var resolveProps = __webpack_require__(4631);
@@ -12115,7 +12115,7 @@ var Alias = __webpack_require__(4065);
 var identity = __webpack_require__(1127);
 var Pair = __webpack_require__(7165);
 var Scalar = __webpack_require__(3301);
-var YAMLMap = __webpack_require__(4454);
+var YAMLMap = __webpack_require__(2073);
 var YAMLSeq = __webpack_require__(2223);
 var cst = __webpack_require__(3461);
 var lexer = __webpack_require__(361);
@@ -12597,7 +12597,7 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 2073:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -15502,7 +15502,7 @@ exports.Schema = Schema;
 
 
 var identity = __webpack_require__(1127);
-var YAMLMap = __webpack_require__(4454);
+var YAMLMap = __webpack_require__(2073);
 
 const map = {
     collection: 'map',
@@ -16273,7 +16273,7 @@ exports.merge = merge;
 
 var identity = __webpack_require__(1127);
 var toJS = __webpack_require__(6424);
-var YAMLMap = __webpack_require__(4454);
+var YAMLMap = __webpack_require__(2073);
 var YAMLSeq = __webpack_require__(2223);
 var pairs = __webpack_require__(8385);
 
@@ -16494,7 +16494,7 @@ exports.schema = schema;
 
 var identity = __webpack_require__(1127);
 var Pair = __webpack_require__(7165);
-var YAMLMap = __webpack_require__(4454);
+var YAMLMap = __webpack_require__(2073);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {

@@ -40447,6 +40447,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -41311,6 +41318,7 @@ function explain(version) {
 /* harmony export */   Bd: () => (/* binding */ isGitHubRequestError),
 /* harmony export */   OS: () => (/* binding */ GitHubApiError),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
 /* unused harmony exports errorMessage, GITHUB_OPERATIONS */
@@ -41391,6 +41399,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {
@@ -41726,9 +41746,6 @@ function parseImageRef(ref) {
         throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
     }
     return { registry, repository, tag, digest };
-}
-function formatImageRef(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 /** Refuses a tag-only reference where a digest is needed, saying why. */
 function requireDigestRef(ref, inputName) {
@@ -44636,7 +44653,7 @@ function workflowContext() {
         payload
     };
 }
-const github = () => Promise.all(/* import() */[__nccwpck_require__.e(445), __nccwpck_require__.e(213)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4213));
+const github = () => Promise.all(/* import() */[__nccwpck_require__.e(445), __nccwpck_require__.e(835)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6835));
 async function repositoryInfo(payload, token) {
     const r = payload.repository;
     if (r?.name && r.html_url && r.default_branch) {

@@ -115,16 +115,3 @@ export function pullRequestEvent(opts: {
 export function scheduleEvent(repo: RepoInfo, cron = '0 3 * * 1'): GitHubEvent {
   return { name: 'schedule', payload: { schedule: cron, repository: repositoryPayload(repo) } };
 }
-
-export function dispatchEvent(repo: RepoInfo, ref: string, inputs: Record<string, string> = {}): GitHubEvent {
-  return {
-    name: 'workflow_dispatch',
-    payload: {
-      inputs,
-      ref,
-      repository: repositoryPayload(repo),
-      sender,
-      workflow: '.github/workflows/deploy.yml'
-    }
-  };
-}

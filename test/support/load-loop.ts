@@ -4,6 +4,7 @@
  * capped in request count and duration. Reports every failed request (network error, timeout or non-2xx).
  */
 import http from 'node:http';
+import { sleep } from '../../actions/lib/backoff.js';
 
 export interface LoadLoopOptions {
   /** parallel request loops (default 2) */
@@ -92,7 +93,7 @@ export function startLoadLoop(target: string, options: LoadLoopOptions = {}): Lo
       } catch (error) {
         fail((error as { code?: string }).code ?? (error as Error).message);
       }
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (pauseMs > 0) await sleep(pauseMs);
     }
   };
   const loops = Array.from({ length: concurrency }, () => loop());

@@ -4,6 +4,7 @@
 // mutate it afterwards. The `render*` functions produce objects carrying every field the OpenAPI response schemas
 // require; the server validates them on every response, so a missing field fails the test that exercised it.
 import { createHash } from 'node:crypto';
+import { versionHistory } from '../cleanup-fixtures.js';
 
 export type AccountType = 'User' | 'Organization';
 
@@ -277,23 +278,14 @@ export function makeVersions(
   count: number,
   opts: { end?: Date; taggedEvery?: number; seed?: string } = {}
 ): FakePackageVersion[] {
-  const end = (opts.end ?? state.now()).getTime();
   const every = opts.taggedEvery ?? 10;
-  const out: FakePackageVersion[] = [];
-  for (let i = 0; i < count; i++) {
+  const entries = Array.from({ length: count }, (_, i) => {
     const n = count - i; // version number, newest has the highest
-    const at = isoSeconds(new Date(end - i * 60_000));
     const tags = n % every === 0 ? [`v${n}`] : [];
     if (i === 0) tags.unshift('latest');
-    out.push({
-      id: nextId(state),
-      name: digestOf(`${opts.seed ?? ''}${n}`),
-      created_at: at,
-      updated_at: at,
-      tags
-    });
-  }
-  return out;
+    return { name: digestOf(`${opts.seed ?? ''}${n}`), tags };
+  });
+  return versionHistory(entries, { end: opts.end ?? state.now(), nextId: () => nextId(state) });
 }
 
 export function addPackage(

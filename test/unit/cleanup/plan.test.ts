@@ -3,6 +3,7 @@ import { planPackage, deletionOrder, type PackagePlan } from '../../../actions/c
 import type { Policy } from '../../../actions/cleanup/policy.js';
 import type { PackageVersion } from '../../../actions/lib/packages.js';
 import type { Manifest } from '../../../actions/lib/registry.js';
+import { deleteAllPolicy } from '../../support/cleanup-fixtures.js';
 
 const INDEX = 'application/vnd.oci.image.index.v1+json';
 const IMAGE = 'application/vnd.oci.image.manifest.v1+json';
@@ -10,14 +11,7 @@ const d = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;
 const NOW = new Date('2026-06-01T00:00:00Z');
 const daysAgo = (n: number): string => new Date(NOW.getTime() - n * 86_400_000).toISOString();
 
-const policy: Policy = {
-  keepUntagged: 0,
-  deleteTags: [],
-  excludeTags: [],
-  protectReleases: true,
-  deleteUntagged: true,
-  deleteOrphans: true
-};
+const policy: Policy = deleteAllPolicy();
 
 function setup(): { versions: PackageVersion[]; manifests: Map<string, Manifest> } {
   const manifests = new Map<string, Manifest>();

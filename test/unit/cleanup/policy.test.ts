@@ -1,14 +1,8 @@
 import { ConfigurationError } from '../../../actions/lib/errors.js';
 import { classify, isReleaseTag, tagRules, type Policy } from '../../../actions/cleanup/policy.js';
+import { deleteAllPolicy } from '../../support/cleanup-fixtures.js';
 
-const base: Policy = {
-  keepUntagged: 0,
-  deleteTags: [],
-  excludeTags: [],
-  protectReleases: true,
-  deleteUntagged: true,
-  deleteOrphans: true
-};
+const base: Policy = deleteAllPolicy();
 const hex = 'a'.repeat(64);
 
 describe('classify', () => {

@@ -3,14 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   DEFAULT_GITLEAKS_VERSION,
-  findOnPath,
   GITLEAKS_RELEASES,
   releaseAsset,
   resolveGitleaks,
-  runnerArch,
-  sha256File
+  runnerArch
 } from '../../../actions/gitleaks-gate/install.js';
 import { ConfigurationError } from '../../../actions/lib/errors.js';
+import { findExecutable, sha256File } from '../../../actions/lib/tool-install.js';
 
 describe('gitleaks-gate install', () => {
   it('pins the default release with checksums for linux x64 and arm64', () => {
@@ -46,9 +45,16 @@ describe('gitleaks-gate install', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gg-path-'));
     const bin = path.join(dir, 'gitleaks');
     writeFileSync(bin, 'abc');
-    expect(findOnPath('gitleaks', dir)).toBeUndefined(); // not executable
-    chmodSync(bin, 0o755);
-    expect(findOnPath('gitleaks', `/nonexistent${path.delimiter}${dir}`)).toBe(bin);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `/nonexistent${path.delimiter}${dir}`;
+    try {
+      expect(await findExecutable('gitleaks')).toBeUndefined(); // not executable
+      chmodSync(bin, 0o755);
+      expect(await findExecutable('gitleaks')).toBe(bin);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    expect(await findExecutable(bin)).toBe(bin);
     expect(await sha256File(bin)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(await resolveGitleaks({ gitleaksPath: bin })).toBe(bin);
     await expect(resolveGitleaks({ gitleaksPath: path.join(dir, 'nope') })).rejects.toThrow(

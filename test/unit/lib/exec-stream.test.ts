@@ -112,7 +112,7 @@ describe('LineSplitter', () => {
 
 describe("trivy's runWithDeadline", () => {
   test('hands stderr lines over as they come, before the process ends, and captures both streams', async () => {
-    const { runWithDeadline } = await import('../../../actions/trivy-gate/spawn.js');
+    const { runWithDeadline } = await import('../../../actions/lib/trivy.js');
     const seen: { line: string; at: number }[] = [];
     // the child says 'INFO done' and exits only once this handler has seen 'INFO scanning' (the gate)
     const child = [

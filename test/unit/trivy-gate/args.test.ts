@@ -112,8 +112,7 @@ describe('inputs', () => {
 
 describe('runWithDeadline', () => {
   it('kills a process that outlives the deadline and reports it as failed', async () => {
-    const { runWithDeadline, deadlineMs, TIMEOUT_EXIT_CODE } =
-      await import('../../../actions/trivy-gate/spawn.js');
+    const { runWithDeadline, deadlineMs, TIMEOUT_EXIT_CODE } = await import('../../../actions/lib/trivy.js');
     const killed = await runWithDeadline('sleep', ['5'], 100);
     expect(killed).toMatchObject({ timedOut: true, exitCode: TIMEOUT_EXIT_CODE });
     expect(await runWithDeadline('sh', ['-c', 'echo hi; exit 5'], 5000)).toMatchObject({

@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  backoffDelays,
   dbCacheKey,
   DbDownloadError,
   downloadDb,
   isDbFresh,
   readDbMetadata
 } from '../../../actions/trivy-gate/db.js';
-import { releaseAsset, runnerPlatform } from '../../../actions/trivy-gate/install.js';
+import { backoffDelays } from '../../../actions/lib/backoff.js';
+import { releaseAsset, runnerPlatform } from '../../../actions/lib/trivy.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
 
@@ -124,7 +124,7 @@ describe('install', () => {
 
 describe('resolveTrivy', () => {
   it('refuses a trivy-path that is not an executable file', async () => {
-    const { resolveTrivy } = await import('../../../actions/trivy-gate/install.js');
+    const { resolveTrivy } = await import('../../../actions/lib/trivy.js');
     await expect(resolveTrivy({ trivyPath: '/no/such/trivy' })).rejects.toThrow(
       "Input 'trivy-path': /no/such/trivy is not an executable file (it does not exist)"
     );

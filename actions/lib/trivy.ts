@@ -1,12 +1,16 @@
 /**
- * Which trivy binary to run: input `trivy-path`, else `trivy` already on PATH, else a pinned release from GitHub,
- * SHA-256-verified before it is extracted, through @actions/tool-cache (find → download → verify → extract →
- * cacheDir → addPath).
+ * The one trivy of the suite (trivy-gate scans with it, sbom generates SBOMs with it):
+ * - which binary: input `trivy-path`, else `trivy` already on PATH, else a pinned release from GitHub, SHA-256-verified
+ *   before it is extracted (lib/tool-install.ts: tool-cache find → download → verify → extract → cacheDir → addPath);
+ * - its `--timeout` duration syntax (a Go duration);
+ * - a run with a hard deadline. trivy's own --timeout does not cover everything (a cached scan ignored
+ *   `--timeout 1ms` here, and the UPX-packed build spends seconds before it starts), so the process is killed when
+ *   the deadline passes and the run counts as failed (exit 124), never as a verdict.
  */
-import { ConfigurationError } from '../lib/errors.js';
-import { type PinnedTool, type ReleaseAsset, pinnedAsset, resolveTool } from '../lib/tool-install.js';
-
-export { findOnPath, sha256File } from '../lib/tool-install.js';
+import { spawn } from 'node:child_process';
+import { ConfigurationError } from './errors.js';
+import { LineSplitter } from './exec.js';
+import { type PinnedTool, type ReleaseAsset, pinnedAsset, resolveTool } from './tool-install.js';
 
 /** trivy's release asset platform names (trivy_<v>_<platform>.tar.gz). */
 export type TrivyPlatform = 'Linux-64bit' | 'Linux-ARM64' | 'macOS-64bit' | 'macOS-ARM64';
@@ -95,5 +99,57 @@ export async function resolveTrivy(inputs: InstallInputs): Promise<string> {
     path: inputs.trivyPath,
     version: inputs.version,
     sha256: inputs.sha256
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// a run with a deadline
+
+export interface SpawnResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export const TIMEOUT_EXIT_CODE = 124;
+
+/** The hard deadline: trivy's timeout plus a grace for start-up and writing the report. */
+export function deadlineMs(timeoutMs: number): number {
+  return timeoutMs + Math.min(30_000, Math.max(1_000, Math.round(timeoutMs / 10)));
+}
+
+/** `onStderrLine` gets trivy's log lines as they come (its progress); stdout is captured only. */
+export function runWithDeadline(
+  tool: string,
+  args: string[],
+  deadline: number,
+  onStderrLine?: (line: string) => void
+): Promise<SpawnResult> {
+  return new Promise((resolve) => {
+    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const live = onStderrLine ? new LineSplitter(onStderrLine) : undefined;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      live?.write(d);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, deadline);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      live?.flush();
+      resolve({ exitCode: 127, stdout, stderr: `${stderr}${error.message}`, timedOut });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      live?.flush();
+      resolve({ exitCode: timedOut ? TIMEOUT_EXIT_CODE : (code ?? 1), stdout, stderr, timedOut });
+    });
   });
 }
