@@ -57653,7 +57653,7 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2895);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9268);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -57663,7 +57663,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2895:
+/***/ 9268:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57680,30 +57680,116 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/docker-auth.js
-/** Registry credentials as `docker login` (docker/login-action) stored them in the docker config. */
+/**
+ * The one registry-credentials reader: what `docker login` (docker/login-action) stored for a registry, read the way
+ * the docker CLI reads it (https://github.com/docker/cli/blob/master/docs/reference/commandline/login.md):
+ * `credHelpers[<registry>]` names a helper for that registry, else `credsStore` one for all, else the base64
+ * `user:password` in `auths[<registry>]`. A helper is the program `docker-credential-<name>` on PATH; `get` reads the
+ * server URL on stdin and prints `{"ServerURL", "Username", "Secret"}`. Docker Hub is stored under
+ * `https://index.docker.io/v1/`. `DOCKER_CONFIG` moves the folder, as for the CLI.
+ * Failing all of that, the job's GitHub token, for GitHub's registry only (ghcr.io takes GITHUB_TOKEN with
+ * `github.actor`: https://github.blog/changelog/2021-03-24-packages-container-registry-now-supports-github_token/,
+ * https://docs.github.com/en/packages/managing-github-packages-using-github-actions-workflows/publishing-and-installing-a-package-with-github-actions);
+ * the token is never sent to another registry.
+ */
 
 
 
-function dockerConfigCredentials(registry) {
-    const dir = process.env.DOCKER_CONFIG ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
-    const file = external_node_path_.join(dir, 'config.json');
+
+
+/** The config key of Docker Hub (docker login's default server). */
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** A helper is a local program; one that hangs must not hang the action. */
+const HELPER_TIMEOUT_MS = 30_000;
+function readConfig() {
+    const file = external_node_path_.join(process.env.DOCKER_CONFIG ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         return undefined;
     try {
-        const config = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-        const entry = config.auths?.[registry] ?? config.auths?.[`https://${registry}`];
-        if (!entry?.auth)
-            return undefined;
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
     }
-    catch {
+    catch (error) {
+        lib_core.warning(`Ignoring ${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
         return undefined;
     }
+}
+/** The keys docker login may have stored a registry under, most specific first. */
+function configKeys(registry) {
+    if (DOCKER_HUB_HOSTS.has(registry))
+        return [DOCKER_HUB_KEY, ...DOCKER_HUB_HOSTS];
+    return [registry, `https://${registry}`, `http://${registry}`];
+}
+function fromHelper(helper, serverUrl) {
+    const program = `docker-credential-${helper}`;
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)(program, ['get'], {
+        input: serverUrl,
+        encoding: 'utf8',
+        timeout: HELPER_TIMEOUT_MS,
+        env: process.env
+    });
+    if (r.error || r.status !== 0) {
+        // "credentials not found" is an ordinary answer (exit 1); anything else is worth a line in the log
+        lib_core.debug(`${program} get ${serverUrl}: ${r.error?.message ?? (r.stdout || r.stderr).trim()}`);
+        return undefined;
+    }
+    try {
+        const c = JSON.parse(r.stdout);
+        // Username "<token>" marks an identity token (an OAuth refresh token), which is not a registry password
+        if (!c.Username || !c.Secret || c.Username === '<token>')
+            return undefined;
+        lib_core.setSecret(c.Secret);
+        return { username: c.Username, password: c.Secret };
+    }
+    catch {
+        lib_core.debug(`${program} get ${serverUrl}: the answer is not JSON`);
+        return undefined;
+    }
+}
+function fromAuth(auth) {
+    const decoded = Buffer.from(auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+}
+/** What `docker login` stored for the registry (host[:port], e.g. ghcr.io, docker.io, 127.0.0.1:5000), if anything. */
+function dockerConfigCredentials(registry) {
+    const config = readConfig();
+    if (!config)
+        return undefined;
+    const keys = configKeys(registry);
+    for (const key of keys) {
+        const helper = config.credHelpers?.[key];
+        if (helper)
+            return fromHelper(helper, key);
+    }
+    if (config.credsStore) {
+        for (const key of keys) {
+            const found = fromHelper(config.credsStore, key);
+            if (found)
+                return found;
+        }
+    }
+    for (const key of keys) {
+        const auth = config.auths?.[key]?.auth;
+        if (auth)
+            return fromAuth(auth);
+    }
+    return undefined;
+}
+/** The credentials for a registry: docker login's, else (ghcr.io only) the GitHub token as `github.actor`. */
+function registryCredentials(registry, githubToken) {
+    const stored = dockerConfigCredentials(registry);
+    if (stored)
+        return stored;
+    if (githubToken && registry === 'ghcr.io') {
+        return { username: process.env.GITHUB_ACTOR || 'slipway', password: githubToken };
+    }
+    return undefined;
 }
 
 // EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
@@ -63041,6 +63127,23 @@ throttling.triggersNotification = triggersNotification;
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
 var bottleneck_lib = __nccwpck_require__(2203);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/backoff.js
+/** The one wait of the suite and the one exponential backoff (base, 2·base, 4·base, … capped). */
+
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+/** The wait before retry `attempt` (1-based): base · 2^(attempt-1), capped. */
+function backoffDelay(attempt, baseMs, capMs = 60_000) {
+    return Math.min(capMs, baseMs * 2 ** (attempt - 1));
+}
+/** The waits before retries 1..n. */
+function backoffDelays(retries, baseMs, capMs = 60_000) {
+    return Array.from({ length: Math.max(0, retries) }, (_, i) => backoffDelay(i + 1, baseMs, capMs));
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/github.js
 /**
  * GitHub client and event context. @actions/github reads GITHUB_API_URL for the base URL, which is how GHES and
@@ -63060,6 +63163,7 @@ var bottleneck_lib = __nccwpck_require__(2203);
  * Rate limits: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  * Handling them: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
+
 
 
 
@@ -63102,7 +63206,7 @@ function debugRequests(octokit) {
     };
     octokit.hook.after('request', (response, o) => line(o, response.status));
     octokit.hook.error('request', (error, o) => {
-        line(o, error.status ?? error.message);
+        line(o, (0,errors/* httpStatus */.nG)(error) ?? error.message);
         throw error;
     });
 }
@@ -63147,8 +63251,8 @@ function createClient(token, options = {}) {
                     const wait = attempt <= maxRetries ? unmarkedRateLimitWait(error, base) : undefined;
                     if (wait === undefined)
                         throw error;
-                    log(`GitHub answered ${error.status} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
-                    await new Promise((resolve) => setTimeout(resolve, wait));
+                    log(`GitHub answered ${(0,errors/* httpStatus */.nG)(error)} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
+                    await sleep(wait);
                 }
             }
         });
@@ -63331,9 +63435,6 @@ function parseImageRef(ref) {
     }
     return { registry, repository, tag, digest };
 }
-function formatImageRef(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
 /** Refuses a tag-only reference where a digest is needed, saying why. */
 function requireDigestRef(ref, inputName) {
     const parsed = parseImageRef(ref);
@@ -63356,16 +63457,16 @@ function isInsecureRegistry(registry) {
  */
 
 
-const MANIFEST_ACCEPT = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ');
+/** The one table of manifest media types: multi-platform indexes (OCI, Docker list) and single images. */
 const INDEX_MEDIA_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
 ];
+const IMAGE_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json'
+];
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES].join(', ');
 /**
  * What to check when a registry answers with an error status (the Distribution spec's error codes:
  * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes; GHCR needs a login with a token
@@ -63470,12 +63571,6 @@ class RegistryClient {
         await this.ensureOk(res, `GET tags ${repository}`, repository);
         const body = await this.json(res, `${this.base}/v2/${repository}/tags/list`);
         return body.tags ?? [];
-    }
-    async deleteManifest(repository, digest) {
-        const res = await this.request('DELETE', repository, `manifests/${digest}`);
-        if (res.status === 404)
-            return;
-        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`, repository);
     }
     async ensureOk(res, what, repository) {
         if (res.ok)
@@ -63818,7 +63913,7 @@ class PackagesClient {
             return { owner: res.data.login, kind: res.data.type === 'Organization' ? 'Organization' : 'User' };
         }
         catch (error) {
-            if (error.status === 404) {
+            if ((0,errors/* httpStatus */.nG)(error) === 404) {
                 throw new errors/* ConfigurationError */.j1(`Input 'owner': '${owner}' is neither a GitHub user nor an organisation. Set it to the account that owns the packages.`);
             }
             throw error;
@@ -63850,7 +63945,7 @@ class PackagesClient {
             });
         }
         catch (error) {
-            if (error.status === 404) {
+            if ((0,errors/* httpStatus */.nG)(error) === 404) {
                 throw new errors/* ConfigurationError */.j1(`Package '${name}' was not found for ${scope.kind === 'Organization' ? 'organisation' : 'user'} '${scope.owner}' ` +
                     `(GET …/packages/container/${name}/versions answered 404). Check the name in 'packages' (or the services ` +
                     `manifest) and that the token can read the package (permissions: packages: read).`);
@@ -63874,7 +63969,7 @@ class PackagesClient {
             return true;
         }
         catch (error) {
-            if (error.status === 404)
+            if ((0,errors/* httpStatus */.nG)(error) === 404)
                 return false;
             throw error;
         }
@@ -63890,7 +63985,7 @@ class PackagesClient {
             return 'deleted';
         }
         catch (error) {
-            if (error.status !== 404)
+            if ((0,errors/* httpStatus */.nG)(error) !== 404)
                 throw error;
             if (!(await this.versionExists(scope, name, id)))
                 return 'gone';
@@ -63915,7 +64010,7 @@ function isRateLimitError(error) {
 }
 /** A 403 from GitHub that says the token may not do this (not a rate limit). */
 function isPermissionError(error) {
-    return error.status === 403 && !isRateLimitError(error);
+    return (0,errors/* httpStatus */.nG)(error) === 403 && !isRateLimitError(error);
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/deployments.js
@@ -64747,8 +64842,8 @@ async function executePlans(client, scope, plans, options = {}) {
     }
     return result;
 }
-/** A manifest fetcher over the registry: 404 → undefined; 429/5xx retried with backoff (Retry-After honoured). */
-function registryFetcher(registry, repository, { retries = 4, baseDelayMs = 500, sleep = (ms) => new Promise((r) => setTimeout(r, ms)) } = {}) {
+/** A manifest fetcher over the registry: 404 → undefined; network errors, 429 and 5xx retried with backoff. */
+function registryFetcher(registry, repository, { retries = 4, baseDelayMs = 500, wait = sleep } = {}) {
     let count = 0;
     return {
         count: () => count,
@@ -64759,13 +64854,13 @@ function registryFetcher(registry, repository, { retries = 4, baseDelayMs = 500,
                     return (await registry.getManifest(repository, digest)).manifest;
                 }
                 catch (error) {
-                    const status = error instanceof RegistryError ? error.status : undefined;
+                    const status = (0,errors/* httpStatus */.nG)(error);
                     if (status === 404)
                         return undefined;
                     const retryable = status === undefined || status === 429 || status >= 500;
                     if (!retryable || attempt > retries)
                         throw error;
-                    await sleep(baseDelayMs * 2 ** (attempt - 1));
+                    await wait(backoffDelay(attempt, baseDelayMs));
                 }
             }
         }
@@ -65051,11 +65146,7 @@ async function run() {
         operation: 'delete-package-versions'
     });
     const octokit = github.octokit;
-    const credentials = dockerConfigCredentials(registryHost) ?? {
-        username: process.env.GITHUB_ACTOR || 'slipway',
-        password: token ?? ''
-    };
-    const registry = new RegistryClient(registryHost, credentials);
+    const registry = new RegistryClient(registryHost, registryCredentials(registryHost, token));
     const deployments = boolInput('protect-deployments', true);
     const progress = deletionProgress(lib_core);
     const { report } = await runCleanup({
@@ -65123,6 +65214,7 @@ async function run() {
 /* harmony export */   OS: () => (/* binding */ GitHubApiError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
 /* unused harmony export GITHUB_OPERATIONS */
@@ -65147,6 +65239,7 @@ class ToolError extends Error {
     command;
     exitCode;
     stderrTail;
+    hint;
     name = 'ToolError';
     constructor(command, exitCode, stderrTail, hint) {
         super(`${command} failed with exit code ${exitCode}` +
@@ -65155,6 +65248,7 @@ class ToolError extends Error {
         this.command = command;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
+        this.hint = hint;
     }
 }
 function errorMessage(error) {
@@ -65203,6 +65297,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {

@@ -35562,7 +35562,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(526);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4236);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -35572,7 +35572,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 526:
+/***/ 4236:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36972,6 +36972,7 @@ function _unique(values) {
 
 
 
+
 /** The release files' home: tool URLs are GitHub release download URLs under it. */
 const GITHUB_RELEASES_BASE = 'https://github.com';
 const TOOL_MIRROR_ENV = 'SLIPWAY_TOOL_MIRROR';
@@ -37016,14 +37017,8 @@ function toolSourceFromEnv(env = process.env) {
     const source = {};
     const mirror = env[TOOL_MIRROR_ENV]?.trim();
     if (mirror) {
-        let url;
-        try {
-            url = new URL(mirror);
-        }
-        catch {
-            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        const protocol = URL.canParse(mirror) ? new URL(mirror).protocol : undefined;
+        if (protocol !== 'http:' && protocol !== 'https:') {
             throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
         }
         const base = mirror.replace(/\/+$/, '');
@@ -37089,23 +37084,13 @@ async function sha256File(file) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-function isExecutable(file) {
-    try {
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return (0,external_node_fs_namespaceObject.statSync)(file).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** A binary on PATH, like `which`. */
-function findOnPath(name, pathEnv = process.env.PATH ?? '') {
-    for (const dir of pathEnv.split(external_node_path_.delimiter).filter(Boolean)) {
-        const candidate = external_node_path_.join(dir, name);
-        if (isExecutable(candidate))
-            return candidate;
-    }
-    return undefined;
+/**
+ * An executable file: a bare name is looked up on PATH, a path is checked where it is (@actions/io's `which`, the
+ * toolkit's own; it checks the file mode against the user and group). Undefined when there is none.
+ */
+async function findExecutable(nameOrPath) {
+    const target = nameOrPath.includes(external_node_path_.sep) ? external_node_path_.resolve(nameOrPath) : nameOrPath;
+    return (await lib_io/* which */.K7(target, false)) || undefined;
 }
 /**
  * Installs a pinned release: tool-cache hit, else download → verify SHA-256 (a mismatch deletes the file and fails)
@@ -37123,7 +37108,7 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
             file = await downloadTool(asset.url);
         }
         catch (error) {
-            const status = error instanceof HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+            const status = (0,errors/* httpStatus */.nG)(error) ? ` (HTTP ${(0,errors/* httpStatus */.nG)(error)})` : '';
             throw new errors/* ConfigurationError */.j1(`Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
                 (asset.url.startsWith(GITHUB_RELEASES_BASE)
                     ? ''
@@ -37141,7 +37126,7 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
         else {
             const extracted = await extractTar(file);
             (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-            if (!isExecutable(external_node_path_.join(extracted, tool.name))) {
+            if (!(await findExecutable(external_node_path_.join(extracted, tool.name)))) {
                 throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
             }
             dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
@@ -37150,15 +37135,19 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
     lib_core/* addPath */.fM(dir);
     return external_node_path_.join(dir, tool.name);
 }
+/**
+ * Input `<tool>-path`, else the tool on PATH (unless a version is asked for), else the pinned release (installPinned).
+ */
 async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
-        if (!isExecutable(inputs.path)) {
+        const explicit = await findExecutable(external_node_path_.resolve(inputs.path));
+        if (!explicit) {
             throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-path': ${inputs.path} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.path) ? '' : ' (it does not exist)'}`);
         }
-        return inputs.path;
+        return explicit;
     }
     if (!inputs.version) {
-        const onPath = findOnPath(tool.name);
+        const onPath = await findExecutable(tool.name);
         if (onPath) {
             lib_core/* info */.pq(`Using ${onPath} (set '${tool.name}-version' to install a pinned release instead)`);
             return onPath;
@@ -37173,7 +37162,6 @@ async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
  * from GitHub, checksum-verified before it is extracted, through @actions/tool-cache (find → download → verify →
  * extract → cacheDir → addPath). No license key is involved (this is the gitleaks CLI, not gitleaks-action).
  */
-
 
 
 /**
@@ -42411,6 +42399,23 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
 var bottleneck_lib = __nccwpck_require__(2203);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/backoff.js
+/** The one wait of the suite and the one exponential backoff (base, 2·base, 4·base, … capped). */
+
+function backoff_sleep(ms) {
+    return delay(ms);
+}
+/** The wait before retry `attempt` (1-based): base · 2^(attempt-1), capped. */
+function backoffDelay(attempt, baseMs, capMs = 60_000) {
+    return Math.min(capMs, baseMs * 2 ** (attempt - 1));
+}
+/** The waits before retries 1..n. */
+function backoffDelays(retries, baseMs, capMs = 60_000) {
+    return Array.from({ length: Math.max(0, retries) }, (_, i) => backoffDelay(i + 1, baseMs, capMs));
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/github.js
 /**
  * GitHub client and event context. @actions/github reads GITHUB_API_URL for the base URL, which is how GHES and
@@ -42430,6 +42435,7 @@ var bottleneck_lib = __nccwpck_require__(2203);
  * Rate limits: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  * Handling them: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
+
 
 
 
@@ -42472,7 +42478,7 @@ function debugRequests(octokit) {
     };
     octokit.hook.after('request', (response, o) => line(o, response.status));
     octokit.hook.error('request', (error, o) => {
-        line(o, error.status ?? error.message);
+        line(o, httpStatus(error) ?? error.message);
         throw error;
     });
 }
@@ -42517,8 +42523,8 @@ function createClient(token, options = {}) {
                     const wait = attempt <= maxRetries ? unmarkedRateLimitWait(error, base) : undefined;
                     if (wait === undefined)
                         throw error;
-                    log(`GitHub answered ${error.status} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
-                    await new Promise((resolve) => setTimeout(resolve, wait));
+                    log(`GitHub answered ${httpStatus(error)} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
+                    await sleep(wait);
                 }
             }
         });
@@ -42979,6 +42985,7 @@ async function scan(state) {
 /* harmony export */   Bd: () => (/* binding */ isGitHubRequestError),
 /* harmony export */   OS: () => (/* binding */ GitHubApiError),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
 /* unused harmony exports errorMessage, GITHUB_OPERATIONS */
@@ -43003,6 +43010,7 @@ class ToolError extends Error {
     command;
     exitCode;
     stderrTail;
+    hint;
     name = 'ToolError';
     constructor(command, exitCode, stderrTail, hint) {
         super(`${command} failed with exit code ${exitCode}` +
@@ -43011,6 +43019,7 @@ class ToolError extends Error {
         this.command = command;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
+        this.hint = hint;
     }
 }
 function errorMessage(error) {
@@ -43059,6 +43068,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {

@@ -28571,7 +28571,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3143);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4644);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4746);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -28581,7 +28581,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4644:
+/***/ 4746:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28596,20 +28596,31 @@ __nccwpck_require__.d(__webpack_exports__, {
 var lib_core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
 var errors = __nccwpck_require__(3337);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/backoff.js
+/** The one wait of the suite and the one exponential backoff (base, 2·base, 4·base, … capped). */
+
+function backoff_sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+/** The wait before retry `attempt` (1-based): base · 2^(attempt-1), capped. */
+function backoffDelay(attempt, baseMs, capMs = 60_000) {
+    return Math.min(capMs, baseMs * 2 ** (attempt - 1));
+}
+/** The waits before retries 1..n. */
+function backoffDelays(retries, baseMs, capMs = 60_000) {
+    return Array.from({ length: Math.max(0, retries) }, (_, i) => backoffDelay(i + 1, baseMs, capMs));
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/health.js
 /**
  * Health checks shared by the health-check and deploy actions: poll URLs until they are healthy or a deadline
  * passes. A JSON body in the seed-002 shape (`status`: healthy | degraded | unhealthy, per-component `checks`) is
  * understood; anything else is judged by its HTTP status (2xx healthy).
  */
+
 const DEGRADED_POLICIES = ['accept', 'fail', 'wait'];
-const DEFAULT_HEALTH_OPTIONS = {
-    timeoutMs: 60_000,
-    intervalMs: 2_000,
-    retries: 0,
-    requestTimeoutMs: 5_000,
-    degraded: 'accept'
-};
 const COMPONENT_FAIL = new Set(['fail', 'unhealthy', 'down', 'error']);
 const COMPONENT_WARN = new Set(['warn', 'degraded']);
 function normalizeStatus(value) {
@@ -28699,7 +28710,7 @@ async function probe(url, requestTimeoutMs) {
 async function probeAnswer(url, requestTimeoutMs, tries = 3) {
     let answer = await probe(url, requestTimeoutMs);
     for (let i = 1; i < tries && answer.httpStatus === undefined; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await sleep(1000);
         answer = await probe(url, requestTimeoutMs);
     }
     return answer;
@@ -28720,7 +28731,6 @@ function versionCheck(result, expect) {
 function passes(status, policy) {
     return status === 'healthy' || (status === 'degraded' && policy === 'accept');
 }
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The failure reason seen most often over the attempts, with its count (pure). */
 function dominantError(r) {
     let best;
@@ -28789,7 +28799,7 @@ async function waitHealthy(url, options) {
                 errorCounts
             };
         }
-        await sleep(options.intervalMs);
+        await backoff_sleep(options.intervalMs);
     }
 }
 /** Checks every URL in parallel; the overall status is the worst one. */
@@ -29124,7 +29134,7 @@ async function run() {
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
-/* unused harmony exports errorMessage, GITHUB_OPERATIONS */
+/* unused harmony exports errorMessage, GITHUB_OPERATIONS, httpStatus */
 /**
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
@@ -29146,6 +29156,7 @@ class ToolError extends Error {
     command;
     exitCode;
     stderrTail;
+    hint;
     name = 'ToolError';
     constructor(command, exitCode, stderrTail, hint) {
         super(`${command} failed with exit code ${exitCode}` +
@@ -29154,6 +29165,7 @@ class ToolError extends Error {
         this.command = command;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
+        this.hint = hint;
     }
 }
 function errorMessage(error) {
@@ -29202,6 +29214,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {

@@ -28583,7 +28583,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
-/* unused harmony exports errorMessage, GITHUB_OPERATIONS */
+/* unused harmony exports errorMessage, GITHUB_OPERATIONS, httpStatus */
 /**
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
@@ -28605,6 +28605,7 @@ class ToolError extends Error {
     command;
     exitCode;
     stderrTail;
+    hint;
     name = 'ToolError';
     constructor(command, exitCode, stderrTail, hint) {
         super(`${command} failed with exit code ${exitCode}` +
@@ -28613,6 +28614,7 @@ class ToolError extends Error {
         this.command = command;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
+        this.hint = hint;
     }
 }
 function errorMessage(error) {
@@ -28661,6 +28663,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {
@@ -28812,7 +28826,7 @@ async function runAction(main, options = {}) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4562);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(578);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -28822,7 +28836,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4562:
+/***/ 578:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28837,30 +28851,116 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var lib_core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/docker-auth.js
-/** Registry credentials as `docker login` (docker/login-action) stored them in the docker config. */
+/**
+ * The one registry-credentials reader: what `docker login` (docker/login-action) stored for a registry, read the way
+ * the docker CLI reads it (https://github.com/docker/cli/blob/master/docs/reference/commandline/login.md):
+ * `credHelpers[<registry>]` names a helper for that registry, else `credsStore` one for all, else the base64
+ * `user:password` in `auths[<registry>]`. A helper is the program `docker-credential-<name>` on PATH; `get` reads the
+ * server URL on stdin and prints `{"ServerURL", "Username", "Secret"}`. Docker Hub is stored under
+ * `https://index.docker.io/v1/`. `DOCKER_CONFIG` moves the folder, as for the CLI.
+ * Failing all of that, the job's GitHub token, for GitHub's registry only (ghcr.io takes GITHUB_TOKEN with
+ * `github.actor`: https://github.blog/changelog/2021-03-24-packages-container-registry-now-supports-github_token/,
+ * https://docs.github.com/en/packages/managing-github-packages-using-github-actions-workflows/publishing-and-installing-a-package-with-github-actions);
+ * the token is never sent to another registry.
+ */
 
 
 
-function dockerConfigCredentials(registry) {
-    const dir = process.env.DOCKER_CONFIG ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
-    const file = external_node_path_.join(dir, 'config.json');
+
+
+/** The config key of Docker Hub (docker login's default server). */
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** A helper is a local program; one that hangs must not hang the action. */
+const HELPER_TIMEOUT_MS = 30_000;
+function readConfig() {
+    const file = external_node_path_.join(process.env.DOCKER_CONFIG ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         return undefined;
     try {
-        const config = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-        const entry = config.auths?.[registry] ?? config.auths?.[`https://${registry}`];
-        if (!entry?.auth)
-            return undefined;
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
     }
-    catch {
+    catch (error) {
+        lib_core/* warning */.$e(`Ignoring ${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
         return undefined;
     }
+}
+/** The keys docker login may have stored a registry under, most specific first. */
+function configKeys(registry) {
+    if (DOCKER_HUB_HOSTS.has(registry))
+        return [DOCKER_HUB_KEY, ...DOCKER_HUB_HOSTS];
+    return [registry, `https://${registry}`, `http://${registry}`];
+}
+function fromHelper(helper, serverUrl) {
+    const program = `docker-credential-${helper}`;
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)(program, ['get'], {
+        input: serverUrl,
+        encoding: 'utf8',
+        timeout: HELPER_TIMEOUT_MS,
+        env: process.env
+    });
+    if (r.error || r.status !== 0) {
+        // "credentials not found" is an ordinary answer (exit 1); anything else is worth a line in the log
+        lib_core/* debug */.Yz(`${program} get ${serverUrl}: ${r.error?.message ?? (r.stdout || r.stderr).trim()}`);
+        return undefined;
+    }
+    try {
+        const c = JSON.parse(r.stdout);
+        // Username "<token>" marks an identity token (an OAuth refresh token), which is not a registry password
+        if (!c.Username || !c.Secret || c.Username === '<token>')
+            return undefined;
+        lib_core/* setSecret */.Pq(c.Secret);
+        return { username: c.Username, password: c.Secret };
+    }
+    catch {
+        lib_core/* debug */.Yz(`${program} get ${serverUrl}: the answer is not JSON`);
+        return undefined;
+    }
+}
+function fromAuth(auth) {
+    const decoded = Buffer.from(auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+}
+/** What `docker login` stored for the registry (host[:port], e.g. ghcr.io, docker.io, 127.0.0.1:5000), if anything. */
+function dockerConfigCredentials(registry) {
+    const config = readConfig();
+    if (!config)
+        return undefined;
+    const keys = configKeys(registry);
+    for (const key of keys) {
+        const helper = config.credHelpers?.[key];
+        if (helper)
+            return fromHelper(helper, key);
+    }
+    if (config.credsStore) {
+        for (const key of keys) {
+            const found = fromHelper(config.credsStore, key);
+            if (found)
+                return found;
+        }
+    }
+    for (const key of keys) {
+        const auth = config.auths?.[key]?.auth;
+        if (auth)
+            return fromAuth(auth);
+    }
+    return undefined;
+}
+/** The credentials for a registry: docker login's, else (ghcr.io only) the GitHub token as `github.actor`. */
+function registryCredentials(registry, githubToken) {
+    const stored = dockerConfigCredentials(registry);
+    if (stored)
+        return stored;
+    if (githubToken && registry === 'ghcr.io') {
+        return { username: process.env.GITHUB_ACTOR || 'slipway', password: githubToken };
+    }
+    return undefined;
 }
 
 // EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
@@ -28899,9 +28999,6 @@ function parseImageRef(ref) {
         throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
     }
     return { registry, repository, tag, digest };
-}
-function formatImageRef(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 /** Refuses a tag-only reference where a digest is needed, saying why. */
 function requireDigestRef(ref, inputName) {
@@ -29078,16 +29175,16 @@ function setOutputs(outputs) {
  */
 
 
-const MANIFEST_ACCEPT = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ');
+/** The one table of manifest media types: multi-platform indexes (OCI, Docker list) and single images. */
 const INDEX_MEDIA_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
 ];
+const IMAGE_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json'
+];
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES].join(', ');
 /**
  * What to check when a registry answers with an error status (the Distribution spec's error codes:
  * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes; GHCR needs a login with a token
@@ -29192,12 +29289,6 @@ class RegistryClient {
         await this.ensureOk(res, `GET tags ${repository}`, repository);
         const body = await this.json(res, `${this.base}/v2/${repository}/tags/list`);
         return body.tags ?? [];
-    }
-    async deleteManifest(repository, digest) {
-        const res = await this.request('DELETE', repository, `manifests/${digest}`);
-        if (res.status === 404)
-            return;
-        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`, repository);
     }
     async ensureOk(res, what, repository) {
         if (res.ok)
@@ -29414,9 +29505,7 @@ async function run() {
     const targets = promotionTargets(record, listInput('tags', { comma: false }));
     const { registry } = parseImageRef(record.image);
     const token = optionalString('github-token');
-    const credentials = dockerConfigCredentials(registry) ??
-        (token ? { username: process.env.GITHUB_ACTOR || 'slipway', password: token } : undefined);
-    const promoted = await promote(new RegistryClient(registry, credentials), record, targets);
+    const promoted = await promote(new RegistryClient(registry, registryCredentials(registry, token)), record, targets);
     for (const ref of promoted)
         lib_core/* info */.pq(`${ref} → ${record.digest}`);
     const updated = { ...record, tags: promoted };
@@ -29449,10 +29538,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  z: () => (/* reexport */ summary)
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -32159,7 +32250,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -32297,7 +32388,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue

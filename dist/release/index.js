@@ -50546,7 +50546,7 @@ exports.visitAsync = visitAsync;
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
-/* unused harmony exports errorMessage, GITHUB_OPERATIONS */
+/* unused harmony exports errorMessage, GITHUB_OPERATIONS, httpStatus */
 /**
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
@@ -50568,6 +50568,7 @@ class ToolError extends Error {
     command;
     exitCode;
     stderrTail;
+    hint;
     name = 'ToolError';
     constructor(command, exitCode, stderrTail, hint) {
         super(`${command} failed with exit code ${exitCode}` +
@@ -50576,6 +50577,7 @@ class ToolError extends Error {
         this.command = command;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
+        this.hint = hint;
     }
 }
 function errorMessage(error) {
@@ -50624,6 +50626,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {
@@ -50953,7 +50967,7 @@ async function runAction(main, options = {}) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(56637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(17651);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1191);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e, { githubOperation: 'release' });
@@ -50963,7 +50977,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 17651:
+/***/ 1191:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54010,6 +54024,23 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
 var bottleneck_lib = __nccwpck_require__(62203);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(58500);
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/backoff.js
+/** The one wait of the suite and the one exponential backoff (base, 2·base, 4·base, … capped). */
+
+function backoff_sleep(ms) {
+    return delay(ms);
+}
+/** The wait before retry `attempt` (1-based): base · 2^(attempt-1), capped. */
+function backoffDelay(attempt, baseMs, capMs = 60_000) {
+    return Math.min(capMs, baseMs * 2 ** (attempt - 1));
+}
+/** The waits before retries 1..n. */
+function backoffDelays(retries, baseMs, capMs = 60_000) {
+    return Array.from({ length: Math.max(0, retries) }, (_, i) => backoffDelay(i + 1, baseMs, capMs));
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/github.js
 /**
  * GitHub client and event context. @actions/github reads GITHUB_API_URL for the base URL, which is how GHES and
@@ -54029,6 +54060,7 @@ var bottleneck_lib = __nccwpck_require__(62203);
  * Rate limits: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  * Handling them: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
+
 
 
 
@@ -54071,7 +54103,7 @@ function debugRequests(octokit) {
     };
     octokit.hook.after('request', (response, o) => line(o, response.status));
     octokit.hook.error('request', (error, o) => {
-        line(o, error.status ?? error.message);
+        line(o, httpStatus(error) ?? error.message);
         throw error;
     });
 }
@@ -54116,8 +54148,8 @@ function createClient(token, options = {}) {
                     const wait = attempt <= maxRetries ? unmarkedRateLimitWait(error, base) : undefined;
                     if (wait === undefined)
                         throw error;
-                    log(`GitHub answered ${error.status} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
-                    await new Promise((resolve) => setTimeout(resolve, wait));
+                    log(`GitHub answered ${httpStatus(error)} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
+                    await sleep(wait);
                 }
             }
         });
@@ -54647,11 +54679,36 @@ class Git {
         const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--end-of-options', sha], true);
         return result.exitCode === 0 && result.stdout.trim() === sha;
     }
+    /**
+     * The commits of `shas` not in the local object store, with one git call when all are there (the common case: a
+     * full clone, or a commit already fetched); `rev-list` fails on a missing start commit, so then each is asked.
+     */
+    async missingCommits(shas) {
+        const unique = [...new Set(shas)];
+        for (const sha of unique)
+            assertSha(sha, 'commit');
+        if (unique.length === 0)
+            return [];
+        if (unique.length > 1) {
+            const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--end-of-options', ...unique], true);
+            const listed = new Set(result.stdout.split('\n').map((l) => l.trim()));
+            if (result.exitCode === 0 && unique.every((sha) => listed.has(sha)))
+                return [];
+        }
+        const missing = [];
+        for (const sha of unique)
+            if (!(await this.hasCommit(sha)))
+                missing.push(sha);
+        return missing;
+    }
     async isShallow() {
         return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
     }
+    remoteKnown;
+    /** Whether the remote exists (asked once: nothing here adds or removes remotes). */
     async hasRemote() {
-        return (await this.git(['remote'], true)).stdout.split('\n').includes(this.remote);
+        this.remoteKnown ??= (await this.git(['remote'], true)).stdout.split('\n').includes(this.remote);
+        return this.remoteKnown;
     }
     async fetch(purpose, options, refspecs) {
         if (!(await this.hasRemote()))
@@ -54668,21 +54725,18 @@ class Git {
      * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
      * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
      * clone only the commits themselves (`--depth=1`; deepening follows); a full clone stays full: `--depth` there
-     * would make it shallow. One fetch for all; when that fails (one of them is gone), one each.
+     * would make it shallow. One fetch for all; when that fails (one of them is gone), one each. Returns the commits
+     * still missing after the fetches.
      */
     async fetchCommits(shas, purpose) {
-        const missing = [];
-        for (const sha of shas)
-            if (!(await this.hasCommit(sha)) && !missing.includes(sha))
-                missing.push(sha);
+        const missing = await this.missingCommits(shas);
         if (missing.length === 0)
-            return;
+            return [];
         const depth = (await this.isShallow()) ? ['--depth=1'] : [];
-        if (await this.fetch(purpose, depth, missing))
-            return;
-        if (missing.length > 1)
+        if (!(await this.fetch(purpose, depth, missing)) && missing.length > 1)
             for (const sha of missing)
                 await this.fetch(purpose, depth, [sha]);
+        return this.missingCommits(missing);
     }
     /** Fetches a branch into refs/remotes/<remote>/<branch> (only its tip in a shallow clone). */
     async fetchBranch(branch, purpose) {

@@ -36982,6 +36982,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -37089,6 +37096,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /* harmony export */   OS: () => (/* binding */ GitHubApiError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   v4: () => (/* binding */ ToolError)
 /* harmony export */ });
 /* unused harmony export GITHUB_OPERATIONS */
@@ -37096,9 +37104,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
  */
-/** The user's configuration or input is wrong; the message names the input/file and the fix. */
+/**
+ * The user's configuration or input is wrong; the message names the input/file and the fix. With a `location`, the
+ * failure becomes an annotation on that file and line (lib/run.ts).
+ */
 class ConfigurationError extends Error {
+    location;
     name = 'ConfigurationError';
+    constructor(message, location) {
+        super(message);
+        this.location = location;
+    }
 }
 /** A real tool (docker, git, cosign, …) exited non-zero; carries the command and the tail of its stderr. */
 class ToolError extends Error {
@@ -37163,6 +37179,18 @@ class GitHubApiError extends Error {
         this.status = status;
         this.response = response;
     }
+}
+/**
+ * The one way to read an HTTP status from an error: `status` (Octokit's RequestError, GitHubApiError,
+ * RegistryError) or `httpStatusCode` (@actions/http-client's HttpClientError, @actions/tool-cache's HTTPError).
+ * Undefined for anything else (a network error, a timeout).
+ */
+function httpStatus(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    const status = typeof e.status === 'number' ? e.status : e.httpStatusCode;
+    return typeof status === 'number' && Number.isInteger(status) ? status : undefined;
 }
 /** An error thrown by @octokit/request (a RequestError): numeric status plus the request it answered. */
 function isGitHubRequestError(error) {
@@ -37239,11 +37267,12 @@ function githubApiError(error, operation) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */   Cs: () => (/* binding */ runAction)
 /* harmony export */ });
-/* unused harmony export failureMessage */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3337);
+/* unused harmony exports failureMessage, annotationPath */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6058);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3337);
 /**
  * The action runner: every action's entry calls runAction(main). User mistakes, tool failures and bugs are
  * reported differently; all of them fail the step with a non-zero exit and a message we wrote (a stack trace only
@@ -37251,13 +37280,14 @@ function githubApiError(error, operation) {
  */
 
 
+
 /** The text the step fails with; exported for the unit tests. */
 function failureMessage(error, options = {}) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .OS) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .GitHubApiError */ .OS) {
         return error.message;
     }
-    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isGitHubRequestError */ .Bd)(error))
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
+    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isGitHubRequestError */ .Bd)(error))
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
     // semantic-release gathers its plugins' failures in an AggregateError whose own message is empty
     if (error instanceof AggregateError && error.errors.length > 0) {
         return error.errors.map((e) => failureMessage(e, options)).join('\n');
@@ -37271,14 +37301,36 @@ function failureMessage(error, options = {}) {
         .trim();
     return text || err.name || 'unknown error';
 }
+/** Annotations name files relative to the repository root: an absolute path inside the workspace is made relative. */
+function annotationPath(file) {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    if (!workspace || !node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute(file))
+        return file;
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_0__.relative(workspace, file);
+    return relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute(relative) ? file : relative;
+}
 async function runAction(main, options = {}) {
     try {
         await main();
     }
     catch (error) {
         if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(failureMessage(error, options));
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(error.stack);
+        const location = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 ? error.location : undefined;
+        if (location) {
+            // an error annotation on the file and line (workflow command properties `file` and `line`:
+            // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message),
+            // failing the step as core.setFailed does (exit code 1 + the error)
+            process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.Failure;
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(failureMessage(error, options), {
+                title: 'Configuration error',
+                file: annotationPath(location.file),
+                ...(location.line ? { startLine: location.line } : {})
+            });
+        }
+        else {
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(failureMessage(error, options));
+        }
     }
 }
 
@@ -37290,17 +37342,17 @@ async function runAction(main, options = {}) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3376);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2171);
 
 
-await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
+await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 3376:
+/***/ 2171:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37311,8 +37363,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
 ;// CONCATENATED MODULE: external "node:os"
@@ -37337,7 +37389,7 @@ var lib_exec = __nccwpck_require__(5260);
 
 
 /** Splits chunks of a stream into whole lines (the last, unterminated one is held until flush). */
-class LineSplitter {
+class exec_LineSplitter {
     emit;
     decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     pending = '';
@@ -37362,8 +37414,8 @@ class LineSplitter {
 function streamers(stream, sink = (line) => lib_core/* info */.pq(line)) {
     if (!stream)
         return { flush: () => undefined };
-    const err = new LineSplitter(sink);
-    const out = stream === 'all' ? new LineSplitter(sink) : undefined;
+    const err = new exec_LineSplitter(sink);
+    const out = stream === 'all' ? new exec_LineSplitter(sink) : undefined;
     return {
         stdout: out ? (chunk) => out.write(chunk) : undefined,
         stderr: (chunk) => err.write(chunk),
@@ -37523,9 +37575,6 @@ function parseImageRef(ref) {
         throw new errors/* ConfigurationError */.j1(`'${ref}': repository '${repository}' is not a valid OCI name (lower-case letters, digits, separators . _ - /)`);
     }
     return { registry, repository, tag, digest };
-}
-function formatImageRef(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 /** Refuses a tag-only reference where a digest is needed, saying why. */
 function requireDigestRef(ref, inputName) {
@@ -38453,6 +38502,7 @@ function _unique(values) {
 
 
 
+
 /** The release files' home: tool URLs are GitHub release download URLs under it. */
 const GITHUB_RELEASES_BASE = 'https://github.com';
 const TOOL_MIRROR_ENV = 'SLIPWAY_TOOL_MIRROR';
@@ -38497,14 +38547,8 @@ function toolSourceFromEnv(env = process.env) {
     const source = {};
     const mirror = env[TOOL_MIRROR_ENV]?.trim();
     if (mirror) {
-        let url;
-        try {
-            url = new URL(mirror);
-        }
-        catch {
-            throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        const protocol = URL.canParse(mirror) ? new URL(mirror).protocol : undefined;
+        if (protocol !== 'http:' && protocol !== 'https:') {
             throw new errors/* ConfigurationError */.j1(`${TOOL_MIRROR_ENV} must be an http(s) base URL like http://127.0.0.1:8080, got '${mirror}'`);
         }
         const base = mirror.replace(/\/+$/, '');
@@ -38570,23 +38614,13 @@ async function sha256File(file) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-function isExecutable(file) {
-    try {
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return (0,external_node_fs_namespaceObject.statSync)(file).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** A binary on PATH, like `which`. */
-function findOnPath(name, pathEnv = process.env.PATH ?? '') {
-    for (const dir of pathEnv.split(external_node_path_namespaceObject.delimiter).filter(Boolean)) {
-        const candidate = external_node_path_namespaceObject.join(dir, name);
-        if (isExecutable(candidate))
-            return candidate;
-    }
-    return undefined;
+/**
+ * An executable file: a bare name is looked up on PATH, a path is checked where it is (@actions/io's `which`, the
+ * toolkit's own; it checks the file mode against the user and group). Undefined when there is none.
+ */
+async function findExecutable(nameOrPath) {
+    const target = nameOrPath.includes(external_node_path_.sep) ? external_node_path_.resolve(nameOrPath) : nameOrPath;
+    return (await lib_io/* which */.K7(target, false)) || undefined;
 }
 /**
  * Installs a pinned release: tool-cache hit, else download → verify SHA-256 (a mismatch deletes the file and fails)
@@ -38604,7 +38638,7 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
             file = await downloadTool(asset.url);
         }
         catch (error) {
-            const status = error instanceof HTTPError ? ` (HTTP ${error.httpStatusCode})` : '';
+            const status = (0,errors/* httpStatus */.nG)(error) ? ` (HTTP ${(0,errors/* httpStatus */.nG)(error)})` : '';
             throw new errors/* ConfigurationError */.j1(`Downloading ${tool.name} ${asset.version} from ${asset.url} failed${status}: ${error instanceof Error ? error.message : String(error)}` +
                 (asset.url.startsWith(GITHUB_RELEASES_BASE)
                     ? ''
@@ -38622,24 +38656,28 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
         else {
             const extracted = await extractTar(file);
             (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-            if (!isExecutable(external_node_path_namespaceObject.join(extracted, tool.name))) {
+            if (!(await findExecutable(external_node_path_.join(extracted, tool.name)))) {
                 throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
             }
             dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
         }
     }
     lib_core/* addPath */.fM(dir);
-    return external_node_path_namespaceObject.join(dir, tool.name);
+    return external_node_path_.join(dir, tool.name);
 }
+/**
+ * Input `<tool>-path`, else the tool on PATH (unless a version is asked for), else the pinned release (installPinned).
+ */
 async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
-        if (!isExecutable(inputs.path)) {
+        const explicit = await findExecutable(external_node_path_.resolve(inputs.path));
+        if (!explicit) {
             throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-path': ${inputs.path} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.path) ? '' : ' (it does not exist)'}`);
         }
-        return inputs.path;
+        return explicit;
     }
     if (!inputs.version) {
-        const onPath = findOnPath(tool.name);
+        const onPath = await findExecutable(tool.name);
         if (onPath) {
             lib_core/* info */.pq(`Using ${onPath} (set '${tool.name}-version' to install a pinned release instead)`);
             return onPath;
@@ -38695,25 +38733,9 @@ function cosignPlatform(osName = process.platform, arch = process.arch) {
     }
     return `${o}-${a}`;
 }
-/**
- * Input `cosign-path`, else cosign on PATH (unless a version is asked for), else the pinned release: download →
- * verify SHA-256 → tool-cache → PATH (installPinned; cosign ships a bare binary, not an archive).
- */
+/** Input `cosign-path`, else cosign on PATH, else the pinned release (cosign ships a bare binary, not an archive). */
 async function resolveCosign(inputs) {
-    if (inputs.path) {
-        if (!findOnPath(external_node_path_namespaceObject.basename(inputs.path), external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(inputs.path)))) {
-            throw new errors/* ConfigurationError */.j1(`Input 'cosign-path': ${inputs.path} is not an executable file`);
-        }
-        return external_node_path_namespaceObject.resolve(inputs.path);
-    }
-    if (!inputs.version) {
-        const onPath = findOnPath('cosign');
-        if (onPath) {
-            lib_core/* info */.pq(`Using ${onPath} (set 'cosign-version' to install a pinned release instead)`);
-            return onPath;
-        }
-    }
-    return installPinned(COSIGN, tool_install_pinnedAsset(COSIGN, inputs.version, cosignPlatform(), inputs.sha256), 'binary');
+    return resolveTool(COSIGN, () => cosignPlatform(), inputs, 'binary');
 }
 /** The signing inputs sign and sbom share (same names, same defaults in both action.yml files). */
 function readSigningInputs() {
@@ -38824,10 +38846,6 @@ function signArgs(ref, s) {
 function verifyArgs(ref, s) {
     return ['verify', ...verifierFlags(s), '--output', 'json', ...registryFlags(ref), ref];
 }
-const PREDICATE_TYPES = {
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdxjson: 'https://spdx.dev/Document'
-};
 /** `--replace` drops an earlier attestation of the same predicate type, so a re-run does not pile them up. */
 function attestArgs(ref, predicateFile, type, s) {
     return [
@@ -38903,10 +38921,10 @@ async function prepareKeyMaterial(cosign, inputs, tempRoot = process.env.RUNNER_
             lib_core/* setSecret */.Pq(line);
     if (password)
         lib_core/* setSecret */.Pq(password);
-    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(tempRoot, 'slipway-cosign-'));
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_.join(tempRoot, 'slipway-cosign-'));
     const cleanup = () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     try {
-        const keyFile = external_node_path_namespaceObject.join(dir, 'cosign.key');
+        const keyFile = external_node_path_.join(dir, 'cosign.key');
         (0,external_node_fs_namespaceObject.writeFileSync)(keyFile, privateKey.endsWith('\n') ? privateKey : `${privateKey}\n`, { mode: 0o600 });
         (0,external_node_fs_namespaceObject.chmodSync)(keyFile, 0o600);
         const derived = await execTool(cosign, publicKeyArgs(keyFile), {
@@ -38920,7 +38938,7 @@ async function prepareKeyMaterial(cosign, inputs, tempRoot = process.env.RUNNER_
             throw new errors/* ConfigurationError */.j1("Input 'public-key' does not belong to input 'private-key' (cosign public-key derives a different key): " +
                 'pass the cosign.pub generated together with the private key, or leave public-key empty to derive it');
         }
-        const publicKeyFile = external_node_path_namespaceObject.join(dir, 'cosign.pub');
+        const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
         (0,external_node_fs_namespaceObject.writeFileSync)(publicKeyFile, `${publicKeyPem}\n`);
         return {
             signing: { mode: 'key', keyFile, publicKeyFile, password, transparencyLog: inputs.transparencyLog },
@@ -38946,6 +38964,113 @@ function cosignReason(r) {
         .replace(/^Error: .*$/m, '')
         .replace(/^error during command execution: /m, '');
     return lastLines(text, 2) || lastLines(r.stderr || r.stdout, 1);
+}
+
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/duration.js
+/**
+ * The one duration syntax of every Slipway input that takes a time: whole numbers with a unit, largest unit first —
+ * `500ms`, `30s`, `5m`, `1h30m`, `7d`, `2w`. Older spellings keep working with a deprecation warning that gives the
+ * new spelling: Go durations with fractions or micro/nanoseconds (`1.5h`, `1m0.5s`, trivy's old `timeout` values),
+ * units out of order (`2d1w`), and the retired `*-seconds` / `*-ms` inputs that took a bare number.
+ */
+
+
+const DURATION_HELP = 'a whole number with a unit (ms, s, m, h, d, w), largest first: e.g. 30s, 5m, 1h30m, 7d';
+const UNIT_MS = {
+    w: 604_800_000,
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+    ms: 1,
+    us: 1e-3,
+    µs: 1e-3,
+    ns: 1e-6
+};
+const ORDER = ['w', 'd', 'h', 'm', 's', 'ms'];
+const CURRENT_RE = /^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?$/;
+const LEGACY_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w))+$/;
+/**
+ * The current spelling of a duration, as a person writes it: one unit when a small count of one unit says it exactly
+ * (`30d`, `90s`, `90m`), else the units largest first (`1d1h1m1s500ms`).
+ */
+function formatDuration(ms) {
+    let rest = Math.round(ms);
+    if (rest <= 0)
+        return '0s';
+    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+        const size = UNIT_MS[unit];
+        if (rest % size === 0 && rest / size <= 99)
+            return `${rest / size}${unit}`;
+    }
+    let text = '';
+    for (const unit of ORDER) {
+        const size = UNIT_MS[unit];
+        const n = Math.floor(rest / size);
+        if (n > 0) {
+            text += `${n}${unit}`;
+            rest -= n * size;
+        }
+    }
+    return text;
+}
+/** Parses a duration; pure. Errors name the input and show the syntax. */
+function parseDuration(raw, input, { min = 1 } = {}) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' has no unit; write ${DURATION_HELP} (e.g. ${text}s for seconds)`);
+    }
+    const current = text !== '' && CURRENT_RE.test(text);
+    if (!current && !LEGACY_RE.test(text)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' is not a duration; write ${DURATION_HELP}`);
+    }
+    let ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)/g))
+        ms += Number(m[1]) * UNIT_MS[m[2]];
+    ms = Math.round(ms);
+    if (ms < min) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' must be at least ${formatDuration(min)}; write ${DURATION_HELP}`);
+    }
+    return current ? { ms } : { ms, deprecated: formatDuration(ms) };
+}
+/**
+ * Reads a duration input (empty: `fallback`, in the same syntax). An old spelling, or the retired legacy input,
+ * still works and logs a `core.warning` with the new spelling to write.
+ */
+function durationInput(name, fallback, options = {}) {
+    const raw = lib_core/* getInput */.V4(name);
+    const legacyRaw = options.legacy ? lib_core/* getInput */.V4(options.legacy.input) : '';
+    if (options.legacy && legacyRaw !== '') {
+        const { input, unit } = options.legacy;
+        if (raw !== '' && raw !== fallback) {
+            throw new errors/* ConfigurationError */.j1(`Inputs '${input}' and '${name}' are both set; '${input}' is deprecated: keep only '${name}'`);
+        }
+        if (!/^\d+$/.test(legacyRaw)) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must be a whole number of ${unit === 's' ? 'seconds' : 'milliseconds'}, got '${legacyRaw}' ` +
+                `('${input}' is deprecated: use '${name}', ${DURATION_HELP})`);
+        }
+        const ms = Number(legacyRaw) * (unit === 's' ? 1000 : 1);
+        const min = options.min ?? 1;
+        if (ms < min) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}': '${legacyRaw}' must be at least ${formatDuration(min)}`);
+        }
+        lib_core/* warning */.$e(`Input '${input}' is deprecated: write ${name}: ${formatDuration(ms)}`);
+        return ms;
+    }
+    const parsed = parseDuration(raw === '' ? fallback : raw, name, { min: options.min });
+    if (parsed.deprecated) {
+        lib_core/* warning */.$e(`Input '${name}': '${raw}' is an old duration spelling and is deprecated: write ${name}: ${parsed.deprecated}`);
+    }
+    return parsed.ms;
+}
+/**
+ * A duration as Go's time.ParseDuration reads it (trivy's and cosign's --timeout): Go has no d or w unit
+ * (https://pkg.go.dev/time#ParseDuration: "ns", "us", "ms", "s", "m", "h"), so days become hours.
+ */
+function goDuration(ms) {
+    const hours = Math.floor(ms / UNIT_MS.h);
+    const rest = formatDuration(ms - hours * UNIT_MS.h);
+    return `${hours > 0 ? `${hours}h` : ''}${rest === '0s' && hours > 0 ? '' : rest}`;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -44277,6 +44402,23 @@ throttling.triggersNotification = triggersNotification;
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
 var bottleneck_lib = __nccwpck_require__(2203);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/backoff.js
+/** The one wait of the suite and the one exponential backoff (base, 2·base, 4·base, … capped). */
+
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+/** The wait before retry `attempt` (1-based): base · 2^(attempt-1), capped. */
+function backoffDelay(attempt, baseMs, capMs = 60_000) {
+    return Math.min(capMs, baseMs * 2 ** (attempt - 1));
+}
+/** The waits before retries 1..n. */
+function backoffDelays(retries, baseMs, capMs = 60_000) {
+    return Array.from({ length: Math.max(0, retries) }, (_, i) => backoffDelay(i + 1, baseMs, capMs));
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/github.js
 /**
  * GitHub client and event context. @actions/github reads GITHUB_API_URL for the base URL, which is how GHES and
@@ -44296,6 +44438,7 @@ var bottleneck_lib = __nccwpck_require__(2203);
  * Rate limits: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  * Handling them: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
+
 
 
 
@@ -44338,7 +44481,7 @@ function debugRequests(octokit) {
     };
     octokit.hook.after('request', (response, o) => line(o, response.status));
     octokit.hook.error('request', (error, o) => {
-        line(o, error.status ?? error.message);
+        line(o, (0,errors/* httpStatus */.nG)(error) ?? error.message);
         throw error;
     });
 }
@@ -44383,8 +44526,8 @@ function createClient(token, options = {}) {
                     const wait = attempt <= maxRetries ? unmarkedRateLimitWait(error, base) : undefined;
                     if (wait === undefined)
                         throw error;
-                    log(`GitHub answered ${error.status} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
-                    await new Promise((resolve) => setTimeout(resolve, wait));
+                    log(`GitHub answered ${(0,errors/* httpStatus */.nG)(error)} with retry-after to ${requestOptions.method} ${requestOptions.url}: retry ${attempt} in ${wait / base}s`);
+                    await sleep(wait);
                 }
             }
         });
@@ -44527,27 +44670,111 @@ function parseImageRecords(raw, inputName = 'image-records') {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/docker-auth.js
-/** Registry credentials as `docker login` (docker/login-action) stored them in the docker config. */
+/**
+ * The one registry-credentials reader: what `docker login` (docker/login-action) stored for a registry, read the way
+ * the docker CLI reads it (https://github.com/docker/cli/blob/master/docs/reference/commandline/login.md):
+ * `credHelpers[<registry>]` names a helper for that registry, else `credsStore` one for all, else the base64
+ * `user:password` in `auths[<registry>]`. A helper is the program `docker-credential-<name>` on PATH; `get` reads the
+ * server URL on stdin and prints `{"ServerURL", "Username", "Secret"}`. Docker Hub is stored under
+ * `https://index.docker.io/v1/`. `DOCKER_CONFIG` moves the folder, as for the CLI.
+ * Failing all of that, the job's GitHub token, for GitHub's registry only (ghcr.io takes GITHUB_TOKEN with
+ * `github.actor`: https://github.blog/changelog/2021-03-24-packages-container-registry-now-supports-github_token/,
+ * https://docs.github.com/en/packages/managing-github-packages-using-github-actions-workflows/publishing-and-installing-a-package-with-github-actions);
+ * the token is never sent to another registry.
+ */
 
 
 
-function dockerConfigCredentials(registry) {
-    const dir = process.env.DOCKER_CONFIG ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
-    const file = external_node_path_namespaceObject.join(dir, 'config.json');
+
+
+/** The config key of Docker Hub (docker login's default server). */
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** A helper is a local program; one that hangs must not hang the action. */
+const HELPER_TIMEOUT_MS = 30_000;
+function readConfig() {
+    const file = external_node_path_.join(process.env.DOCKER_CONFIG ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         return undefined;
     try {
-        const config = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-        const entry = config.auths?.[registry] ?? config.auths?.[`https://${registry}`];
-        if (!entry?.auth)
-            return undefined;
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
     }
-    catch {
+    catch (error) {
+        lib_core/* warning */.$e(`Ignoring ${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
         return undefined;
     }
+}
+/** The keys docker login may have stored a registry under, most specific first. */
+function configKeys(registry) {
+    if (DOCKER_HUB_HOSTS.has(registry))
+        return [DOCKER_HUB_KEY, ...DOCKER_HUB_HOSTS];
+    return [registry, `https://${registry}`, `http://${registry}`];
+}
+function fromHelper(helper, serverUrl) {
+    const program = `docker-credential-${helper}`;
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)(program, ['get'], {
+        input: serverUrl,
+        encoding: 'utf8',
+        timeout: HELPER_TIMEOUT_MS,
+        env: process.env
+    });
+    if (r.error || r.status !== 0) {
+        // "credentials not found" is an ordinary answer (exit 1); anything else is worth a line in the log
+        lib_core/* debug */.Yz(`${program} get ${serverUrl}: ${r.error?.message ?? (r.stdout || r.stderr).trim()}`);
+        return undefined;
+    }
+    try {
+        const c = JSON.parse(r.stdout);
+        // Username "<token>" marks an identity token (an OAuth refresh token), which is not a registry password
+        if (!c.Username || !c.Secret || c.Username === '<token>')
+            return undefined;
+        lib_core/* setSecret */.Pq(c.Secret);
+        return { username: c.Username, password: c.Secret };
+    }
+    catch {
+        lib_core/* debug */.Yz(`${program} get ${serverUrl}: the answer is not JSON`);
+        return undefined;
+    }
+}
+function fromAuth(auth) {
+    const decoded = Buffer.from(auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+}
+/** What `docker login` stored for the registry (host[:port], e.g. ghcr.io, docker.io, 127.0.0.1:5000), if anything. */
+function dockerConfigCredentials(registry) {
+    const config = readConfig();
+    if (!config)
+        return undefined;
+    const keys = configKeys(registry);
+    for (const key of keys) {
+        const helper = config.credHelpers?.[key];
+        if (helper)
+            return fromHelper(helper, key);
+    }
+    if (config.credsStore) {
+        for (const key of keys) {
+            const found = fromHelper(config.credsStore, key);
+            if (found)
+                return found;
+        }
+    }
+    for (const key of keys) {
+        const auth = config.auths?.[key]?.auth;
+        if (auth)
+            return fromAuth(auth);
+    }
+    return undefined;
+}
+/** The credentials for a registry: docker login's, else (ghcr.io only) the GitHub token as `github.actor`. */
+function registryCredentials(registry, githubToken) {
+    const stored = dockerConfigCredentials(registry);
+    if (stored)
+        return stored;
+    if (githubToken && registry === 'ghcr.io') {
+        return { username: process.env.GITHUB_ACTOR || 'slipway', password: githubToken };
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/registry.js
@@ -44557,16 +44784,16 @@ function dockerConfigCredentials(registry) {
  */
 
 
-const MANIFEST_ACCEPT = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ');
-const INDEX_MEDIA_TYPES = (/* unused pure expression or super */ null && ([
+/** The one table of manifest media types: multi-platform indexes (OCI, Docker list) and single images. */
+const INDEX_MEDIA_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
-]));
+];
+const IMAGE_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json'
+];
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES].join(', ');
 /**
  * What to check when a registry answers with an error status (the Distribution spec's error codes:
  * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes; GHCR needs a login with a token
@@ -44671,12 +44898,6 @@ class RegistryClient {
         await this.ensureOk(res, `GET tags ${repository}`, repository);
         const body = await this.json(res, `${this.base}/v2/${repository}/tags/list`);
         return body.tags ?? [];
-    }
-    async deleteManifest(repository, digest) {
-        const res = await this.request('DELETE', repository, `manifests/${digest}`);
-        if (res.status === 404)
-            return;
-        await this.ensureOk(res, `DELETE manifest ${repository}@${digest}`, repository);
     }
     async ensureOk(res, what, repository) {
         if (res.ok)
@@ -44785,12 +45006,8 @@ function compressedSize(manifest) {
 
 
 
-const INDEX_TYPES = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json'
-];
 function isIndexRecord(record) {
-    return INDEX_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest);
+    return (INDEX_MEDIA_TYPES.includes(record.mediaType) || record.platforms.some((p) => p.digest !== record.digest));
 }
 /** Refuses a tag-only reference, saying why and how to fix it. */
 function requireDigest(ref, inputName) {
@@ -44882,7 +45099,7 @@ async function expandIndexes(targets, read, withPlatforms, onError = () => undef
             out.push(t);
             continue;
         }
-        if (!INDEX_TYPES.includes(fetched.mediaType) && !fetched.manifest.manifests) {
+        if (!INDEX_MEDIA_TYPES.includes(fetched.mediaType) && !fetched.manifest.manifests) {
             out.push(t);
             continue;
         }
@@ -45022,127 +45239,17 @@ async function writeTableSummary(title, header, rows, note) {
     await summary.write();
 }
 
-;// CONCATENATED MODULE: ./.tmp/build/actions/trivy-gate/args.js
-/** trivy command lines. Pure: no I/O. One scan run produces JSON with every severity; the gate is computed later. */
-
-const SCAN_TYPES = (/* unused pure expression or super */ null && (['image', 'fs', 'config']));
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/trivy.js
 /**
- * The exit code asked of trivy when it finds something. This trivy build exits 1 silently on any fatal error, so
- * findings must use another code: 0 and FINDINGS_EXIT_CODE mean "the scan completed", anything else is a failure.
+ * The one trivy of the suite (trivy-gate scans with it, sbom generates SBOMs with it):
+ * - which binary: input `trivy-path`, else `trivy` already on PATH, else a pinned release from GitHub, SHA-256-verified
+ *   before it is extracted (lib/tool-install.ts: tool-cache find → download → verify → extract → cacheDir → addPath);
+ * - its `--timeout` duration syntax (a Go duration);
+ * - a run with a hard deadline. trivy's own --timeout does not cover everything (a cached scan ignored
+ *   `--timeout 1ms` here, and the UPX-packed build spends seconds before it starts), so the process is killed when
+ *   the deadline passes and the run counts as failed (exit 124), never as a verdict.
  */
-const FINDINGS_EXIT_CODE = 5;
-/** trivy DB schema this action's trivy versions read; the OCI tag of the DB artifact and part of the cache key. */
-const DB_SCHEMA_VERSION = 2;
-const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const UNIT_MS = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000
-};
-/** A Go duration (5m, 90s, 1h30m) as trivy's --timeout takes it; returns milliseconds. */
-function parseTimeout(raw, inputName = 'timeout') {
-    const value = raw.trim();
-    if (!DURATION_RE.test(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be a duration such as 5m, 90s or 1h30m, got '${raw}'`);
-    }
-    let ms = 0;
-    for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
-        ms += Number(m[1]) * UNIT_MS[m[2]];
-    if (ms <= 0)
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be longer than zero, got '${raw}'`);
-    return ms;
-}
-/** DB mirrors, tried in order; each is an OCI repository without tag (trivy appends :<schema version>). */
-function parseDbRepositories(list, inputName = 'db-repository') {
-    if (list.length === 0) {
-        throw new ConfigurationError(`Input '${inputName}' is empty: give at least one OCI repository of trivy-db`);
-    }
-    for (const repo of list) {
-        const path = repo.includes('/') ? repo.slice(repo.indexOf('/') + 1) : repo;
-        if (repo.includes('://') || /\s/.test(repo) || repo.includes('@') || path.includes(':')) {
-            throw new ConfigurationError(`Input '${inputName}': '${repo}' must be an OCI repository without scheme, tag or digest, e.g. ghcr.io/aquasecurity/trivy-db`);
-        }
-    }
-    return list;
-}
-/** Loopback hosts are plain http, as docker treats them. */
-function isLoopback(ref) {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/.test(ref);
-}
-function dbDownloadArgs(o) {
-    return [
-        'image',
-        '--download-db-only',
-        '--cache-dir',
-        o.cacheDir,
-        '--db-repository',
-        o.repository,
-        '--timeout',
-        o.timeout,
-        '--no-progress',
-        ...(isLoopback(o.repository) ? ['--insecure'] : [])
-    ];
-}
-function scanArgs(o) {
-    const args = [
-        o.scanType,
-        '--cache-dir',
-        o.cacheDir,
-        '--format',
-        'json',
-        '--output',
-        o.jsonPath,
-        // every severity, never thinned: the gate, ignores and ignore-unfixed are applied by report.ts
-        '--exit-code',
-        String(FINDINGS_EXIT_CODE),
-        '--timeout',
-        o.timeout
-    ];
-    if (o.scanType === 'config') {
-        // the checks embedded in the pinned trivy: no bundle download (ghcr rate limits), same checks every run.
-        // (`trivy config` of this build rejects --no-progress as an unknown flag: usage and a silent exit 1)
-        args.push('--skip-policy-update');
-    }
-    else {
-        args.push('--no-progress');
-        // the DB was downloaded (or found fresh) once before the scan
-        args.push('--skip-db-update');
-        if (o.scanners.length)
-            args.push('--scanners', o.scanners.join(','));
-    }
-    if (o.scanType === 'image') {
-        if (isLoopback(o.target))
-            args.push('--insecure');
-        if (o.platform)
-            args.push('--platform', o.platform);
-    }
-    args.push(o.target);
-    return args;
-}
-/** The scan completed (with or without findings) — anything else is a trivy failure, never a verdict. */
-function scanCompleted(exitCode) {
-    return exitCode === 0 || exitCode === FINDINGS_EXIT_CODE;
-}
-const SCANNERS = (/* unused pure expression or super */ null && (['vuln', 'misconfig', 'secret', 'license']));
-/** Validates the `scanners` input; an unknown scanner is an error naming the input and the allowed values. */
-function parseScanners(values) {
-    const unknown = values.filter((v) => !SCANNERS.includes(v));
-    if (unknown.length) {
-        throw new ConfigurationError(`Input 'scanners': unknown scanner(s) ${unknown.join(', ')}; allowed: ${SCANNERS.join(', ')}`);
-    }
-    return values;
-}
 
-;// CONCATENATED MODULE: ./.tmp/build/actions/trivy-gate/install.js
-/**
- * Which trivy binary to run: input `trivy-path`, else `trivy` already on PATH, else a pinned release from GitHub,
- * SHA-256-verified before it is extracted, through @actions/tool-cache (find → download → verify → extract →
- * cacheDir → addPath).
- */
 
 
 
@@ -45212,6 +45319,40 @@ async function resolveTrivy(inputs) {
         path: inputs.trivyPath,
         version: inputs.version,
         sha256: inputs.sha256
+    });
+}
+const TIMEOUT_EXIT_CODE = 124;
+/** The hard deadline: trivy's timeout plus a grace for start-up and writing the report. */
+function deadlineMs(timeoutMs) {
+    return timeoutMs + Math.min(30_000, Math.max(1_000, Math.round(timeoutMs / 10)));
+}
+/** `onStderrLine` gets trivy's log lines as they come (its progress); stdout is captured only. */
+function runWithDeadline(tool, args, deadline, onStderrLine) {
+    return new Promise((resolve) => {
+        const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        const live = onStderrLine ? new LineSplitter(onStderrLine) : undefined;
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => {
+            stderr += d;
+            live?.write(d);
+        });
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, deadline);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            live?.flush();
+            resolve({ exitCode: 127, stdout, stderr: `${stderr}${error.message}`, timedOut });
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            live?.flush();
+            resolve({ exitCode: timedOut ? TIMEOUT_EXIT_CODE : (code ?? 1), stdout, stderr, timedOut });
+        });
     });
 }
 
@@ -45309,11 +45450,6 @@ async function runGenerator(tool, generator, o, spawn) {
 
 
 
-function release_status(error) {
-    return typeof error === 'object' && error !== null && 'status' in error
-        ? Number(error.status)
-        : undefined;
-}
 /**
  * Refuses a `release-tag` git would refuse as a tag name (git check-ref-format: no space, `~^:?*[\\`, `..`, `@{`,
  * control characters, leading `-` or `.`, trailing `.`/`/`/`.lock`), so a typo fails before anything is pushed.
@@ -45342,7 +45478,7 @@ async function findRelease(octokit, repo, tag) {
         return r.data;
     }
     catch (error) {
-        if (release_status(error) !== 404)
+        if ((0,errors/* httpStatus */.nG)(error) !== 404)
             throw error;
         return undefined;
     }
@@ -45368,7 +45504,7 @@ async function uploadReleaseAssets(octokit, repo, release, files) {
     });
     const uploaded = [];
     for (const file of files) {
-        const name = external_node_path_namespaceObject.basename(file);
+        const name = external_node_path_.basename(file);
         const old = existing.find((a) => a.name === name);
         if (old)
             await octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: old.id });
@@ -45497,7 +45633,7 @@ function componentNames(doc, format) {
 async function resolveGenerator(generator) {
     if (generator === 'syft') {
         const explicit = optionalString('syft-path');
-        const found = explicit ?? findOnPath('syft');
+        const found = explicit ?? (await findExecutable('syft'));
         if (!found)
             throw syftMissing();
         return found;
@@ -45524,7 +45660,7 @@ function fileNames(targets, format) {
 function releaseFileList(entries) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     return entries.flatMap((entry) => {
-        const abs = external_node_path_namespaceObject.resolve(workspace, entry);
+        const abs = external_node_path_.resolve(workspace, entry);
         if (!(0,external_node_fs_namespaceObject.existsSync)(abs)) {
             throw new errors/* ConfigurationError */.j1(`Input 'release-files': '${entry}' does not exist; pass the SBOM files (or the directory) of the job that generated them, e.g. the downloaded 'sbom' artifact`);
         }
@@ -45533,7 +45669,7 @@ function releaseFileList(entries) {
         return (0,external_node_fs_namespaceObject.readdirSync)(abs)
             .filter((name) => name.endsWith('.json'))
             .sort()
-            .map((name) => external_node_path_namespaceObject.join(abs, name));
+            .map((name) => external_node_path_.join(abs, name));
     });
 }
 /**
@@ -45557,7 +45693,7 @@ async function uploadReleaseFiles(entries) {
     const repo = currentRepo();
     const release = await findOrCreateRelease(octokit, repo, releaseTag, boolInput('release-create', false));
     const assets = await uploadReleaseAssets(octokit, repo, release, files);
-    setOutputs({ files, dir: external_node_path_namespaceObject.dirname(files[0]) });
+    setOutputs({ files, dir: external_node_path_.dirname(files[0]) });
     await writeTableSummary(`Slipway SBOM release assets (${releaseTag})`, ['asset', 'url'], assets.map((a) => [`${a.name}${a.replaced ? ' (replaced)' : ''}`, a.url]));
 }
 async function run() {
@@ -45574,10 +45710,9 @@ async function run() {
     const format = enumInput('format', SBOM_FORMATS, 'cyclonedx');
     const generator = enumInput('generator', GENERATORS, 'trivy');
     const attest = boolInput('attest', true);
-    const timeout = stringInput('timeout', '10m');
-    parseTimeout(timeout);
+    const timeout = goDuration(durationInput('timeout', '10m'));
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const outDir = external_node_path_namespaceObject.resolve(workspace, stringInput('output-dir', external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_path_namespaceObject.join(workspace, '.tmp'), 'slipway-sbom')));
+    const outDir = external_node_path_.resolve(workspace, stringInput('output-dir', external_node_path_.join(process.env.RUNNER_TEMP || external_node_path_.join(workspace, '.tmp'), 'slipway-sbom')));
     if ((0,external_node_fs_namespaceObject.existsSync)(outDir) && !(0,external_node_fs_namespaceObject.statSync)(outDir).isDirectory()) {
         throw new errors/* ConfigurationError */.j1(`Input 'output-dir': ${outDir} exists and is not a directory; name a directory (it is created if missing)`);
     }
@@ -45622,7 +45757,7 @@ async function run() {
         })
         : undefined;
     (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
-    const cacheDir = external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || outDir, 'slipway-sbom-cache');
+    const cacheDir = external_node_path_.join(process.env.RUNNER_TEMP || outDir, 'slipway-sbom-cache');
     const names = fileNames(targets, format);
     const limit = predicateLimit();
     const type = ATTESTATION_TYPE[format];
@@ -45632,7 +45767,7 @@ async function run() {
     // (aquasecurity/trivy-db#560)
     const results = [];
     for (const t of targets) {
-        const file = external_node_path_namespaceObject.join(outDir, names.get(t.ref));
+        const file = external_node_path_.join(outDir, names.get(t.ref));
         await lib_core/* group */.Os(`${generator}: SBOM (${format}) of ${t.ref}`, () => runGenerator(tool, generator, { ref: t.ref, format, output: file, cacheDir, timeout }, (bin, args, env) => {
             lib_core/* info */.pq(`${bin} ${args.join(' ')}`);
             return execTool(bin, args, { env, ignoreReturnCode: true, stream: 'stderr' });
@@ -45716,7 +45851,7 @@ async function run() {
         release ??= await findOrCreateRelease(octokit, repo, releaseTag, releaseCreate);
         assets = await uploadReleaseAssets(octokit, repo, release, results.map((r) => r.path));
         for (const r of results)
-            r.asset = assets.find((a) => a.name === external_node_path_namespaceObject.basename(r.path))?.url;
+            r.asset = assets.find((a) => a.name === external_node_path_.basename(r.path))?.url;
         lib_core/* info */.pq(`Release ${releaseTag}: ${assets.map((a) => `${a.name}${a.replaced ? ' (replaced)' : ''}`).join(', ')}`);
     }
     const verifyCommand = signing
@@ -45736,7 +45871,7 @@ async function run() {
         `${r.bytes} B`,
         r.attestation ? `${r.attestation}${r.trimmedPath ? ' (trimmed)' : ''}` : 'not attested',
         r.asset
-            ? external_node_path_namespaceObject.basename(r.path) + (assets.find((a) => a.url === r.asset)?.replaced ? ' (replaced)' : '')
+            ? external_node_path_.basename(r.path) + (assets.find((a) => a.url === r.asset)?.replaced ? ' (replaced)' : '')
             : ''
     ]), (trimmed.length
         ? `${trimmed.length} SBOM(s) were over the ${limit}-byte attestation limit: the attestation holds a trimmed SBOM ` +
@@ -45753,8 +45888,10 @@ async function run() {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   fM: () => (/* binding */ addPath),
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
@@ -45766,7 +45903,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

@@ -34611,6 +34611,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -34726,9 +34733,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
  * Errors that separate a user's mistake (fix your input/config) from a tool failure (the real tool said no)
  * from a Slipway bug (anything else). The action runner prints each differently.
  */
-/** The user's configuration or input is wrong; the message names the input/file and the fix. */
+/**
+ * The user's configuration or input is wrong; the message names the input/file and the fix. With a `location`, the
+ * failure becomes an annotation on that file and line (lib/run.ts).
+ */
 class ConfigurationError extends Error {
+    location;
     name = 'ConfigurationError';
+    constructor(message, location) {
+        super(message);
+        this.location = location;
+    }
 }
 /** A real tool (docker, git, cosign, …) exited non-zero; carries the command and the tail of its stderr. */
 class ToolError extends Error {
@@ -34881,11 +34896,12 @@ function githubApiError(error, operation) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */   Cs: () => (/* binding */ runAction)
 /* harmony export */ });
-/* unused harmony export failureMessage */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3337);
+/* unused harmony exports failureMessage, annotationPath */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6058);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3337);
 /**
  * The action runner: every action's entry calls runAction(main). User mistakes, tool failures and bugs are
  * reported differently; all of them fail the step with a non-zero exit and a message we wrote (a stack trace only
@@ -34893,13 +34909,14 @@ function githubApiError(error, operation) {
  */
 
 
+
 /** The text the step fails with; exported for the unit tests. */
 function failureMessage(error, options = {}) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .OS) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ToolError */ .v4 || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .GitHubApiError */ .OS) {
         return error.message;
     }
-    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isGitHubRequestError */ .Bd)(error))
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
+    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isGitHubRequestError */ .Bd)(error))
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .githubApiError */ .Ar)(error, options.githubOperation).message;
     // semantic-release gathers its plugins' failures in an AggregateError whose own message is empty
     if (error instanceof AggregateError && error.errors.length > 0) {
         return error.errors.map((e) => failureMessage(e, options)).join('\n');
@@ -34913,14 +34930,36 @@ function failureMessage(error, options = {}) {
         .trim();
     return text || err.name || 'unknown error';
 }
+/** Annotations name files relative to the repository root: an absolute path inside the workspace is made relative. */
+function annotationPath(file) {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    if (!workspace || !node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute(file))
+        return file;
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_0__.relative(workspace, file);
+    return relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute(relative) ? file : relative;
+}
 async function runAction(main, options = {}) {
     try {
         await main();
     }
     catch (error) {
         if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(failureMessage(error, options));
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(error.stack);
+        const location = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 ? error.location : undefined;
+        if (location) {
+            // an error annotation on the file and line (workflow command properties `file` and `line`:
+            // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message),
+            // failing the step as core.setFailed does (exit code 1 + the error)
+            process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .ExitCode */ .yU.Failure;
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(failureMessage(error, options), {
+                title: 'Configuration error',
+                file: annotationPath(location.file),
+                ...(location.line ? { startLine: location.line } : {})
+            });
+        }
+        else {
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(failureMessage(error, options));
+        }
     }
 }
 
@@ -34932,17 +34971,17 @@ async function runAction(main, options = {}) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(170);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4242);
 
 
-await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
+await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 170:
+/***/ 4242:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34957,8 +34996,8 @@ var lib_core = __nccwpck_require__(6058);
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
 var errors = __nccwpck_require__(3337);
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -36209,7 +36248,7 @@ async function sha256File(file) {
  * toolkit's own; it checks the file mode against the user and group). Undefined when there is none.
  */
 async function findExecutable(nameOrPath) {
-    const target = nameOrPath.includes(external_node_path_namespaceObject.sep) ? external_node_path_namespaceObject.resolve(nameOrPath) : nameOrPath;
+    const target = nameOrPath.includes(external_node_path_.sep) ? external_node_path_.resolve(nameOrPath) : nameOrPath;
     return (await lib_io/* which */.K7(target, false)) || undefined;
 }
 /**
@@ -36246,21 +36285,21 @@ async function installPinned(tool, asset, format = 'tar.gz', env = process.env) 
         else {
             const extracted = await extractTar(file);
             (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-            if (!(await findExecutable(external_node_path_namespaceObject.join(extracted, tool.name)))) {
+            if (!(await findExecutable(external_node_path_.join(extracted, tool.name)))) {
                 throw new errors/* ConfigurationError */.j1(`${asset.url} has no executable '${tool.name}' at its root; refusing to use it`);
             }
             dir = await cacheDir(extracted, tool.name, asset.version, asset.platform);
         }
     }
     lib_core/* addPath */.fM(dir);
-    return external_node_path_namespaceObject.join(dir, tool.name);
+    return external_node_path_.join(dir, tool.name);
 }
 /**
  * Input `<tool>-path`, else the tool on PATH (unless a version is asked for), else the pinned release (installPinned).
  */
 async function resolveTool(tool, platform, inputs, format = 'tar.gz') {
     if (inputs.path) {
-        const explicit = await findExecutable(external_node_path_namespaceObject.resolve(inputs.path));
+        const explicit = await findExecutable(external_node_path_.resolve(inputs.path));
         if (!explicit) {
             throw new errors/* ConfigurationError */.j1(`Input '${tool.name}-path': ${inputs.path} is not an executable file${(0,external_node_fs_namespaceObject.existsSync)(inputs.path) ? '' : ' (it does not exist)'}`);
         }
@@ -36511,10 +36550,10 @@ async function prepareKeyMaterial(cosign, inputs, tempRoot = process.env.RUNNER_
             lib_core/* setSecret */.Pq(line);
     if (password)
         lib_core/* setSecret */.Pq(password);
-    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(tempRoot, 'slipway-cosign-'));
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_.join(tempRoot, 'slipway-cosign-'));
     const cleanup = () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     try {
-        const keyFile = external_node_path_namespaceObject.join(dir, 'cosign.key');
+        const keyFile = external_node_path_.join(dir, 'cosign.key');
         (0,external_node_fs_namespaceObject.writeFileSync)(keyFile, privateKey.endsWith('\n') ? privateKey : `${privateKey}\n`, { mode: 0o600 });
         (0,external_node_fs_namespaceObject.chmodSync)(keyFile, 0o600);
         const derived = await execTool(cosign, publicKeyArgs(keyFile), {
@@ -36528,7 +36567,7 @@ async function prepareKeyMaterial(cosign, inputs, tempRoot = process.env.RUNNER_
             throw new errors/* ConfigurationError */.j1("Input 'public-key' does not belong to input 'private-key' (cosign public-key derives a different key): " +
                 'pass the cosign.pub generated together with the private key, or leave public-key empty to derive it');
         }
-        const publicKeyFile = external_node_path_namespaceObject.join(dir, 'cosign.pub');
+        const publicKeyFile = external_node_path_.join(dir, 'cosign.pub');
         (0,external_node_fs_namespaceObject.writeFileSync)(publicKeyFile, `${publicKeyPem}\n`);
         return {
             signing: { mode: 'key', keyFile, publicKeyFile, password, transparencyLog: inputs.transparencyLog },
@@ -36659,7 +36698,7 @@ const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.do
 /** A helper is a local program; one that hangs must not hang the action. */
 const HELPER_TIMEOUT_MS = 30_000;
 function readConfig() {
-    const file = external_node_path_namespaceObject.join(process.env.DOCKER_CONFIG ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
+    const file = external_node_path_.join(process.env.DOCKER_CONFIG ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         return undefined;
     try {
@@ -36760,6 +36799,28 @@ const IMAGE_MEDIA_TYPES = [
     'application/vnd.docker.distribution.manifest.v2+json'
 ];
 const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES].join(', ');
+/**
+ * What to check when a registry answers with an error status (the Distribution spec's error codes:
+ * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes; GHCR needs a login with a token
+ * that has `packages: read`/`packages: write`:
+ * https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry#authenticating-in-a-github-actions-workflow).
+ */
+function registryAdvice(status, registry, repository) {
+    const repo = repository ? `${registry}/${repository}` : registry;
+    if (status === 401 || status === 403) {
+        return (`log in to ${registry} with rights to ${repo} before this step (docker/login-action); on ghcr.io the job ` +
+            'needs `permissions: packages: read` (`packages: write` to push)');
+    }
+    if (status === 404) {
+        return `check the repository name and the digest/tag (${repo}) and that the registry host is the one the image was pushed to`;
+    }
+    if (status === 429)
+        return `${registry} is rate-limiting: wait and re-run the job`;
+    if (status >= 500) {
+        return `${registry} failed on its side (HTTP ${status}): check the registry's status page or logs, then re-run the job`;
+    }
+    return `check the image reference (${repo}) and the registry's logs`;
+}
 class RegistryError extends Error {
     status;
     name = 'RegistryError';
@@ -36783,8 +36844,8 @@ class RegistryClient {
     async getManifest(repository, reference) {
         const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
-            throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown`, 404);
-        await this.ensureOk(res, `GET manifest ${repository}:${reference}`);
+            throw new RegistryError(`${this.registry}/${repository}:${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}:${reference}`, repository);
         const body = await res.text();
         const manifest = this.parseManifest(body, res, repository, reference);
         const digest = res.headers.get('docker-content-digest') ?? (await sha256Digest(body));
@@ -36794,8 +36855,8 @@ class RegistryClient {
     async getManifestBytes(repository, reference) {
         const res = await this.request('GET', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
-            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown`, 404);
-        await this.ensureOk(res, `GET manifest ${repository}@${reference}`);
+            throw new RegistryError(`${this.registry}/${repository}@${reference}: manifest unknown (HTTP 404): ${registryAdvice(404, this.registry, repository)}`, 404);
+        await this.ensureOk(res, `GET manifest ${repository}@${reference}`, repository);
         const body = Buffer.from(await res.arrayBuffer());
         const digest = await sha256Digest(body);
         const parsed = this.parseManifest(body.toString('utf8'), res, repository, reference);
@@ -36823,7 +36884,7 @@ class RegistryClient {
     /** Stores a manifest under a tag; returns the digest the registry computed. */
     async putManifest(repository, tag, body, mediaType) {
         const res = await this.request('PUT', repository, `manifests/${tag}`, { 'content-type': mediaType }, body);
-        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`);
+        await this.ensureOk(res, `PUT manifest ${repository}:${tag}`, repository);
         await res.arrayBuffer().catch(() => undefined);
         return res.headers.get('docker-content-digest') ?? '';
     }
@@ -36832,22 +36893,38 @@ class RegistryClient {
         const res = await this.request('HEAD', repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404)
             return undefined;
-        await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`);
+        await this.ensureOk(res, `HEAD manifest ${repository}:${reference}`, repository);
         return res.headers.get('docker-content-digest') ?? (await this.getManifest(repository, reference)).digest;
     }
     async listTags(repository) {
         const res = await this.request('GET', repository, 'tags/list');
         if (res.status === 404)
             return [];
-        await this.ensureOk(res, `GET tags ${repository}`);
-        const body = (await res.json());
+        await this.ensureOk(res, `GET tags ${repository}`, repository);
+        const body = await this.json(res, `${this.base}/v2/${repository}/tags/list`);
         return body.tags ?? [];
     }
-    async ensureOk(res, what) {
+    async ensureOk(res, what, repository) {
         if (res.ok)
             return;
         const text = await res.text().catch(() => '');
-        throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${text.slice(0, 300)}`.trim(), res.status);
+        // an HTML error page says nothing useful and floods the log: name its type instead
+        const type = res.headers.get('content-type') ?? '';
+        const said = /html/i.test(type) || /^\s*</.test(text) ? `(an ${type || 'HTML'} page)` : text.slice(0, 300);
+        throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status} ${said}`.trim() +
+            `: ${registryAdvice(res.status, this.registry, repository)}`, res.status);
+    }
+    /** A JSON body, or a RegistryError naming the URL and what came instead (an HTML page from a proxy, say). */
+    async json(res, url) {
+        const text = await res.text();
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new RegistryError(`${url} answered HTTP ${res.status} with ${res.headers.get('content-type') || 'no content-type'}, not ` +
+                `JSON: '${this.registry}' does not look like an OCI registry, or a proxy answered with its own page. ` +
+                `Check the registry host in the image reference (e.g. ghcr.io) and any proxy in between`, res.status);
+        }
     }
     async request(method, repository, path, headers = {}, body) {
         const url = `${this.base}/v2/${repository}/${path}`;
@@ -36906,8 +36983,8 @@ class RegistryClient {
         if (lib_core/* isDebug */._o())
             lib_core/* debug */.Yz(`registry token GET ${url.href} → ${res.status}`);
         if (!res.ok)
-            throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}`, res.status);
-        const body = (await res.json());
+            throw new RegistryError(`token request to ${url.origin} failed: HTTP ${res.status}: ${registryAdvice(res.status, this.registry, repository)}`, res.status);
+        const body = await this.json(res, `${url.origin}${url.pathname}`);
         const token = body.token ?? body.access_token;
         if (!token)
             throw new RegistryError(`token response from ${url.origin} carried no token`);
@@ -37063,6 +37140,44 @@ function registryManifestReader() {
         return client.getManifest(ref.repository, digest);
     };
 }
+/**
+ * Every digest must exist in its repository before anything is signed or attested: cosign would otherwise push a `.sig`/
+ * `.att` for a digest that names nothing there (dangling), and a half-done list is worse than none.
+ * `inputName` is the input the targets came from ('image-record' or 'images').
+ */
+async function checkTargetsExist(targets, probe, inputName, what = 'signed (a signature of a missing digest would dangle)') {
+    const missing = [];
+    for (const t of targets) {
+        let exists;
+        try {
+            exists = await probe(t.image, t.digest);
+        }
+        catch (error) {
+            throw new errors/* ConfigurationError */.j1(`Could not check that ${t.ref} exists: ${(0,errors/* errorMessage */.gJ)(error)}. Nothing was ${what}.`);
+        }
+        if (!exists)
+            missing.push(t);
+    }
+    if (missing.length > 0) {
+        const absent = missing.map((t) => `digest ${t.digest} does not exist in repository ${t.image}`);
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': ${absent.join('; ')}. Nothing was ${what}. Pass the digest the build step pushed ` +
+            `(its 'image-record' output), or fix the repository name in '${inputName}'.`);
+    }
+}
+/** A DigestProbe over the registry API (a GET of the manifest: an HTML page or a 5xx is an error, a 404 is absent). */
+function registryDigestProbe(read = registryManifestReader()) {
+    return async (image, digest) => {
+        try {
+            await read(image, digest);
+            return true;
+        }
+        catch (error) {
+            if (error instanceof RegistryError && error.status === 404)
+                return false;
+            throw error;
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/summary.js
 /**
@@ -37136,7 +37251,22 @@ function fulfilledOrThrow(settled, onFailure) {
 
 
 
+/**
+ * What to do about a failed `cosign sign`. The transparency log and Fulcio are checked first: their failures carry
+ * the same "no such host" / "connection refused" as an unreachable registry (cosign 2.5 against an unreachable
+ * Rekor: `signing digest: Post "https://rekor.sigstore.dev/api/v1/log/entries": … dial tcp: lookup
+ * rekor.sigstore.dev …: no such host`), and blaming the registry sends the user to the wrong place.
+ */
 function signHint(reason, s) {
+    const tlog = /https?:\/\/([^/\s"]+)\/api\/v1\/log\b/.exec(reason)?.[1];
+    if (tlog || /rekor|tlog|transparency/i.test(reason)) {
+        return (`the transparency log (Rekor${tlog ? ` at ${tlog}` : ''}) could not be reached or refused the entry, ` +
+            'the registry is not the problem: retry later, or set transparency-log: false (mode: key) for a private ' +
+            'registry whose users verify with --insecure-ignore-tlog=true');
+    }
+    if (s.mode === 'keyless' && /fulcio|oidc|id-token/i.test(reason)) {
+        return 'keyless signing needs `permissions: id-token: write` on the job and GitHub-hosted OIDC (it runs on GitHub only)';
+    }
     if (/connection refused|no such host|dial tcp|i\/o timeout/i.test(reason)) {
         return 'the registry could not be reached: check the image reference and that the registry is up';
     }
@@ -37146,11 +37276,8 @@ function signHint(reason, s) {
     if (/MANIFEST_UNKNOWN|manifest unknown|not found|404/i.test(reason)) {
         return 'the digest does not exist in that repository: sign the digest the build step pushed (its image-record output)';
     }
-    if (s.mode === 'keyless' && /oidc|token|fulcio|id-token/i.test(reason)) {
+    if (s.mode === 'keyless' && /token/i.test(reason)) {
         return 'keyless signing needs `permissions: id-token: write` on the job and GitHub-hosted OIDC (it runs on GitHub only)';
-    }
-    if (/rekor|tlog|transparency/i.test(reason)) {
-        return 'Rekor (the transparency log) could not be reached: retry, or set transparency-log: false for a private registry whose users verify with --insecure-ignore-tlog=true';
     }
     return 'see the cosign message above';
 }
@@ -37224,6 +37351,8 @@ async function run() {
         // no image record to tell which digests are indexes: ask the registry
         targets = await expandIndexes(targets, registryManifestReader(), true, (t, error) => lib_core/* warning */.$e(`Could not read ${t.ref} to find platform manifests (${(0,errors/* errorMessage */.gJ)(error)}); signing the digest only`));
     }
+    // a missing digest is refused before any key is unpacked or anything is pushed
+    await checkTargetsExist(targets, registryDigestProbe(), refs.length ? 'images' : 'image-record');
     let material;
     let signing;
     if (inputs.mode === 'key') {
@@ -37276,8 +37405,10 @@ async function run() {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   fM: () => (/* binding */ addPath),
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
@@ -37289,7 +37420,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
