@@ -22,6 +22,7 @@
  * record the deployment as failed with `result.reason`; on `promoted`, the canary color is the active color.
  */
 import type { EnvironmentConfig, ServiceConfig } from './config.js';
+import { sleep } from '../lib/backoff.js';
 import { ConfigurationError } from '../lib/errors.js';
 
 export type Color = 'blue' | 'green';
@@ -439,7 +440,7 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  sleep
 };
 
 export type GateVerdict = 'promote' | 'hold' | 'rollback';
@@ -623,7 +624,7 @@ export async function runCanary(
 }
 
 /*
- * Wiring plan (for the lead, once wip/canary and wip/deploy-target have landed; nothing below is wired yet).
+ * How the deploy wires it (done: deploy.ts composeTarget().canary and deployAndCheck; kept as the map of the pieces).
  *
  * 1. Config: `canaryPlan(loaded.config)` in main.ts right after loadEnvironmentConfig; undefined = blue-green (the
  *    current flow, unchanged). It throws a ConfigurationError naming the field, before anything is started.

@@ -508,6 +508,17 @@ export class ComposeDeployer {
   }
 
   /**
+   * The proxy's access log since `sinceMs` (its stdout on the target: `docker logs --since`, whole seconds — the
+   * canary gate filters on each line's $msec). Empty before the first deploy made a proxy.
+   */
+  async proxyLog(sinceMs: number): Promise<string> {
+    const id = await this.proxyId();
+    if (!id) return '';
+    const since = new Date(Math.floor(sinceMs / 1000) * 1000).toISOString();
+    return (await this.docker(['logs', '--since', since, id])).stdout;
+  }
+
+  /**
    * Points the proxy at `color` on the target: the candidate site file goes into the proxy container, is checked
    * there (`nginx -t`) and applied by a graceful reload. A failed check or reload restores the previous file and
    * moves no traffic.

@@ -21,9 +21,19 @@ import type {
   DeploymentState,
   SlipwayPayload
 } from '../lib/deployments.js';
+import { sleep } from '../lib/backoff.js';
 import { errorMessage } from '../lib/errors.js';
 import { execTool, TimeoutError } from '../lib/exec.js';
 import { checkAll, describeFailure, probeAnswer, type HealthOptions, type UrlHealth } from '../lib/health.js';
+import {
+  type CanaryPlan,
+  type CanaryResult,
+  type CanaryTarget,
+  countAccessLog,
+  realClock,
+  runCanary,
+  upstreamAddresses
+} from './canary.js';
 import { type ComposeDeployer, type Color, deployEnv, otherColor } from './compose.js';
 import type { CommandTarget, LoadedConfig } from './config.js';
 import type { DeployStatus } from './notify.js';
@@ -39,6 +49,8 @@ export interface DeployPlan {
   health: HealthOptions;
   /** the rollback's own health budget (default: the same options as `health`, started afresh) */
   rollbackHealth?: HealthOptions;
+  /** canary steps (strategy.type canary); undefined: blue-green, all traffic at once */
+  canary?: CanaryPlan;
 }
 
 /** What serves after the run, read back from the target (the proxy config and the public URL). */
@@ -69,6 +81,8 @@ export interface DeployOutcome {
   health: UrlHealth[];
   /** things left on the host that need a person (a color that could not be stopped …) */
   warnings: string[];
+  /** what the canary steps did (strategy canary, when a color served before) */
+  canary?: CanaryResult;
 }
 
 /** What a target does; the orchestration below is the same for both. */
@@ -94,6 +108,16 @@ export interface Target {
   retire(oldColor: Color | undefined, keep?: boolean): Promise<string | undefined>;
   /** reads back what serves now */
   observe(): Promise<Serving>;
+  /**
+   * the canary's view of the proxy (compose only): weights between the serving color and the new one, the access
+   * log counted per color, the new color's own health
+   */
+  canary?(
+    stable: Color,
+    next: Color,
+    versions: { stable: string; next: string },
+    health: HealthOptions
+  ): CanaryTarget;
 }
 
 function payload(plan: Pick<DeployPlan, 'images' | 'version' | 'kind'>, rollbackOf?: number): SlipwayPayload {
@@ -224,6 +248,7 @@ async function deployAndCheck(
   let color: Color | undefined;
   let switched = false;
   let checks: UrlHealth[] = [];
+  let canary: CanaryResult | undefined;
   try {
     core.startGroup(`Start ${plan.version}`);
     try {
@@ -243,6 +268,22 @@ async function deployAndCheck(
       checks = h.results;
       if (!h.passed) throw new HealthFailure(`health check before the switch failed: ${h.reason}`);
     }
+    if (plan.canary && previous && color && previous !== color && target.canary) {
+      // traffic moves in steps from here: whatever fails, the failure path first points the proxy back at `previous`
+      switched = true;
+      canary = await canarySteps(plan, plan.canary, target, previous, color, lastGood?.version);
+      if (canary.outcome === 'rolled-back') {
+        throw new HealthFailure(
+          `the canary was rolled back at ${canary.stepsReached.at(-1) ?? 0} %: ${canary.reason}; it caused ` +
+            `${canary.canary5xx} 5xx of its ${canary.canaryRequests} requests`
+        );
+      }
+    } else if (plan.canary) {
+      core.info(
+        `Canary: no other color serves yet, so ${plan.version} takes all traffic at once (blue-green)`
+      );
+    }
+    // blue-green, or a promoted canary: the steady state is the single-color proxy config
     await target.switchTo(color, plan.version);
     switched = true;
     core.info(`Traffic switched to ${color ?? 'the new version'}`);
@@ -257,7 +298,7 @@ async function deployAndCheck(
     const reason = errorMessage(error);
     const failedAt = Date.now();
     core.warning(`Deploy of ${plan.version} to ${plan.environment} failed: ${reason}`);
-    return fail(plan, target, open, deploymentId, lastGood, url, {
+    const outcome = await fail(plan, target, open, deploymentId, lastGood, url, {
       color,
       switched,
       previous,
@@ -266,6 +307,7 @@ async function deployAndCheck(
       failedAt,
       checks
     });
+    return canary ? { ...outcome, canary } : outcome;
   }
 
   const warnings: string[] = [];
@@ -284,7 +326,43 @@ async function deployAndCheck(
       : `Deployed; ${serving.summary}`
   });
   if (!live) warnings.push(`after the deploy: ${serving.summary}`);
-  return { status: 'success', deploymentId, color: serving.color, serving, health: checks, warnings };
+  return {
+    status: 'success',
+    deploymentId,
+    color: serving.color,
+    serving,
+    health: checks,
+    warnings,
+    ...(canary ? { canary } : {})
+  };
+}
+
+/** Runs the canary's steps through the target's proxy, logging each step's counts and verdict. */
+async function canarySteps(
+  plan: DeployPlan,
+  canaryPlan: CanaryPlan,
+  target: Target,
+  stable: Color,
+  next: Color,
+  stableVersion: string | undefined
+): Promise<CanaryResult> {
+  core.startGroup(
+    `Canary ${plan.version} on ${next}: ${canaryPlan.steps.join(' → ')} %, ${canaryPlan.pauseSeconds} s each`
+  );
+  try {
+    const result = await runCanary(
+      target.canary!(stable, next, { stable: stableVersion ?? 'previous', next: plan.version }, plan.health),
+      canaryPlan,
+      realClock
+    );
+    for (const step of result.steps) core.info(`Canary step: ${JSON.stringify(step)}`);
+    core.info(
+      `Canary ${result.outcome}: ${result.reason} (${result.canary5xx} 5xx of ${result.canaryRequests} canary requests)`
+    );
+    return result;
+  } finally {
+    core.endGroup();
+  }
 }
 
 class HealthFailure extends Error {
@@ -534,7 +612,7 @@ export function composeTarget(
       core.info(
         `Draining ${deployer.describe(old)} for ${drainMs} ms, then ${keep ? 'stopping it (kept on the target as the last known good)' : 'removing it'}`
       );
-      await new Promise((resolve) => setTimeout(resolve, drainMs));
+      await sleep(drainMs);
       try {
         await idleOrThrow(old, 'stop');
       } catch (error) {
@@ -542,7 +620,31 @@ export function composeTarget(
       }
       return keep ? deployer.stop(old) : deployer.remove(old);
     },
-    observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs)
+    observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs),
+    canary(stable, next, versions, healthOptions) {
+      const services = deployer.loaded.config.services;
+      const addresses = {
+        canary: upstreamAddresses(services, next, deployer.host),
+        stable: upstreamAddresses(services, stable, deployer.host)
+      };
+      return {
+        async setWeight(percent) {
+          const weights = { [stable]: 100 - percent, [next]: percent } as Record<Color, number>;
+          // the config's header names the color with the larger share, and that color's version
+          const named: Color = weights.green > weights.blue ? 'green' : 'blue';
+          await deployer.switchTo(named, named === next ? versions.next : versions.stable, weights);
+        },
+        readStats: async (sinceMs) => countAccessLog(await deployer.proxyLog(sinceMs), sinceMs, addresses),
+        async health() {
+          const h = await health(
+            deployer.directHealthUrls(next),
+            { ...healthOptions, expectVersion: versions.next },
+            'canary'
+          );
+          return { passed: h.passed, reason: h.reason };
+        }
+      };
+    }
   };
 }
 

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import * as core from '@actions/core';
-import { dockerConfigCredentials } from '../lib/docker-auth.js';
+import { registryCredentials } from '../lib/docker-auth.js';
+import { durationInput, formatDuration } from '../lib/duration.js';
 import { Deployments, type DeployedImage, type DeploymentRecord } from '../lib/deployments.js';
-import { ConfigurationError } from '../lib/errors.js';
+import { ConfigurationError, httpStatus } from '../lib/errors.js';
 import { currentRepo, getClient, type Octokit } from '../lib/github.js';
 import { DEGRADED_POLICIES, healthRows } from '../lib/health.js';
 import { parseImageRef } from '../lib/image-ref.js';
@@ -59,10 +60,7 @@ function registryResolver(
     const ref = parseImageRef(image);
     let c = clients.get(ref.registry);
     if (!c) {
-      const creds =
-        dockerConfigCredentials(ref.registry) ??
-        (token && ref.registry === 'ghcr.io' ? { username: 'slipway', password: token } : undefined);
-      c = new RegistryClient(ref.registry, creds);
+      c = new RegistryClient(ref.registry, registryCredentials(ref.registry, token));
       clients.set(ref.registry, c);
     }
     return { c, repository: ref.repository };
@@ -141,7 +139,7 @@ async function resolveImages(
     try {
       tag = (await octokit.rest.repos.getLatestRelease({ owner, repo })).data.tag_name;
     } catch (error) {
-      if ((error as { status?: number }).status === 404) {
+      if (httpStatus(error) === 404) {
         throw new ConfigurationError(
           `Input 'version' is 'latest' but ${owner}/${repo} has no published stable release; publish one or pass a version like 1.2.3`
         );
@@ -188,35 +186,41 @@ export async function run(): Promise<void> {
     environment
   );
   const { config } = loaded;
-  if (canaryPlan(config)) {
-    // the canary's step engine (canary.ts: weights, access-log counts, gate, runCanary) is tested against a real
-    // nginx, but not yet driven through the proxy container of the target: refuse rather than deploy blue-green
-    // silently under a canary config
-    throw new ConfigurationError(
-      `${loaded.file}: strategy.type 'canary' is not run by this release of the deploy action yet; nothing was ` +
-        `deployed. Remove 'strategy' (or set strategy.type: blue-green, the default) to deploy blue-green; see docs/canary.md`
-    );
-  }
+  // strategy canary: validated here, before anything is started (a ConfigurationError names the field)
+  const canary = canaryPlan(config);
   const token = optionalString('github-token');
   const webhookUrl = optionalString('webhook-url');
   if (webhookUrl) core.setSecret(webhookUrl);
   const webhookFormat = enumInput('webhook-format', WEBHOOK_FORMATS, 'slack');
   const failOnRollback = boolInput('fail-on-rollback', true);
   const dockerHost = optionalString('docker-host');
-  const healthTimeoutSeconds = intInput('health-timeout-seconds', 60, 1);
-  const dockerTimeoutMs = intInput('docker-timeout-seconds', 600, 1) * 1000;
+  // one duration syntax (lib/duration.ts); the retired number-only inputs still work, with a deprecation warning
+  const healthTimeoutMs = durationInput('health-timeout', '60s', {
+    legacy: { input: 'health-timeout-seconds', unit: 's' }
+  });
+  const dockerTimeoutMs = durationInput('docker-timeout', '10m', {
+    legacy: { input: 'docker-timeout-seconds', unit: 's' }
+  });
   const timeouts = { upMs: dockerTimeoutMs, otherMs: Math.min(60_000, dockerTimeoutMs) };
   const healthOptions = {
-    timeoutMs: healthTimeoutSeconds * 1000,
-    intervalMs: intInput('health-interval-ms', 2000, 10),
+    timeoutMs: healthTimeoutMs,
+    intervalMs: durationInput('health-interval', '2s', {
+      min: 10,
+      legacy: { input: 'health-interval-ms', unit: 'ms' }
+    }),
     retries: intInput('health-retries', 0, 0),
-    requestTimeoutMs: intInput('health-request-timeout-ms', 10_000, 10),
+    requestTimeoutMs: durationInput('health-request-timeout', '10s', {
+      min: 10,
+      legacy: { input: 'health-request-timeout-ms', unit: 'ms' }
+    }),
     unhealthyThreshold: intInput('health-unhealthy-threshold', 5, 0),
     degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
   };
   const rollbackHealth = {
     ...healthOptions,
-    timeoutMs: intInput('rollback-health-timeout-seconds', healthTimeoutSeconds, 1) * 1000
+    timeoutMs: durationInput('rollback-health-timeout', formatDuration(healthTimeoutMs), {
+      legacy: { input: 'rollback-health-timeout-seconds', unit: 's' }
+    })
   };
   const octokit = getClient(token, { operation: 'record-deployments' });
   const repo = currentRepo();
@@ -276,7 +280,8 @@ export async function run(): Promise<void> {
       production: environment === stringInput('production-environment', 'prod'),
       logUrl: runUrl,
       health: healthOptions,
-      rollbackHealth
+      rollbackHealth,
+      canary
     },
     target,
     records,
@@ -314,7 +319,10 @@ export async function run(): Promise<void> {
     'serving-version': outcome.serving.version,
     serving: outcome.serving.summary,
     images: resolved.images,
-    health: outcome.health
+    health: outcome.health,
+    'canary-steps': outcome.canary?.stepsReached.join(','),
+    'canary-5xx': outcome.canary?.canary5xx,
+    'canary-requests': outcome.canary?.canaryRequests
   });
   await writeDeploySummary(report, healthRows(outcome.health));
   if (webhookUrl) await sendWebhook(webhookUrl, webhookFormat, report);

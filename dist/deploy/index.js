@@ -55156,7 +55156,7 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7888);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(387);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -55166,7 +55166,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7888:
+/***/ 387:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55297,6 +55297,113 @@ function registryCredentials(registry, githubToken) {
 
 // EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
 var lib_errors = __nccwpck_require__(3337);
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/duration.js
+/**
+ * The one duration syntax of every Slipway input that takes a time: whole numbers with a unit, largest unit first —
+ * `500ms`, `30s`, `5m`, `1h30m`, `7d`, `2w`. Older spellings keep working with a deprecation warning that gives the
+ * new spelling: Go durations with fractions or micro/nanoseconds (`1.5h`, `1m0.5s`, trivy's old `timeout` values),
+ * units out of order (`2d1w`), and the retired `*-seconds` / `*-ms` inputs that took a bare number.
+ */
+
+
+const DURATION_HELP = 'a whole number with a unit (ms, s, m, h, d, w), largest first: e.g. 30s, 5m, 1h30m, 7d';
+const UNIT_MS = {
+    w: 604_800_000,
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+    ms: 1,
+    us: 1e-3,
+    µs: 1e-3,
+    ns: 1e-6
+};
+const ORDER = ['w', 'd', 'h', 'm', 's', 'ms'];
+const CURRENT_RE = /^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?$/;
+const LEGACY_RE = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w))+$/;
+/**
+ * The current spelling of a duration, as a person writes it: one unit when a small count of one unit says it exactly
+ * (`30d`, `90s`, `90m`), else the units largest first (`1d1h1m1s500ms`).
+ */
+function formatDuration(ms) {
+    let rest = Math.round(ms);
+    if (rest <= 0)
+        return '0s';
+    for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+        const size = UNIT_MS[unit];
+        if (rest % size === 0 && rest / size <= 99)
+            return `${rest / size}${unit}`;
+    }
+    let text = '';
+    for (const unit of ORDER) {
+        const size = UNIT_MS[unit];
+        const n = Math.floor(rest / size);
+        if (n > 0) {
+            text += `${n}${unit}`;
+            rest -= n * size;
+        }
+    }
+    return text;
+}
+/** Parses a duration; pure. Errors name the input and show the syntax. */
+function parseDuration(raw, input, { min = 1 } = {}) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' has no unit; write ${DURATION_HELP} (e.g. ${text}s for seconds)`);
+    }
+    const current = text !== '' && CURRENT_RE.test(text);
+    if (!current && !LEGACY_RE.test(text)) {
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' is not a duration; write ${DURATION_HELP}`);
+    }
+    let ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)/g))
+        ms += Number(m[1]) * UNIT_MS[m[2]];
+    ms = Math.round(ms);
+    if (ms < min) {
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${input}': '${raw}' must be at least ${formatDuration(min)}; write ${DURATION_HELP}`);
+    }
+    return current ? { ms } : { ms, deprecated: formatDuration(ms) };
+}
+/**
+ * Reads a duration input (empty: `fallback`, in the same syntax). An old spelling, or the retired legacy input,
+ * still works and logs a `core.warning` with the new spelling to write.
+ */
+function durationInput(name, fallback, options = {}) {
+    const raw = lib_core/* getInput */.V4(name);
+    const legacyRaw = options.legacy ? lib_core/* getInput */.V4(options.legacy.input) : '';
+    if (options.legacy && legacyRaw !== '') {
+        const { input, unit } = options.legacy;
+        if (raw !== '' && raw !== fallback) {
+            throw new lib_errors/* ConfigurationError */.j1(`Inputs '${input}' and '${name}' are both set; '${input}' is deprecated: keep only '${name}'`);
+        }
+        if (!/^\d+$/.test(legacyRaw)) {
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${input}' must be a whole number of ${unit === 's' ? 'seconds' : 'milliseconds'}, got '${legacyRaw}' ` +
+                `('${input}' is deprecated: use '${name}', ${DURATION_HELP})`);
+        }
+        const ms = Number(legacyRaw) * (unit === 's' ? 1000 : 1);
+        const min = options.min ?? 1;
+        if (ms < min) {
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${input}': '${legacyRaw}' must be at least ${formatDuration(min)}`);
+        }
+        lib_core/* warning */.$e(`Input '${input}' is deprecated: write ${name}: ${formatDuration(ms)}`);
+        return ms;
+    }
+    const parsed = parseDuration(raw === '' ? fallback : raw, name, { min: options.min });
+    if (parsed.deprecated) {
+        lib_core/* warning */.$e(`Input '${name}': '${raw}' is an old duration spelling and is deprecated: write ${name}: ${parsed.deprecated}`);
+    }
+    return parsed.ms;
+}
+/**
+ * A duration as Go's time.ParseDuration reads it (trivy's and cosign's --timeout): Go has no d or w unit
+ * (https://pkg.go.dev/time#ParseDuration: "ns", "us", "ms", "s", "m", "h"), so days become hours.
+ */
+function goDuration(ms) {
+    const hours = Math.floor(ms / UNIT_MS.h);
+    const rest = formatDuration(ms - hours * UNIT_MS.h);
+    return `${hours > 0 ? `${hours}h` : ''}${rest === '0s' && hours > 0 ? '' : rest}`;
+}
+
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/image-ref.js
 /** Parsing of image references; Slipway signs, scans and deploys by digest, so digests are checked strictly. */
 
@@ -61576,6 +61683,7 @@ function compressedSize(manifest) {
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/canary.js
 
+
 /**
  * Product defaults. A 5-minute pause per step lets a real service's traffic reach `minRequests` canary requests at
  * 10 % (100 requests at 10 % need ~3.3 requests/s through the proxy); tests that bring their own load may pass a
@@ -61848,7 +61956,7 @@ function countAccessLog(text, sinceMs, addresses) {
 }
 const realClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+    sleep: sleep
 };
 const pct = (share) => `${(share * 100).toFixed(2).replace(/\.?0+$/, '')} %`;
 /**
@@ -61891,7 +61999,7 @@ function evaluateGate(input) {
 async function runCanary(target, plan, clock = realClock) {
     const errors = planErrors(plan);
     if (errors.length)
-        throw new ConfigurationError(`Invalid canary plan:\n  - ${errors.join('\n  - ')}`);
+        throw new lib_errors/* ConfigurationError */.j1(`Invalid canary plan:\n  - ${errors.join('\n  - ')}`);
     const steps = [];
     const stepsReached = [];
     const runStartedMs = clock.now();
@@ -61985,7 +62093,7 @@ async function runCanary(target, plan, clock = realClock) {
     };
 }
 /*
- * Wiring plan (for the lead, once wip/canary and wip/deploy-target have landed; nothing below is wired yet).
+ * How the deploy wires it (done: deploy.ts composeTarget().canary and deployAndCheck; kept as the map of the pieces).
  *
  * 1. Config: `canaryPlan(loaded.config)` in main.ts right after loadEnvironmentConfig; undefined = blue-green (the
  *    current flow, unchanged). It throws a ConfigurationError naming the field, before anything is started.
@@ -62447,6 +62555,14 @@ function checkDockerHostReachesTarget(runnerEnvironment, dockerHost) {
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/proxy.js
 /**
+ * The reverse proxy of the compose target: an nginx container on the environment's Docker host (service `proxy`
+ * of the environment's compose project). Slipway renders its whole site file — one upstream per service with
+ * both colors and their weights, the server, a JSON access log — and the file itself is the record of what
+ * serves: the first line names environment, colors' weights and version, and is read back from the container.
+ * Pure functions: unit tested.
+ */
+
+/**
  * The default proxy image: the official nginx image (stable, Alpine 3.23, nginx 1.30.2), pinned by the digest of
  * its multi-platform index as listed in Docker's repo-info for `nginx:stable-alpine3.23`:
  * https://github.com/docker-library/repo-info/blob/master/repos/nginx/remote/stable-alpine3.23.md
@@ -62455,11 +62571,6 @@ function checkDockerHostReachesTarget(runnerEnvironment, dockerHost) {
  */
 const DEFAULT_PROXY_IMAGE = 'docker.io/library/nginx:stable-alpine3.23@sha256:8947b9864b3ebbce6f14bcc1605158578125251b179d2dcaa6d407ef398f25c4';
 const DEFAULT_PROXY_CONFIG_PATH = '/etc/nginx/conf.d/default.conf';
-/**
- * The proxy's access log: JSON lines on the container's stdout (the scratch image has no shell to `cat` a file;
- * `docker logs --since <t> <proxy>` reads them from any runner). A canary gate counts 5xx per upstream from it.
- */
-const proxy_ACCESS_LOG_FORMAT = 'slipway_json';
 function upstreamName(environment, service) {
     return `slipway_${environment}_${service}`.replace(/[^A-Za-z0-9_]/g, '_');
 }
@@ -62502,12 +62613,13 @@ function renderProxyConfig(options) {
     return [
         '# Generated by Slipway deploy — do not edit; rewritten on every deploy.',
         `# slipway: environment=${environment} color=${color} version=${version} weights=blue:${weights.blue},green:${weights.green}`,
-        `log_format ${proxy_ACCESS_LOG_FORMAT} escape=json '{"time":$msec,"status":$status,"upstream":"$upstream_addr",'`,
-        `  '"upstream_status":"$upstream_status","request_time":$request_time,"uri":"$uri"}';`,
+        // the access log: JSON lines on the container's stdout (a scratch image has no shell to `cat` a file;
+        // `docker logs --since` reads them from any runner), counted per color by the canary gate (canary.ts)
+        ACCESS_LOG_FORMAT,
         renderUpstreams(environment, services, weights),
         'server {',
         `  listen ${listen};`,
-        `  access_log /dev/stdout ${proxy_ACCESS_LOG_FORMAT};`,
+        `  access_log /dev/stdout ${ACCESS_LOG_FORMAT_NAME};`,
         ...locations,
         '}',
         ''
@@ -62525,20 +62637,6 @@ function parseProxyState(text) {
         version: m[3],
         weights: m[4] !== undefined ? { blue: Number(m[4]), green: Number(m[5]) } : allOn(color)
     };
-}
-function parseAccessLog(text) {
-    const out = [];
-    for (const line of text.split('\n')) {
-        if (!line.startsWith('{'))
-            continue;
-        try {
-            out.push(JSON.parse(line));
-        }
-        catch {
-            /* not an access log line (nginx's own messages go to stderr) */
-        }
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/compose.js
@@ -62942,6 +63040,17 @@ class ComposeDeployer {
         }
     }
     /**
+     * The proxy's access log since `sinceMs` (its stdout on the target: `docker logs --since`, whole seconds — the
+     * canary gate filters on each line's $msec). Empty before the first deploy made a proxy.
+     */
+    async proxyLog(sinceMs) {
+        const id = await this.proxyId();
+        if (!id)
+            return '';
+        const since = new Date(Math.floor(sinceMs / 1000) * 1000).toISOString();
+        return (await this.docker(['logs', '--since', since, id])).stdout;
+    }
+    /**
      * Points the proxy at `color` on the target: the candidate site file goes into the proxy container, is checked
      * there (`nginx -t`) and applied by a graceful reload. A failed check or reload restores the previous file and
      * moves no traffic.
@@ -62997,6 +63106,8 @@ class ComposeDeployer {
  * serve, or say that it cannot be told. A Docker or proxy command that times out closes the open records
  * (`error`) and the report says what was left on the host.
  */
+
+
 
 
 
@@ -63093,6 +63204,7 @@ async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
     let color;
     let switched = false;
     let checks = [];
+    let canary;
     try {
         lib_core/* startGroup */.Oh(`Start ${plan.version}`);
         try {
@@ -63111,6 +63223,19 @@ async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
             if (!h.passed)
                 throw new HealthFailure(`health check before the switch failed: ${h.reason}`);
         }
+        if (plan.canary && previous && color && previous !== color && target.canary) {
+            // traffic moves in steps from here: whatever fails, the failure path first points the proxy back at `previous`
+            switched = true;
+            canary = await canarySteps(plan, plan.canary, target, previous, color, lastGood?.version);
+            if (canary.outcome === 'rolled-back') {
+                throw new HealthFailure(`the canary was rolled back at ${canary.stepsReached.at(-1) ?? 0} %: ${canary.reason}; it caused ` +
+                    `${canary.canary5xx} 5xx of its ${canary.canaryRequests} requests`);
+            }
+        }
+        else if (plan.canary) {
+            lib_core/* info */.pq(`Canary: no other color serves yet, so ${plan.version} takes all traffic at once (blue-green)`);
+        }
+        // blue-green, or a promoted canary: the steady state is the single-color proxy config
         await target.switchTo(color, plan.version);
         switched = true;
         lib_core/* info */.pq(`Traffic switched to ${color ?? 'the new version'}`);
@@ -63123,7 +63248,7 @@ async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
         const reason = (0,lib_errors/* errorMessage */.gJ)(error);
         const failedAt = Date.now();
         lib_core/* warning */.$e(`Deploy of ${plan.version} to ${plan.environment} failed: ${reason}`);
-        return fail(plan, target, open, deploymentId, lastGood, url, {
+        const outcome = await fail(plan, target, open, deploymentId, lastGood, url, {
             color,
             switched,
             previous,
@@ -63132,6 +63257,7 @@ async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
             failedAt,
             checks
         });
+        return canary ? { ...outcome, canary } : outcome;
     }
     const warnings = [];
     if (previous && previous !== color) {
@@ -63151,7 +63277,29 @@ async function deployAndCheck(plan, target, open, deploymentId, lastGood, url) {
     });
     if (!live)
         warnings.push(`after the deploy: ${serving.summary}`);
-    return { status: 'success', deploymentId, color: serving.color, serving, health: checks, warnings };
+    return {
+        status: 'success',
+        deploymentId,
+        color: serving.color,
+        serving,
+        health: checks,
+        warnings,
+        ...(canary ? { canary } : {})
+    };
+}
+/** Runs the canary's steps through the target's proxy, logging each step's counts and verdict. */
+async function canarySteps(plan, canaryPlan, target, stable, next, stableVersion) {
+    lib_core/* startGroup */.Oh(`Canary ${plan.version} on ${next}: ${canaryPlan.steps.join(' → ')} %, ${canaryPlan.pauseSeconds} s each`);
+    try {
+        const result = await runCanary(target.canary(stable, next, { stable: stableVersion ?? 'previous', next: plan.version }, plan.health), canaryPlan, realClock);
+        for (const step of result.steps)
+            lib_core/* info */.pq(`Canary step: ${JSON.stringify(step)}`);
+        lib_core/* info */.pq(`Canary ${result.outcome}: ${result.reason} (${result.canary5xx} 5xx of ${result.canaryRequests} canary requests)`);
+        return result;
+    }
+    finally {
+        lib_core/* endGroup */.N4();
+    }
 }
 class HealthFailure extends Error {
     name = 'HealthFailure';
@@ -63372,7 +63520,7 @@ function composeTarget(deployer, url, publicHealthPath, requestTimeoutMs = 10_00
             if (!old)
                 return undefined;
             lib_core/* info */.pq(`Draining ${deployer.describe(old)} for ${drainMs} ms, then ${keep ? 'stopping it (kept on the target as the last known good)' : 'removing it'}`);
-            await new Promise((resolve) => setTimeout(resolve, drainMs));
+            await sleep(drainMs);
             try {
                 await idleOrThrow(old, 'stop');
             }
@@ -63381,7 +63529,27 @@ function composeTarget(deployer, url, publicHealthPath, requestTimeoutMs = 10_00
             }
             return keep ? deployer.stop(old) : deployer.remove(old);
         },
-        observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs)
+        observe: () => observeCompose(deployer, publicUrl, requestTimeoutMs),
+        canary(stable, next, versions, healthOptions) {
+            const services = deployer.loaded.config.services;
+            const addresses = {
+                canary: upstreamAddresses(services, next, deployer.host),
+                stable: upstreamAddresses(services, stable, deployer.host)
+            };
+            return {
+                async setWeight(percent) {
+                    const weights = { [stable]: 100 - percent, [next]: percent };
+                    // the config's header names the color with the larger share, and that color's version
+                    const named = weights.green > weights.blue ? 'green' : 'blue';
+                    await deployer.switchTo(named, named === next ? versions.next : versions.stable, weights);
+                },
+                readStats: async (sinceMs) => countAccessLog(await deployer.proxyLog(sinceMs), sinceMs, addresses),
+                async health() {
+                    const h = await health(deployer.directHealthUrls(next), { ...healthOptions, expectVersion: versions.next }, 'canary');
+                    return { passed: h.passed, reason: h.reason };
+                }
+            };
+        }
     };
 }
 /** Reads back what serves: the proxy's color and version (on the target), what answers through the URL, what runs. */
@@ -63820,6 +63988,7 @@ function normalizeRepo(image) {
 
 
 
+
 function checkEnvironment(environment, allowed) {
     if (!allowed.includes(environment)) {
         throw new lib_errors/* ConfigurationError */.j1(`Input 'environment': unknown environment '${environment}'; allowed: ${allowed.join(', ')} ` +
@@ -63832,9 +64001,7 @@ function registryResolver(token) {
         const ref = parseImageRef(image);
         let c = clients.get(ref.registry);
         if (!c) {
-            const creds = dockerConfigCredentials(ref.registry) ??
-                (token && ref.registry === 'ghcr.io' ? { username: 'slipway', password: token } : undefined);
-            c = new RegistryClient(ref.registry, creds);
+            c = new RegistryClient(ref.registry, registryCredentials(ref.registry, token));
             clients.set(ref.registry, c);
         }
         return { c, repository: ref.repository };
@@ -63891,7 +64058,7 @@ async function resolveImages(spec, config, environment, octokit, records, curren
             tag = (await octokit.rest.repos.getLatestRelease({ owner, repo })).data.tag_name;
         }
         catch (error) {
-            if (error.status === 404) {
+            if ((0,lib_errors/* httpStatus */.nG)(error) === 404) {
                 throw new lib_errors/* ConfigurationError */.j1(`Input 'version' is 'latest' but ${owner}/${repo} has no published stable release; publish one or pass a version like 1.2.3`);
             }
             throw error;
@@ -63925,13 +64092,8 @@ async function run() {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const loaded = loadEnvironmentConfig(external_node_path_.resolve(workspace, stringInput('config-dir', 'deploy')), environment);
     const { config } = loaded;
-    if (canaryPlan(config)) {
-        // the canary's step engine (canary.ts: weights, access-log counts, gate, runCanary) is tested against a real
-        // nginx, but not yet driven through the proxy container of the target: refuse rather than deploy blue-green
-        // silently under a canary config
-        throw new lib_errors/* ConfigurationError */.j1(`${loaded.file}: strategy.type 'canary' is not run by this release of the deploy action yet; nothing was ` +
-            `deployed. Remove 'strategy' (or set strategy.type: blue-green, the default) to deploy blue-green; see docs/canary.md`);
-    }
+    // strategy canary: validated here, before anything is started (a ConfigurationError names the field)
+    const canary = canaryPlan(config);
     const token = optionalString('github-token');
     const webhookUrl = optionalString('webhook-url');
     if (webhookUrl)
@@ -63939,20 +64101,33 @@ async function run() {
     const webhookFormat = enumInput('webhook-format', WEBHOOK_FORMATS, 'slack');
     const failOnRollback = boolInput('fail-on-rollback', true);
     const dockerHost = optionalString('docker-host');
-    const healthTimeoutSeconds = intInput('health-timeout-seconds', 60, 1);
-    const dockerTimeoutMs = intInput('docker-timeout-seconds', 600, 1) * 1000;
+    // one duration syntax (lib/duration.ts); the retired number-only inputs still work, with a deprecation warning
+    const healthTimeoutMs = durationInput('health-timeout', '60s', {
+        legacy: { input: 'health-timeout-seconds', unit: 's' }
+    });
+    const dockerTimeoutMs = durationInput('docker-timeout', '10m', {
+        legacy: { input: 'docker-timeout-seconds', unit: 's' }
+    });
     const timeouts = { upMs: dockerTimeoutMs, otherMs: Math.min(60_000, dockerTimeoutMs) };
     const healthOptions = {
-        timeoutMs: healthTimeoutSeconds * 1000,
-        intervalMs: intInput('health-interval-ms', 2000, 10),
+        timeoutMs: healthTimeoutMs,
+        intervalMs: durationInput('health-interval', '2s', {
+            min: 10,
+            legacy: { input: 'health-interval-ms', unit: 'ms' }
+        }),
         retries: intInput('health-retries', 0, 0),
-        requestTimeoutMs: intInput('health-request-timeout-ms', 10_000, 10),
+        requestTimeoutMs: durationInput('health-request-timeout', '10s', {
+            min: 10,
+            legacy: { input: 'health-request-timeout-ms', unit: 'ms' }
+        }),
         unhealthyThreshold: intInput('health-unhealthy-threshold', 5, 0),
         degraded: enumInput('degraded', DEGRADED_POLICIES, 'accept')
     };
     const rollbackHealth = {
         ...healthOptions,
-        timeoutMs: intInput('rollback-health-timeout-seconds', healthTimeoutSeconds, 1) * 1000
+        timeoutMs: durationInput('rollback-health-timeout', formatDuration(healthTimeoutMs), {
+            legacy: { input: 'rollback-health-timeout-seconds', unit: 's' }
+        })
     };
     const octokit = getClient(token, { operation: 'record-deployments' });
     const repo = currentRepo();
@@ -64000,7 +64175,8 @@ async function run() {
         production: environment === stringInput('production-environment', 'prod'),
         logUrl: runUrl,
         health: healthOptions,
-        rollbackHealth
+        rollbackHealth,
+        canary
     }, target, records, lastGood, config.url).finally(() => deployer?.dispose());
     const report = {
         environment,
@@ -64033,7 +64209,10 @@ async function run() {
         'serving-version': outcome.serving.version,
         serving: outcome.serving.summary,
         images: resolved.images,
-        health: outcome.health
+        health: outcome.health,
+        'canary-steps': outcome.canary?.stepsReached.join(','),
+        'canary-5xx': outcome.canary?.canary5xx,
+        'canary-requests': outcome.canary?.canaryRequests
     });
     await writeDeploySummary(report, healthRows(outcome.health));
     if (webhookUrl)

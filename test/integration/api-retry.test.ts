@@ -141,8 +141,8 @@ describe('deploy (command target): records the deployment through the faults', (
         environments: 'qa',
         version: '1.0.0',
         'github-token': TOKEN,
-        'health-interval-ms': '100',
-        'health-timeout-seconds': '10'
+        'health-interval': '100ms',
+        'health-timeout': '10s'
       },
       env: { GITHUB_API_URL: fake.url }
     });

@@ -80,8 +80,8 @@ function deploy(version: string) {
       environments: 'qa',
       version,
       'github-token': TOKEN,
-      'health-interval-ms': '100',
-      'health-timeout-seconds': '5',
+      'health-interval': '100ms',
+      'health-timeout': '5s',
       'health-unhealthy-threshold': '3'
     },
     env: { GITHUB_API_URL: fake.url }

@@ -450,7 +450,7 @@ describe('Docker host', () => {
     const load = startLoadLoop(`${env.proxyUrl}/api/version`);
     // a 20 s limit instead of the 600 s default: the fault is a hang, and the limit is the input under test
     const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {
-      inputs: { ...dockerHost(), 'docker-timeout-seconds': '20' }
+      inputs: { ...dockerHost(), 'docker-timeout': '20s' }
     });
     const stats = await load.stop();
     report('docker hangs', run, stats);

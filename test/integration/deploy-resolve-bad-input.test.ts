@@ -85,8 +85,8 @@ function deploy(inputs: Record<string, string>): Promise<ActionRun> {
       environment: 'qa',
       environments: 'qa',
       'github-token': TOKEN,
-      'health-interval-ms': '100',
-      'health-timeout-seconds': '5',
+      'health-interval': '100ms',
+      'health-timeout': '5s',
       ...inputs
     },
     env: { GITHUB_API_URL: fake.url },
@@ -203,9 +203,14 @@ describe('deploy refuses a version it must not deploy, before anything is record
       ['qa.json']
     ],
     [
-      'a health timeout that is not a number',
+      'a health timeout that is not a duration',
+      () => ({ version: '1.0.0', 'health-timeout': 'soon' }),
+      ["Input 'health-timeout': 'soon' is not a duration; write a whole number with a unit"]
+    ],
+    [
+      'a retired health timeout input that is not a number',
       () => ({ version: '1.0.0', 'health-timeout-seconds': 'soon' }),
-      ["Input 'health-timeout-seconds' must be a whole number >= 1, got 'soon'"]
+      ["Input 'health-timeout-seconds' must be a whole number of seconds, got 'soon'", "use 'health-timeout'"]
     ],
     [
       'an unknown webhook format',

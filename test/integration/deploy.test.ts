@@ -232,7 +232,7 @@ it('rolls back when the new version never answers its health URL', async () => {
   const before = stagingDeployments().length;
   // 15 s instead of the 60 s default budget: 4.0.0 never answers, so only the budget ends its check and its
   // length changes nothing but the test's duration; the rollback keeps its own (default) budget
-  const run = await deploy({ version: '4.0.0', 'health-timeout-seconds': '15' });
+  const run = await deploy({ version: '4.0.0', 'health-timeout': '15s' });
   expect(run.exitCode).toBe(1);
   expect(run.outputs.status).toBe('rolled_back');
   expect(failureMessage(run)).toMatch(/no answer within \d+ ms/);

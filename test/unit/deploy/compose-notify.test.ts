@@ -1,7 +1,6 @@
 import { colorModel, deployEnv } from '../../../actions/deploy/compose.js';
 import {
   allOn,
-  parseAccessLog,
   parseProxyState,
   renderProxyConfig,
   renderUpstreams,
@@ -64,7 +63,7 @@ it('the site file names what serves on its first lines and logs JSON to stdout; 
     port: 8080
   });
   expect(text).toContain('listen 8080;');
-  expect(text).toContain('access_log /dev/stdout slipway_json;');
+  expect(text).toContain('access_log /dev/stdout slipway_canary;');
   expect(text).toContain('$upstream_addr');
   expect(text.indexOf('location /jobs/')).toBeLessThan(text.indexOf('location / {'));
   expect(parseProxyState(text)).toEqual({
@@ -74,9 +73,6 @@ it('the site file names what serves on its first lines and logs JSON to stdout; 
     weights: { blue: 90, green: 10 }
   });
   expect(parseProxyState('# written by Slipway deploy')).toBeUndefined();
-  expect(
-    parseAccessLog('{"time":1.5,"status":502,"upstream":"127.0.0.1:3001","upstream_status":"502"}\nnoise\n')
-  ).toEqual([{ time: 1.5, status: 502, upstream: '127.0.0.1:3001', upstream_status: '502' }]);
 });
 
 it("renames the template's services per color and adds Slipway's labels", () => {
