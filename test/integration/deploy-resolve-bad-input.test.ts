@@ -208,9 +208,9 @@ describe('deploy refuses a version it must not deploy, before anything is record
       ["Input 'health-timeout': 'soon' is not a duration; write a whole number with a unit"]
     ],
     [
-      'a retired health timeout input that is not a number',
-      () => ({ version: '1.0.0', 'health-timeout-seconds': 'soon' }),
-      ["Input 'health-timeout-seconds' must be a whole number of seconds, got 'soon'", "use 'health-timeout'"]
+      'a retired health timeout input next to its new spelling',
+      () => ({ version: '1.0.0', 'health-timeout-seconds': '30' }),
+      ["Inputs 'health-timeout-seconds' and 'health-timeout' are both set", "keep only 'health-timeout'"]
     ],
     [
       'an unknown webhook format',
