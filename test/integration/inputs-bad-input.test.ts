@@ -307,8 +307,8 @@ const cases: Record<string, Case[]> = {
     ['health-check', () => ({ urls: 'ftp://host/health' }), () => ["Input 'urls'", 'ftp://host/health']],
     [
       'health-check',
-      () => ({ urls: 'http://127.0.0.1:9/health', 'timeout-seconds': '0' }),
-      () => ["Input 'timeout-seconds' must be a whole number >= 1, got '0'"]
+      () => ({ urls: 'http://127.0.0.1:9/health', timeout: '0s' }),
+      () => ["Input 'timeout': '0s' must be at least", 'e.g. 30s, 5m']
     ],
     [
       'health-check',
