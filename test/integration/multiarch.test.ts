@@ -97,10 +97,16 @@ function cosignVerify(ref: string, pub: string): number {
 
 beforeAll(async () => {
   // the multi-arch base for this run (the install script put the arm64 busybox in place)
-  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/base-image.sh')], {
-    env: { ...process.env, SLIPWAY_BASE_IMAGE: BASE },
-    stdio: 'pipe'
-  });
+  try {
+    execFileSync('bash', [path.join(REPO_ROOT, 'scripts/base-image.sh')], {
+      env: { ...process.env, SLIPWAY_BASE_IMAGE: BASE },
+      stdio: 'pipe'
+    });
+  } catch (error) {
+    // the script's own message says which step failed: show it, not just "Command failed"
+    const e = error as { stderr?: Buffer; stdout?: Buffer };
+    throw new Error(`scripts/base-image.sh failed:\n${String(e.stderr ?? '')}${String(e.stdout ?? '')}`);
+  }
   repo = TestRepo.fromExample();
   // a service whose arm64 image alone carries fixed CRITICAL/HIGH vulnerabilities (the trivy fixtures' fake
   // Debian images): cross-built by copying the target platform's root file system, nothing runs

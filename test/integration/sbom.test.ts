@@ -296,7 +296,9 @@ describe('sbom (trivy + cosign attest, local registry, GitHub fake)', () => {
     );
 
     const timeout = await sbom({ timeout: 'soon' });
-    expect(failureMessage(timeout)).toMatch(/Input 'timeout' must be a duration/);
+    expect(failureMessage(timeout)).toMatch(
+      /Input 'timeout': 'soon' is not a duration; write a whole number with a unit/
+    );
 
     const syft = await sbom({ generator: 'syft' }, { PATH: '/usr/bin:/bin' });
     expect(syft.exitCode).not.toBe(0);

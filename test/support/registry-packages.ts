@@ -45,8 +45,10 @@ export function storedManifests(
   const out = new Map<string, { digest: string; tags: string[]; storedAt: Date }>();
   for (const hex of existsSync(revisions) ? readdirSync(revisions) : []) {
     const link = path.join(revisions, hex, 'link');
-    if (!existsSync(link)) continue; // a deleted manifest leaves its directory without a link
-    out.set(`sha256:${hex}`, { digest: `sha256:${hex}`, tags: [], storedAt: statSync(link).mtime });
+    // a deleted manifest leaves its directory without a link; a DELETE in flight can remove it between two calls
+    const stat = statSync(link, { throwIfNoEntry: false });
+    if (!stat) continue;
+    out.set(`sha256:${hex}`, { digest: `sha256:${hex}`, tags: [], storedAt: stat.mtime });
   }
   const tagsDir = path.join(dir, 'tags');
   for (const tag of existsSync(tagsDir) ? readdirSync(tagsDir).sort() : []) {
