@@ -7,6 +7,11 @@ const common = {
   testEnvironment: 'node'
 };
 export default {
+  // Suites run in 3 workers on this 2-core machine: the long integration suites (local pipeline, deploy faults,
+  // deploy, canary, build) mostly wait on dockerd, the registry and health checks rather than compute, and run in
+  // parallel as separate processes (every suite names its images, compose projects and ports uniquely).
+  // SLIPWAY_JEST_WORKERS overrides (1 = one suite at a time).
+  maxWorkers: Number(process.env.SLIPWAY_JEST_WORKERS ?? 3),
   // integration tests build and push real images; a unit test never gets near this
   testTimeout: 180_000,
   projects: [
