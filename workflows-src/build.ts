@@ -150,7 +150,7 @@ const TRIVY_CACHE_DIR = "format('{0}/trivy-cache', runner.temp)";
  * (https://github.com/actions/download-artifact/issues/148); a matrix of calls of one reusable workflow uploads to
  * the one run (https://github.com/actions/upload-artifact/issues/666).
  */
-export const TRIVY_DB_GIVEN = 'inputs.trivy-db-artifact || needs.trivy-db.outputs.artifact';
+const TRIVY_DB_GIVEN = 'inputs.trivy-db-artifact || needs.trivy-db.outputs.artifact';
 
 /** build.yml's (and release.yml's) input naming a DB artifact an earlier job of the same run uploaded. */
 export const TRIVY_DB_ARTIFACT_INPUT: CallInput = {
@@ -321,7 +321,7 @@ const imageSteps: Step[] = [
  * cancelled; a skipped trivy-db passes both. The local executor applies the same rule
  * (test/fixtures/workflows/.github/workflows/skipped-need.yml).
  */
-export const IMAGE_LEG_IF = "!cancelled() && !failure() && needs.plan.outputs.has-changes == 'true'";
+const IMAGE_LEG_IF = "!cancelled() && !failure() && needs.plan.outputs.has-changes == 'true'";
 
 const imageJob: StepsJob = {
   name: expr("format('Image {0}', matrix.service)"),

@@ -70,9 +70,9 @@ const trivyDbJob: StepsJob = trivyDbJobFor({
  * After trivy-db, also when it was skipped because the caller gave the DB artifact: the same status rule as
  * build.yml's image legs (IMAGE_LEG_IF: `!cancelled() && !failure()` runs after a skipped need, not after a failed one).
  */
-export const RELEASE_IMAGES_IF = `!cancelled() && !failure() && ${HAS_BUILDS}`;
+const RELEASE_IMAGES_IF = `!cancelled() && !failure() && ${HAS_BUILDS}`;
 /** The DB artifact the nested build calls scan with: the caller's, else this workflow's trivy-db job's. */
-export const RELEASE_TRIVY_DB = 'inputs.trivy-db-artifact || needs.trivy-db.outputs.artifact';
+const RELEASE_TRIVY_DB = 'inputs.trivy-db-artifact || needs.trivy-db.outputs.artifact';
 
 const releaseJob: StepsJob = {
   name: 'semantic-release',

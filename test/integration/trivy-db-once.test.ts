@@ -16,7 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runWorkflow } from '../../scripts/executor/index.js';
 import type { JobResult, RunResult } from '../../scripts/executor/index.js';
 import { flattenJobs } from '../../scripts/executor/report.js';
-import { buildWorkflow, trivyDbJob, trivyGateSteps } from '../../workflows-src/build.js';
+import {
+  TRIVY_DB_ARTIFACT_INPUT,
+  buildWorkflow,
+  trivyDbJob,
+  trivyGateSteps
+} from '../../workflows-src/build.js';
 import { exampleBuildWorkflow } from '../../workflows-src/example/build.js';
 import { releaseWorkflow } from '../../workflows-src/release.js';
 import { expr } from '../../workflows-src/lib/actions.js';
@@ -53,7 +58,8 @@ function matrixWorkflow(): Workflow {
           'trivy-db-repository': { description: 'trivy-db mirror', type: 'string', required: true },
           severity: { description: 'failing severities', type: 'string', default: 'CRITICAL,HIGH' },
           version: { description: 'as build.yml', type: 'string', default: '' },
-          'release-tag': { description: 'as build.yml', type: 'string', default: '' }
+          'release-tag': { description: 'as build.yml', type: 'string', default: '' },
+          'trivy-db-artifact': TRIVY_DB_ARTIFACT_INPUT
         }
       }
     },
@@ -310,9 +316,14 @@ describe('the Trivy DB in a run of build.yml and release.yml together', () => {
     const run = await runCallers('images');
     expect(run.conclusion).toBe('success');
     expect(run.pulls).toEqual({ manifests: 1, blobs: 1 });
-    console.log(JSON.stringify(dbJobs(run.jobs)));
+    // the push build fetched it; release.yml and its two build calls were handed the artifact and skipped theirs
+    expect(dbJobs(run.jobs)).toEqual({
+      'build / Trivy DB (once per workflow run)': 'success',
+      'release / Trivy DB (once per workflow run)': 'skipped',
+      'release / Images api-v1.0.0 / Trivy DB (once per workflow run)': 'skipped',
+      'release / Images cli-v1.0.0 / Trivy DB (once per workflow run)': 'skipped'
+    });
     const ran = run.jobs.filter((j) => j.id === 'trivy-db' && j.result === 'success');
-    expect(ran).toHaveLength(1);
     expect(ran[0]!.steps.find((s) => s.id === 'db')?.log).toContain(`DB downloaded from ${run.repository}`);
     // the push build's legs and each release build's legs: 2 + 2 × 2, all with the push build's DB
     expect(scannedWithTheRunsDb(run.jobs)).toHaveLength(CALL_LEGS.length * (1 + RELEASES.length));
@@ -322,9 +333,12 @@ describe('the Trivy DB in a run of build.yml and release.yml together', () => {
     const run = await runCallers('release');
     expect(run.conclusion).toBe('success');
     expect(run.pulls).toEqual({ manifests: 1, blobs: 1 });
-    console.log(JSON.stringify(dbJobs(run.jobs)));
-    const ran = run.jobs.filter((j) => j.id === 'trivy-db' && j.result === 'success');
-    expect(ran).toHaveLength(1);
+    // release.yml's own trivy-db job fetched it; its build calls were handed the artifact
+    expect(dbJobs(run.jobs)).toEqual({
+      'Trivy DB (once per workflow run)': 'success',
+      'Images api-v1.0.0 / Trivy DB (once per workflow run)': 'skipped',
+      'Images cli-v1.0.0 / Trivy DB (once per workflow run)': 'skipped'
+    });
     expect(scannedWithTheRunsDb(run.jobs)).toHaveLength(CALL_LEGS.length * RELEASES.length);
   }, 1_200_000);
 });
