@@ -14,7 +14,7 @@ import {
   registryLogin,
   testCommandStep
 } from './lib/common.js';
-import type { Job, Step, StepsJob, Workflow } from './lib/types.js';
+import type { CallInput, Job, Step, StepsJob, Workflow } from './lib/types.js';
 
 /**
  * Artifact names are unique per workflow run, and one run may call this workflow twice (the push build and the
@@ -135,58 +135,92 @@ const emulationStep: Step = {
   ].join('\n')
 };
 
-/** The run's Trivy DB as an artifact: one name per build call, like the image records. */
+/** The Trivy DB artifact this build call uploads when the caller hands it none: one name per call, like the records. */
 const TRIVY_DB_ARTIFACT = `format('trivy-db-{0}', ${RUN_KEY})`;
 /** Where each job keeps trivy's cache (the DB in <cache-dir>/db). */
 const TRIVY_CACHE_DIR = "format('{0}/trivy-cache', runner.temp)";
 
 /**
- * The Trivy vulnerability DB, fetched ONCE per workflow run (per build call) and handed to every image leg, instead
- * of each leg of the matrix downloading it (legs start together, so each found no DB and downloaded its own). On
- * GitHub trivy-gate first restores it from actions/cache (one entry per schema and UTC day, saved by the first run
- * of the day that downloaded it), so the registry is asked at most once a day; the copy travels to the legs as an
- * artifact of this run: "Artifacts allow you to share data between jobs in a workflow"
- * (https://docs.github.com/en/actions/tutorials/store-and-share-data). A directory given as `path` is uploaded
- * relative to itself (the least common ancestor of the files: https://github.com/actions/upload-artifact#upload-using-multiple-paths-and-exclusions,
- * https://github.com/actions/upload-artifact/issues/174), and download-artifact by `name` extracts into `path`
- * (https://github.com/actions/download-artifact#inputs), so the legs find `trivy.db` and `metadata.json` in
- * <cache-dir>/db. After plan and only when something is built: a no-change push downloads nothing.
+ * The artifact every scan of this call downloads: the caller's (input `trivy-db-artifact`, when an earlier job of
+ * the same workflow run already fetched the DB) or the one this call's trivy-db job uploaded. Artifacts belong to
+ * the workflow run, and the jobs of a called reusable workflow are jobs of the caller's run: "You can only download
+ * artifacts in a workflow that were uploaded during the same workflow run" (the docs quoted in
+ * https://github.com/actions/download-artifact/issues/111); a workflow called from another "uploads its artifacts
+ * as part of the second workflow … and then the second one can later download them"
+ * (https://github.com/actions/download-artifact/issues/148); a matrix of calls of one reusable workflow uploads to
+ * the one run (https://github.com/actions/upload-artifact/issues/666).
  */
-export const trivyDbJob: StepsJob = {
-  name: 'Trivy DB (once per run)',
-  needs: ['plan'],
-  if: expr("needs.plan.outputs.has-changes == 'true'"),
-  'runs-on': RUNNER,
-  'timeout-minutes': 15,
-  permissions: {},
-  steps: [
-    slipway('trivy-gate', {
-      id: 'db',
-      name: 'Restore or download the Trivy DB',
-      with: {
-        'download-db-only': true,
-        'db-repository': expr('inputs.trivy-db-repository'),
-        'cache-dir': expr(TRIVY_CACHE_DIR)
-      }
-    }),
-    thirdParty('actions/upload-artifact', {
-      name: 'Hand the DB to the image jobs',
-      with: {
-        name: expr(TRIVY_DB_ARTIFACT),
-        path: expr(stepOutput('trivy-gate', 'db', 'db-dir')),
-        'if-no-files-found': 'error',
-        'retention-days': 1
-      }
-    })
-  ]
+const TRIVY_DB_GIVEN = 'inputs.trivy-db-artifact || needs.trivy-db.outputs.artifact';
+
+/** build.yml's (and release.yml's) input naming a DB artifact an earlier job of the same run uploaded. */
+export const TRIVY_DB_ARTIFACT_INPUT: CallInput = {
+  description:
+    "Name of a Trivy DB artifact an earlier job of this workflow run uploaded (another call's trivy-db-artifact output): the scans use it and this call downloads no DB; empty: this call fetches the DB once itself",
+  type: 'string',
+  default: ''
 };
 
-/** The steps of a scan job that receive the run's DB (trivyDbJob) and scan with it, never downloading. */
+/**
+ * The job that fetches the Trivy vulnerability DB ONCE and uploads it as the artifact `artifact` (an expression),
+ * for every scan job after it. On GitHub trivy-gate first restores the DB from actions/cache (one entry per schema
+ * and UTC day, saved by the first run of the day that downloaded it), so the registry is asked at most once a day;
+ * the copy travels to the scan jobs as an artifact of this run: "Artifacts allow you to share data between jobs in a
+ * workflow" (https://docs.github.com/en/actions/tutorials/store-and-share-data). A directory given as `path` is
+ * uploaded relative to itself (the least common ancestor of the files:
+ * https://github.com/actions/upload-artifact#upload-using-multiple-paths-and-exclusions,
+ * https://github.com/actions/upload-artifact/issues/174), and download-artifact by `name` extracts into `path`
+ * (https://github.com/actions/download-artifact#inputs), so the scans find `trivy.db` and `metadata.json` in
+ * <cache-dir>/db. One day of retention outlives the run. The artifact name is the job's output `artifact`.
+ */
+export function trivyDbJobFor(options: { needs: string[]; if: string; artifact: string }): StepsJob {
+  return {
+    name: 'Trivy DB (once per workflow run)',
+    needs: options.needs,
+    if: expr(options.if),
+    'runs-on': RUNNER,
+    'timeout-minutes': 15,
+    permissions: {},
+    outputs: { artifact: expr(options.artifact) },
+    steps: [
+      slipway('trivy-gate', {
+        id: 'db',
+        name: 'Restore or download the Trivy DB',
+        with: {
+          'download-db-only': true,
+          'db-repository': expr('inputs.trivy-db-repository'),
+          'cache-dir': expr(TRIVY_CACHE_DIR)
+        }
+      }),
+      thirdParty('actions/upload-artifact', {
+        name: 'Hand the DB to the scan jobs',
+        with: {
+          name: expr(options.artifact),
+          path: expr(stepOutput('trivy-gate', 'db', 'db-dir')),
+          'if-no-files-found': 'error',
+          'retention-days': 1
+        }
+      })
+    ]
+  };
+}
+
+/**
+ * build.yml's trivy-db job: after plan and only when something is built (a no-change push downloads nothing), and
+ * only when the caller handed no DB artifact (release.yml's nested calls, the example's release after its push
+ * build): legs of a 6-service matrix start together, so without it each would find no DB and download its own.
+ */
+export const trivyDbJob: StepsJob = trivyDbJobFor({
+  needs: ['plan'],
+  if: "needs.plan.outputs.has-changes == 'true' && inputs.trivy-db-artifact == ''",
+  artifact: TRIVY_DB_ARTIFACT
+});
+
+/** The steps of a scan job that receive the run's DB (TRIVY_DB_GIVEN) and scan with it, never downloading. */
 export function trivyGateSteps(target: Record<string, string>): Step[] {
   return [
     thirdParty('actions/download-artifact', {
       name: "Receive the run's Trivy DB",
-      with: { name: expr(TRIVY_DB_ARTIFACT), path: expr(`format('{0}/db', ${TRIVY_CACHE_DIR})`) }
+      with: { name: expr(TRIVY_DB_GIVEN), path: expr(`format('{0}/db', ${TRIVY_CACHE_DIR})`) }
     }),
     slipway('trivy-gate', {
       id: 'trivy',
@@ -196,7 +230,7 @@ export function trivyGateSteps(target: Record<string, string>): Step[] {
         severity: expr('inputs.severity'),
         'db-repository': expr('inputs.trivy-db-repository'),
         'cache-dir': expr(TRIVY_CACHE_DIR),
-        // the DB came from this run's trivy-db job: scan with it as it is, never download
+        // the DB came from a trivy-db job of this workflow run: scan with it as it is, never download
         'skip-db-update': 'true',
         // the upload is a separate step below (sarifUpload), so a 403 from code scanning cannot fail the gate
         'sarif-category': expr("format('trivy-{0}', matrix.service)"),
@@ -277,10 +311,22 @@ const imageSteps: Step[] = [
   )
 ];
 
+/**
+ * The image legs run after plan and trivy-db, and also when trivy-db was SKIPPED because the caller handed a DB
+ * artifact. Without a status function an `if:` means success() && …, and "If a job fails or is skipped, all jobs
+ * that need it are skipped unless the jobs use a conditional expression that causes the job to continue"
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idneeds, quoted in
+ * https://github.com/github/docs/issues/28762; https://github.com/actions/runner/issues/491). `!failure()` is false
+ * when any job upstream failed (plan, or trivy-db failing to fetch the DB), `!cancelled()` keeps a cancelled run
+ * cancelled; a skipped trivy-db passes both. The local executor applies the same rule
+ * (test/fixtures/workflows/.github/workflows/skipped-need.yml).
+ */
+const IMAGE_LEG_IF = "!cancelled() && !failure() && needs.plan.outputs.has-changes == 'true'";
+
 const imageJob: StepsJob = {
   name: expr("format('Image {0}', matrix.service)"),
   needs: ['plan', 'trivy-db'],
-  if: expr("needs.plan.outputs.has-changes == 'true'"),
+  if: expr(IMAGE_LEG_IF),
   'runs-on': RUNNER,
   'timeout-minutes': 30,
   permissions: { contents: 'read', packages: 'write', 'security-events': 'write' },
@@ -445,7 +491,8 @@ export const buildWorkflow: Workflow = {
           default: ''
         },
         'node-version': { description: 'Node.js for the test job', type: 'string', default: '24' },
-        'sbom-format': { description: 'cyclonedx or spdx', type: 'string', default: 'cyclonedx' }
+        'sbom-format': { description: 'cyclonedx or spdx', type: 'string', default: 'cyclonedx' },
+        'trivy-db-artifact': TRIVY_DB_ARTIFACT_INPUT
       },
       secrets: IMAGE_SECRETS,
       outputs: {
@@ -456,6 +503,11 @@ export const buildWorkflow: Workflow = {
         services: {
           description: 'JSON array of the planned services',
           value: expr('jobs.plan.outputs.services')
+        },
+        'trivy-db-artifact': {
+          description:
+            "The Trivy DB artifact this call uploaded (empty when it fetched none: nothing to build, or a trivy-db-artifact was given); hand it to a later call's trivy-db-artifact",
+          value: expr('jobs.trivy-db.outputs.artifact')
         },
         signatures: {
           description: 'JSON of the signatures made (sign action output)',

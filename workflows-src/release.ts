@@ -13,6 +13,7 @@ import {
   passImageInputs,
   passImageSecrets
 } from './lib/common.js';
+import { TRIVY_DB_ARTIFACT_INPUT, trivyDbJobFor } from './build.js';
 import type { StepsJob, Workflow } from './lib/types.js';
 
 /** The builds the release job published (an empty list when nothing was released). */
@@ -51,6 +52,27 @@ const assetsJob: StepsJob = {
     })
   ]
 };
+
+/**
+ * The Trivy DB for every build this release makes, fetched once: per-service mode calls build.yml once per released
+ * service, and each call would otherwise fetch its own. Skipped when the caller hands a DB artifact of this workflow
+ * run (the example's images.yml passes its push build's) or nothing is released. The nested build calls receive it
+ * through their `trivy-db-artifact` input (artifacts are shared by every job of the run, called workflows included:
+ * see TRIVY_DB_GIVEN in build.ts).
+ */
+const trivyDbJob: StepsJob = trivyDbJobFor({
+  needs: ['release'],
+  if: `${HAS_BUILDS} && inputs.trivy-db-artifact == ''`,
+  artifact: "'trivy-db-release'"
+});
+
+/**
+ * After trivy-db, also when it was skipped because the caller gave the DB artifact: the same status rule as
+ * build.yml's image legs (IMAGE_LEG_IF: `!cancelled() && !failure()` runs after a skipped need, not after a failed one).
+ */
+const RELEASE_IMAGES_IF = `!cancelled() && !failure() && ${HAS_BUILDS}`;
+/** The DB artifact the nested build calls scan with: the caller's, else this workflow's trivy-db job's. */
+const RELEASE_TRIVY_DB = 'inputs.trivy-db-artifact || needs.trivy-db.outputs.artifact';
 
 const releaseJob: StepsJob = {
   name: 'semantic-release',
@@ -119,7 +141,8 @@ export const releaseWorkflow: Workflow = {
           type: 'string',
           default: 'main'
         },
-        'dry-run': { description: 'Compute the version and notes only', type: 'boolean', default: false }
+        'dry-run': { description: 'Compute the version and notes only', type: 'boolean', default: false },
+        'trivy-db-artifact': TRIVY_DB_ARTIFACT_INPUT
       },
       secrets: IMAGE_SECRETS,
       outputs: {
@@ -139,10 +162,11 @@ export const releaseWorkflow: Workflow = {
   permissions: {},
   jobs: {
     release: releaseJob,
+    'trivy-db': trivyDbJob,
     images: {
       name: expr("format('Images {0}', matrix.tag)"),
-      needs: ['release'],
-      if: expr(HAS_BUILDS),
+      needs: ['release', 'trivy-db'],
+      if: expr(RELEASE_IMAGES_IF),
       permissions: { contents: 'read', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
       strategy: { matrix: { include: expr('fromJSON(needs.release.outputs.builds)') }, 'fail-fast': false },
       uses: sibling('build.yml'),
@@ -151,7 +175,8 @@ export const releaseWorkflow: Workflow = {
         version: expr('matrix.version'),
         'release-tag': expr('matrix.tag'),
         ...passImageInputs(),
-        gitleaks: false
+        gitleaks: false,
+        'trivy-db-artifact': expr(RELEASE_TRIVY_DB)
       },
       secrets: passImageSecrets()
     },

@@ -432,6 +432,18 @@ describe('the executor refuses what GitHub refuses', () => {
     expect(job(result, 'after-unrelated').result).toBe('success');
   });
 
+  test('a skipped need: implicit success() skips down the chain, !cancelled() && !failure() runs (not after a failure)', async () => {
+    const { result } = await run('skipped-need');
+    expect(result.conclusion).toBe('failure');
+    expect(job(result, 'given').result).toBe('skipped');
+    expect(job(result, 'implicit').result).toBe('skipped');
+    expect(job(result, 'explicit-success').result).toBe('skipped');
+    expect(job(result, 'not-failed').result).toBe('success');
+    expect(job(result, 'chain').result).toBe('skipped');
+    expect(job(result, 'broken').result).toBe('failure');
+    expect(job(result, 'after-broken').result).toBe('skipped');
+  });
+
   test('re-runs: run_attempt, artifacts of earlier attempts conflict (409), re-run of failed jobs keeps the rest', async () => {
     const runDir = mkdtempSync(path.join(RUNS, 'rerun-'));
     const first = await run('rerun', { runDir });

@@ -56,7 +56,10 @@ export const exampleBuildWorkflow: Workflow = {
       if: expr("github.event_name == 'push' && github.ref == 'refs/heads/main'"),
       permissions: { contents: 'write', packages: 'write', 'security-events': 'write', 'id-token': 'write' },
       uses: reusable('release.yml'),
-      with: IMAGE_SETTINGS,
+      // the push build's Trivy DB artifact (empty when it built nothing): the release's builds scan with it, so the
+      // run fetches the DB once — artifacts are shared by all jobs of a run, called workflows included (build.ts,
+      // TRIVY_DB_GIVEN)
+      with: { ...IMAGE_SETTINGS, 'trivy-db-artifact': expr('needs.build.outputs.trivy-db-artifact') },
       secrets: IMAGE_SECRET_MAP
     }
   }
