@@ -381,7 +381,7 @@ it(
     fake.assertNoViolations();
     expect(histories - before).toBe(RUNS);
     expect(deletedTotal - deletedBefore).toBeGreaterThan(RUNS); // the histories exercise deletion, not only keeping
-    // a hang guard, not a speed target: a history took under 0.3 s on a quiet machine and about 1 s at load average 35
+    // a hang guard, not a speed target: a history took under 0.3 s in a quiet CI run and more than 0.85 s at load average 35
     // (CI's 3 jest workers beside other work), so 3 s per history
   },
   RUNS * 3_000
