@@ -1,5 +1,7 @@
 // Types of scripts/action-docs.mjs (plain JS so that scripts/build.mjs runs on node without a TS loader).
 interface ActionMeta {
+  name?: string;
+  description?: string;
   inputs?: Record<
     string,
     { description?: string; required?: boolean; default?: unknown; deprecationMessage?: string }
@@ -8,3 +10,4 @@ interface ActionMeta {
 }
 export function cell(text: unknown): string;
 export function inputsOutputsTables(meta: ActionMeta): string[];
+export function actionHead(name: string, meta: ActionMeta, withLines?: string[]): string[];

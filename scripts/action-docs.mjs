@@ -41,3 +41,18 @@ export function inputsOutputsTables(meta) {
     )
   ];
 }
+
+/** The page head: title, description and a `uses:` example (`withLines`: its `with:` block, if any). */
+export function actionHead(name, meta, withLines = []) {
+  return [
+    `# ${meta.name}`,
+    '',
+    meta.description,
+    '',
+    '```yaml',
+    `- uses: slipway/slipway/actions/${name}@v1`,
+    ...withLines,
+    '```',
+    ''
+  ];
+}

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
-import { cell, inputsOutputsTables } from './action-docs.mjs';
+import { actionHead, cell, inputsOutputsTables } from './action-docs.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -108,14 +108,7 @@ function writeReference(name) {
   const meta = parse(readFileSync(path.join(root, 'actions', name, 'action.yml'), 'utf8'));
   const lines = [
     `<!-- generated from actions/${name}/action.yml by scripts/build.mjs — do not edit -->`,
-    `# ${meta.name}`,
-    '',
-    meta.description,
-    '',
-    '```yaml',
-    `- uses: slipway/slipway/actions/${name}@v1`,
-    '```',
-    '',
+    ...actionHead(name, meta),
     ...inputsOutputsTables(meta),
     ''
   ];
@@ -152,15 +145,7 @@ function writeActionReadme(name) {
   const inputs = Object.entries(meta.inputs ?? {});
   const block = [
     README_START,
-    `# ${meta.name}`,
-    '',
-    meta.description,
-    '',
-    '```yaml',
-    `- uses: slipway/slipway/actions/${name}@v1`,
-    ...(inputs.length ? ['  with:', ...withExample(meta)] : []),
-    '```',
-    '',
+    ...actionHead(name, meta, inputs.length ? ['  with:', ...withExample(meta)] : []),
     ...inputsOutputsTables(meta),
     '',
     `More: [docs/reference/${name}.md](../../docs/reference/${name}.md).`,
