@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
+import { actionHead, cell, inputsOutputsTables } from './action-docs.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -103,41 +104,12 @@ function bundle() {
   writeReferenceIndex();
 }
 
-function cell(text) {
-  return String(text ?? '')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ')
-    .trim();
-}
-
 function writeReference(name) {
   const meta = parse(readFileSync(path.join(root, 'actions', name, 'action.yml'), 'utf8'));
   const lines = [
     `<!-- generated from actions/${name}/action.yml by scripts/build.mjs — do not edit -->`,
-    `# ${meta.name}`,
-    '',
-    meta.description,
-    '',
-    '```yaml',
-    `- uses: slipway/slipway/actions/${name}@v1`,
-    '```',
-    '',
-    '## Inputs',
-    '',
-    '| name | required | default | description |',
-    '| --- | --- | --- | --- |',
-    ...Object.entries(meta.inputs ?? {}).map(
-      ([input, spec]) =>
-        `| \`${input}\` | ${spec.required ? 'yes' : 'no'} | ${spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``} | ${cell(spec.description)} |`
-    ),
-    '',
-    '## Outputs',
-    '',
-    '| name | description |',
-    '| --- | --- |',
-    ...Object.entries(meta.outputs ?? {}).map(
-      ([output, spec]) => `| \`${output}\` | ${cell(spec.description)} |`
-    ),
+    ...actionHead(name, meta),
+    ...inputsOutputsTables(meta),
     ''
   ];
   mkdirSync(path.join(root, 'docs/reference'), { recursive: true });
@@ -173,31 +145,8 @@ function writeActionReadme(name) {
   const inputs = Object.entries(meta.inputs ?? {});
   const block = [
     README_START,
-    `# ${meta.name}`,
-    '',
-    meta.description,
-    '',
-    '```yaml',
-    `- uses: slipway/slipway/actions/${name}@v1`,
-    ...(inputs.length ? ['  with:', ...withExample(meta)] : []),
-    '```',
-    '',
-    '## Inputs',
-    '',
-    '| name | required | default | description |',
-    '| --- | --- | --- | --- |',
-    ...inputs.map(
-      ([input, spec]) =>
-        `| \`${input}\` | ${spec.required ? 'yes' : 'no'} | ${spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``} | ${spec.deprecationMessage ? '**Deprecated.** ' : ''}${cell(spec.description)} |`
-    ),
-    '',
-    '## Outputs',
-    '',
-    '| name | description |',
-    '| --- | --- |',
-    ...Object.entries(meta.outputs ?? {}).map(
-      ([output, spec]) => `| \`${output}\` | ${cell(spec.description)} |`
-    ),
+    ...actionHead(name, meta, inputs.length ? ['  with:', ...withExample(meta)] : []),
+    ...inputsOutputsTables(meta),
     '',
     `More: [docs/reference/${name}.md](../../docs/reference/${name}.md).`,
     README_END

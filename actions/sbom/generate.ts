@@ -1,9 +1,10 @@
 /** SBOM generator command lines (pure) and the run that checks a file was really written. */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { ConfigurationError, ToolError } from '../lib/errors.js';
-import { lastLines } from '../lib/exec.js';
+import { execTool, lastLines } from '../lib/exec.js';
 import { isInsecureRegistry, parseImageRef } from '../lib/image-ref.js';
 import type { AttestationType } from '../lib/cosign.js';
+import { deadlineMs, runWithDeadline } from '../lib/trivy.js';
 
 export const SBOM_FORMATS = ['cyclonedx', 'spdx-json'] as const;
 export type SbomFormat = (typeof SBOM_FORMATS)[number];
@@ -97,6 +98,22 @@ export interface SpawnLike {
     args: string[],
     env: Record<string, string>
   ): Promise<{ exitCode: number; stdout: string; stderr: string; timedOut?: boolean }>;
+}
+
+/**
+ * How a generator runs: trivy under the hard deadline trivy-gate's runs have (the `timeout` input plus a grace,
+ * lib/trivy.ts: a trivy that ignores its own --timeout is killed), its log lines to `onLine`; syft (no --timeout of
+ * its own) through execTool.
+ */
+export function generatorSpawn(
+  generator: Generator,
+  timeoutMs: number,
+  onLine: (line: string) => void
+): SpawnLike {
+  return (tool, args, env) =>
+    generator === 'trivy'
+      ? runWithDeadline(tool, args, deadlineMs(timeoutMs), onLine)
+      : execTool(tool, args, { env, ignoreReturnCode: true, stream: 'stderr' });
 }
 
 /** Runs the generator; a missing or empty output file is a failure even with exit code 0. */

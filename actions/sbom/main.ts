@@ -23,7 +23,6 @@ import {
 } from '../lib/cosign.js';
 import { durationInput, goDuration } from '../lib/duration.js';
 import { ConfigurationError, errorMessage, ToolError } from '../lib/errors.js';
-import { execTool } from '../lib/exec.js';
 import { currentRepo, getClient } from '../lib/github.js';
 import { boolInput, enumInput, listInput, optionalString, stringInput } from '../lib/inputs.js';
 import { setOutputs } from '../lib/outputs.js';
@@ -43,6 +42,7 @@ import {
   ATTESTATION_TYPE,
   FILE_SUFFIX,
   GENERATORS,
+  generatorSpawn,
   type Generator,
   predicateLimit,
   runGenerator,
@@ -164,7 +164,8 @@ export async function run(): Promise<void> {
   const format = enumInput('format', SBOM_FORMATS, 'cyclonedx');
   const generator = enumInput('generator', GENERATORS, 'trivy');
   const attest = boolInput('attest', true);
-  const timeout = goDuration(durationInput('timeout', '10m'));
+  const timeoutMs = durationInput('timeout', '10m');
+  const timeout = goDuration(timeoutMs);
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const outDir = path.resolve(
     workspace,
@@ -234,6 +235,7 @@ export async function run(): Promise<void> {
   // maintainers note that parallel processes on one machine are about as fast as one after another
   // (aquasecurity/trivy-db#560)
   const results: SbomResult[] = [];
+  const spawn = generatorSpawn(generator, timeoutMs, (line) => core.info(line));
   for (const t of targets) {
     const file = path.join(outDir, names.get(t.ref)!);
     await core.group(`${generator}: SBOM (${format}) of ${t.ref}`, () =>
@@ -243,7 +245,7 @@ export async function run(): Promise<void> {
         { ref: t.ref, format, output: file, cacheDir, timeout },
         (bin, args, env) => {
           core.info(`${bin} ${args.join(' ')}`);
-          return execTool(bin, args, { env, ignoreReturnCode: true, stream: 'stderr' });
+          return spawn(bin, args, env);
         }
       )
     );

@@ -37389,7 +37389,7 @@ var lib_exec = __nccwpck_require__(5260);
 
 
 /** Splits chunks of a stream into whole lines (the last, unterminated one is held until flush). */
-class exec_LineSplitter {
+class LineSplitter {
     emit;
     decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     pending = '';
@@ -37414,8 +37414,8 @@ class exec_LineSplitter {
 function streamers(stream, sink = (line) => lib_core/* info */.pq(line)) {
     if (!stream)
         return { flush: () => undefined };
-    const err = new exec_LineSplitter(sink);
-    const out = stream === 'all' ? new exec_LineSplitter(sink) : undefined;
+    const err = new LineSplitter(sink);
+    const out = stream === 'all' ? new LineSplitter(sink) : undefined;
     return {
         stdout: out ? (chunk) => out.write(chunk) : undefined,
         stderr: (chunk) => err.write(chunk),
@@ -45329,7 +45329,7 @@ function deadlineMs(timeoutMs) {
 /** `onStderrLine` gets trivy's log lines as they come (its progress); stdout is captured only. */
 function runWithDeadline(tool, args, deadline, onStderrLine) {
     return new Promise((resolve) => {
-        const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         let timedOut = false;
@@ -45358,6 +45358,7 @@ function runWithDeadline(tool, args, deadline, onStderrLine) {
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/sbom/generate.js
 /** SBOM generator command lines (pure) and the run that checks a file was really written. */
+
 
 
 
@@ -45427,6 +45428,16 @@ function syftArgs(o) {
 function syftMissing() {
     return new errors/* ConfigurationError */.j1("Input 'generator' is syft but no syft binary was found on PATH: install it first (e.g. anchore/sbom-action/download-syft), " +
         "set 'syft-path', or use generator: trivy (the default, installed by this action)");
+}
+/**
+ * How a generator runs: trivy under the hard deadline trivy-gate's runs have (the `timeout` input plus a grace,
+ * lib/trivy.ts: a trivy that ignores its own --timeout is killed), its log lines to `onLine`; syft (no --timeout of
+ * its own) through execTool.
+ */
+function generatorSpawn(generator, timeoutMs, onLine) {
+    return (tool, args, env) => generator === 'trivy'
+        ? runWithDeadline(tool, args, deadlineMs(timeoutMs), onLine)
+        : execTool(tool, args, { env, ignoreReturnCode: true, stream: 'stderr' });
 }
 /** Runs the generator; a missing or empty output file is a failure even with exit code 0. */
 async function runGenerator(tool, generator, o, spawn) {
@@ -45629,7 +45640,6 @@ function componentNames(doc, format) {
 
 
 
-
 async function resolveGenerator(generator) {
     if (generator === 'syft') {
         const explicit = optionalString('syft-path');
@@ -45710,7 +45720,8 @@ async function run() {
     const format = enumInput('format', SBOM_FORMATS, 'cyclonedx');
     const generator = enumInput('generator', GENERATORS, 'trivy');
     const attest = boolInput('attest', true);
-    const timeout = goDuration(durationInput('timeout', '10m'));
+    const timeoutMs = durationInput('timeout', '10m');
+    const timeout = goDuration(timeoutMs);
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const outDir = external_node_path_.resolve(workspace, stringInput('output-dir', external_node_path_.join(process.env.RUNNER_TEMP || external_node_path_.join(workspace, '.tmp'), 'slipway-sbom')));
     if ((0,external_node_fs_namespaceObject.existsSync)(outDir) && !(0,external_node_fs_namespaceObject.statSync)(outDir).isDirectory()) {
@@ -45766,11 +45777,12 @@ async function run() {
     // maintainers note that parallel processes on one machine are about as fast as one after another
     // (aquasecurity/trivy-db#560)
     const results = [];
+    const spawn = generatorSpawn(generator, timeoutMs, (line) => lib_core/* info */.pq(line));
     for (const t of targets) {
         const file = external_node_path_.join(outDir, names.get(t.ref));
         await lib_core/* group */.Os(`${generator}: SBOM (${format}) of ${t.ref}`, () => runGenerator(tool, generator, { ref: t.ref, format, output: file, cacheDir, timeout }, (bin, args, env) => {
             lib_core/* info */.pq(`${bin} ${args.join(' ')}`);
-            return execTool(bin, args, { env, ignoreReturnCode: true, stream: 'stderr' });
+            return spawn(bin, args, env);
         }));
         const text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
         let doc;

@@ -160,9 +160,10 @@ export async function executeJob(
   const finished: JobResult[] = [];
   const start = async (index: number): Promise<JobResult> => {
     const { combo, legScope, name, legDepth } = prepared[index] as (typeof prepared)[number];
+    const given = { state, scope, legScope, name, depth: legDepth, combo };
     const leg = isReusableJob(job)
-      ? await runCall(state, scope, job, legScope, name, legDepth, combo, legSignal)
-      : await runJob(state, scope, job, legScope, name, legDepth, combo, legSignal);
+      ? await runCall({ ...given, job }, legSignal)
+      : await runJob({ ...given, job }, legSignal);
     finished.push(leg);
     if (leg.result === 'failure' && !leg.continuedOnError && failFast && hasMatrix) {
       cancelRest = true;
@@ -208,16 +209,20 @@ export async function executeJob(
   };
 }
 
-async function runCall(
-  state: RunState,
-  scope: WorkflowScope,
-  job: ReusableWorkflowJob,
-  legScope: Scope,
-  name: string,
-  depth: number,
-  combo: Combination,
-  cancel?: AbortSignal
-): Promise<JobResult> {
+/** One job, or one matrix leg of it, to run: what runCall, runJob and runJobSteps are given. */
+interface JobLeg<J extends Job | ReusableWorkflowJob = Job> {
+  state: RunState;
+  scope: WorkflowScope;
+  job: J;
+  /** the scope with the leg's matrix and strategy */
+  legScope: Scope;
+  name: string;
+  depth: number;
+  combo: Combination;
+}
+
+async function runCall(leg: JobLeg<ReusableWorkflowJob>, cancel?: AbortSignal): Promise<JobResult> {
+  const { state, scope, job, legScope, name, depth, combo } = leg;
   const { wf } = scope;
   const id = job.id.value;
   const at = where(wf.display, id);
@@ -289,16 +294,8 @@ async function runCall(
  * A job with steps (or one matrix leg): waits for its concurrency group and a run slot, then runs. Side by side its
  * log is buffered and printed whole when it ends.
  */
-async function runJob(
-  state: RunState,
-  scope: WorkflowScope,
-  job: Job,
-  legScope: Scope,
-  name: string,
-  depth: number,
-  combo: Combination,
-  failFast?: AbortSignal
-): Promise<JobResult> {
+async function runJob(leg: JobLeg, failFast?: AbortSignal): Promise<JobResult> {
+  const { state, scope, job, legScope, name, depth } = leg;
   const { wf } = scope;
   const id = job.id.value;
   const raw = rawJob(wf, id);
@@ -354,7 +351,7 @@ async function runJob(
       logger.line(`${indent(depth)}${MARK.cancelled} ${name} cancelled before it started (${reason})`);
       return { id, name, depth, result: 'cancelled', outputs: {}, steps: [], durationMs: 0, error: reason };
     }
-    return await runJobSteps(state, scope, job, legScope, name, depth, combo, logger, cancel.signal);
+    return await runJobSteps(leg, logger, cancel.signal);
   } finally {
     logger.flush();
     release();
@@ -363,17 +360,8 @@ async function runJob(
   }
 }
 
-async function runJobSteps(
-  state: RunState,
-  scope: WorkflowScope,
-  job: Job,
-  legScope: Scope,
-  name: string,
-  depth: number,
-  combo: Combination,
-  logger: Logger,
-  signal: AbortSignal
-): Promise<JobResult> {
+async function runJobSteps(leg: JobLeg, logger: Logger, signal: AbortSignal): Promise<JobResult> {
+  const { state, scope, job, legScope, name, depth, combo } = leg;
   const { wf } = scope;
   const id = job.id.value;
   const started = Date.now();

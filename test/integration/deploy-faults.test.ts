@@ -212,6 +212,31 @@ function report(name: string, run: ActionRun, stats: LoadStats): void {
   );
 }
 
+/** Runs the deploy `start` starts with a load loop through the proxy for as long as it runs, reported as `name`. */
+async function underLoad(
+  name: string,
+  start: () => Promise<ActionRun>
+): Promise<{ run: ActionRun; stats: LoadStats }> {
+  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
+  const run = await start();
+  const stats = await load.stop();
+  report(name, run, stats);
+  return { run, stats };
+}
+
+const otherColor = (color: 'blue' | 'green'): 'blue' | 'green' => (color === 'blue' ? 'green' : 'blue');
+/** the good version not serving now: a fault deploys it, the serving one is what a rollback goes back to */
+const otherGood = (old: { version: string }): string => (old.version === '2.0.0' ? '1.0.0' : '2.0.0');
+
+/** rolled back: the old color serves the old version again */
+function expectRolledBackTo(run: ActionRun, old: { color: string; version: string }): void {
+  expect(run.outputs).toMatchObject({
+    status: 'rolled_back',
+    color: old.color,
+    'serving-version': old.version
+  });
+}
+
 /**
  * Each fault starts from a good version serving: the proxy config put back, the forwarders healthy, and a good
  * deploy when the previous fault left nothing good serving.
@@ -236,10 +261,7 @@ afterEach(() => fake.assertNoViolations());
 it('readiness: a version that warms up for 12 s within its HEALTHCHECK start period is not rolled back', async () => {
   const before = stagingCount();
   const old = serving;
-  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  const run = await deploy('6.0.0');
-  const stats = await load.stop();
-  report('warm-up', run, stats);
+  const { run, stats } = await underLoad('warm-up', () => deploy('6.0.0'));
   expect(failureMessage(run)).toBe('');
   expect(run.outputs).toMatchObject({ status: 'success', 'serving-version': '6.0.0' });
   expect(run.outputs.color).not.toBe(old.color);
@@ -254,16 +276,11 @@ it('the new color killed right after the switch: traffic goes back to the untouc
   const before = stagingCount();
   const old = serving;
   const oldIdentity = identity(old.color);
-  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  const stop = onProxyExec('-s reload', killColor(old.color === 'blue' ? 'green' : 'blue'));
-  const run = await deploy('2.0.0' === old.version ? '1.0.0' : '2.0.0').finally(stop);
-  const stats = await load.stop();
-  report('killed after switch', run, stats);
-  expect(run.outputs).toMatchObject({
-    status: 'rolled_back',
-    color: old.color,
-    'serving-version': old.version
+  const { run, stats } = await underLoad('killed after switch', () => {
+    const stop = onProxyExec('-s reload', killColor(otherColor(old.color)));
+    return deploy(otherGood(old)).finally(stop);
   });
+  expectRolledBackTo(run, old);
   expect(await servedVersion(env.proxyUrl)).toBe(old.version);
   expect(identity(old.color)).toBe(oldIdentity); // never stopped, recreated or restarted
   expect(recordsSince(before).map((r) => [r.kind, r.states])).toEqual([
@@ -279,20 +296,13 @@ it('the proxy check fails at the switch: traffic never moves, no request fails',
   const old = serving;
   const oldIdentity = identity(old.color);
   breakProxy();
-  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0');
-  const stats = await load.stop();
-  report('proxy check fails', run, stats);
-  expect(run.outputs).toMatchObject({
-    status: 'rolled_back',
-    color: old.color,
-    'serving-version': old.version
-  });
+  const { run, stats } = await underLoad('proxy check fails', () => deploy(otherGood(old)));
+  expectRolledBackTo(run, old);
   expect(failureMessage(run)).toContain('zz-broken.conf');
   expect(failureMessage(run)).toContain('traffic was not moved');
   expect(stats.failed).toBe(0);
   expect(identity(old.color)).toBe(oldIdentity);
-  expect(colorRunning(env.project, old.color === 'blue' ? 'green' : 'blue')).toBe(false); // the failed start went
+  expect(colorRunning(env.project, otherColor(old.color))).toBe(false); // the failed start went
   expect(recordsSince(before).map((r) => r.states)).toEqual([
     ['in_progress', 'failure'],
     ['in_progress', 'success']
@@ -303,13 +313,12 @@ it('the proxy breaks after the switch: the failed version keeps serving and the 
   const before = stagingCount();
   const old = serving;
   const oldIdentity = identity(old.color);
-  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  // 1 s after the reload signal (nginx has applied it by then; the check after the switch takes ~8 s to fail)
-  const stop = onProxyExec('-s reload', () => setTimeout(() => breakProxy(), 1000));
-  const run = await deploy('5.0.0').finally(stop);
-  const stats = await load.stop();
-  report('proxy breaks after switch', run, stats);
-  const other = old.color === 'blue' ? 'green' : 'blue';
+  const { run, stats } = await underLoad('proxy breaks after switch', () => {
+    // 1 s after the reload signal (nginx has applied it by then; the check after the switch takes ~8 s to fail)
+    const stop = onProxyExec('-s reload', () => setTimeout(() => breakProxy(), 1000));
+    return deploy('5.0.0').finally(stop);
+  });
+  const other = otherColor(old.color);
   expect(run.exitCode).toBe(1);
   expect(run.outputs.status).toBe('failure');
   expect(run.outputs.color).toBe(other); // where the proxy really points
@@ -331,15 +340,14 @@ it('the proxy breaks after the switch: the failed version keeps serving and the 
 it('the new color killed and the proxy broken after the switch: nothing serves, and the run says so', async () => {
   const before = stagingCount();
   const old = serving;
-  const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-  const stop = onProxyExec('-s reload', () => {
-    killColor(old.color === 'blue' ? 'green' : 'blue')();
-    setTimeout(() => breakProxy(), 1000);
+  const { run, stats } = await underLoad('killed + proxy broken', () => {
+    const stop = onProxyExec('-s reload', () => {
+      killColor(otherColor(old.color))();
+      setTimeout(() => breakProxy(), 1000);
+    });
+    return deploy(otherGood(old)).finally(stop);
   });
-  const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0').finally(stop);
-  const stats = await load.stop();
-  report('killed + proxy broken', run, stats);
-  const other = old.color === 'blue' ? 'green' : 'blue';
+  const other = otherColor(old.color);
   expect(run.outputs.status).toBe('failure');
   expect(run.outputs.color).toBe(other);
   expect(run.outputs['serving-version'] ?? '').toBe('');
@@ -360,15 +368,10 @@ describe('registry unreachable', () => {
     const before = stagingCount();
     const old = serving;
     registry.downOn(/\/manifests\/sha256:/); // the Docker daemon's pull by digest (resolution asks by tag)
-    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-    const run = await deploy('7.0.0', { image: image() });
-    const stats = await load.stop();
-    report('registry lost at the pull', run, stats);
-    expect(run.outputs).toMatchObject({
-      status: 'rolled_back',
-      color: old.color,
-      'serving-version': old.version
-    });
+    const { run, stats } = await underLoad('registry lost at the pull', () =>
+      deploy('7.0.0', { image: image() })
+    );
+    expectRolledBackTo(run, old);
     expect(failureMessage(run)).toMatch(/docker compose .*failed/);
     expect(stats.failed).toBe(0);
     expect(recordsSince(before).map((r) => r.states)).toEqual([
@@ -379,14 +382,13 @@ describe('registry unreachable', () => {
 
   it('after the pull: nothing else needs it, the deploy succeeds', async () => {
     const before = stagingCount();
-    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-    const stop = onProxyExec('-t -q', () => {
-      writeFileSync(path.join(marks, 'registry-down'), '');
-      registry.down();
+    const { run, stats } = await underLoad('registry lost after the pull', () => {
+      const stop = onProxyExec('-t -q', () => {
+        writeFileSync(path.join(marks, 'registry-down'), '');
+        registry.down();
+      });
+      return deploy('8.0.0', { image: image() }).finally(stop);
     });
-    const run = await deploy('8.0.0', { image: image() }).finally(stop);
-    const stats = await load.stop();
-    report('registry lost after the pull', run, stats);
     expect(existsSync(path.join(marks, 'registry-down'))).toBe(true);
     expect(failureMessage(run)).toBe('');
     expect(run.outputs).toMatchObject({ status: 'success', 'serving-version': '8.0.0' });
@@ -404,15 +406,10 @@ describe('Docker host', () => {
     const oldIdentity = identity(old.color);
     // compose up's container create (or the start of a kept color): the action has read the target before
     dockerSock.downOn(/^POST \S*\/containers\/(create|[0-9a-f]+\/start)/);
-    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-    const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', { inputs: dockerHost() });
-    const stats = await load.stop();
-    report('docker lost before up', run, stats);
-    expect(run.outputs).toMatchObject({
-      status: 'rolled_back',
-      color: old.color,
-      'serving-version': old.version
-    });
+    const { run, stats } = await underLoad('docker lost before up', () =>
+      deploy(otherGood(old), { inputs: dockerHost() })
+    );
+    expectRolledBackTo(run, old);
     expect(run.outputs.serving).toMatch(/unknown/); // what runs cannot be listed: said so
     expect(stats.failed).toBe(0);
     expect(identity(old.color)).toBe(oldIdentity);
@@ -425,13 +422,12 @@ describe('Docker host', () => {
   it('lost after the switch: success, and the old color left running is a warning in the summary', async () => {
     const before = stagingCount();
     const old = serving;
-    const next = old.version === '2.0.0' ? '1.0.0' : '2.0.0';
-    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
-    // the target's own event stream (not through the forwarder) says when the reload has run (its exec ended)
-    const stop = onProxyExec('-s reload', () => dockerSock.down(), 'end');
-    const run = await deploy(next, { inputs: dockerHost() }).finally(stop);
-    const stats = await load.stop();
-    report('docker lost after switch', run, stats);
+    const next = otherGood(old);
+    const { run, stats } = await underLoad('docker lost after switch', () => {
+      // the target's own event stream (not through the forwarder) says when the reload has run (its exec ended)
+      const stop = onProxyExec('-s reload', () => dockerSock.down(), 'end');
+      return deploy(next, { inputs: dockerHost() }).finally(stop);
+    });
     expect(failureMessage(run)).toBe('');
     expect(run.outputs).toMatchObject({ status: 'success', 'serving-version': next });
     expect(run.summary).toContain('Left on the host:');
@@ -447,18 +443,11 @@ describe('Docker host', () => {
     const old = serving;
     // the start of the new version: compose up's container create, or the start of a kept color
     dockerSock.hangOn(/^POST \S*\/containers\/(create|[0-9a-f]+\/start)/);
-    const load = startLoadLoop(`${env.proxyUrl}/api/version`);
     // a 20 s limit instead of the 600 s default: the fault is a hang, and the limit is the input under test
-    const run = await deploy(old.version === '2.0.0' ? '1.0.0' : '2.0.0', {
-      inputs: { ...dockerHost(), 'docker-timeout': '20s' }
-    });
-    const stats = await load.stop();
-    report('docker hangs', run, stats);
-    expect(run.outputs).toMatchObject({
-      status: 'rolled_back',
-      color: old.color,
-      'serving-version': old.version
-    });
+    const { run, stats } = await underLoad('docker hangs', () =>
+      deploy(otherGood(old), { inputs: { ...dockerHost(), 'docker-timeout': '20s' } })
+    );
+    expectRolledBackTo(run, old);
     expect(failureMessage(run)).toContain('no result within 20 s');
     expect(run.summary).toContain('Serving now:');
     expect(stats.failed).toBe(0);

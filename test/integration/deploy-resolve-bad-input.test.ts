@@ -6,25 +6,22 @@
  * API fake (no POST at all) and the target's command never ran (its marker file is absent).
  * The environment uses the `command` target, so the refusal is checked without any Docker work on the target.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
+import type { GitHubFake } from '../support/github-fake/index.js';
 import { pushTestImage } from '../support/images.js';
 import { expectCleanFailure } from '../support/bad-input.js';
-import { failureMessage, runAction, type ActionRun } from '../support/run-action.js';
+import { startCommandTarget, type CommandTarget } from '../support/command-target.js';
+import { failureMessage, type ActionRun } from '../support/run-action.js';
 
 const TOKEN = 'ghs_deploy_resolve';
 const base = `127.0.0.1:5000/deploy-resolve-${process.pid}-${Date.now()}`;
 const own = `${base}/api`;
 const foreign = `${base}-other/api`;
 const MISSING = `sha256:${'e'.repeat(64)}`;
+let target: CommandTarget;
 let fake: GitHubFake;
-let server: http.Server;
-let workspace: string;
 let marker: string;
 let ownDigest: string;
 let foreignDigest: string;
@@ -47,51 +44,27 @@ beforeAll(async () => {
   // one image per repository, pushed once: the same bytes under the environment's repository and another one
   ownDigest = pushTestImage(`${own}:1.0.0`, { version: `resolve ${process.pid}` });
   foreignDigest = pushTestImage(`${foreign}:1.0.0`, { version: `resolve ${process.pid}` });
-  fake = await startGitHubFake({ token: TOKEN });
-  addRepo(fake.state, 'acme', 'monorepo');
-  workspace = mkdtempSync(path.join(os.tmpdir(), 'slipway-resolve-ws-'));
-  marker = path.join(workspace, 'deployed');
-  server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'healthy', version: 'x' }));
+  target = await startCommandTarget({
+    token: TOKEN,
+    workspacePrefix: 'slipway-resolve-ws-',
+    image: own,
+    replicas: 1,
+    command: (workspace) => {
+      marker = path.join(workspace, 'deployed');
+      return `echo "$SLIPWAY_IMAGE_API" >> ${marker}`;
+    },
+    app: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'healthy', version: 'x' }));
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  mkdirSync(path.join(workspace, 'deploy'));
-  writeFileSync(
-    path.join(workspace, 'deploy/qa.json'),
-    JSON.stringify({
-      url: `http://127.0.0.1:${port}`,
-      replicas: 1,
-      resources: { cpu: '0.5', memory: '256Mi' },
-      config: { logLevel: 'info', maxConcurrent: 5 },
-      healthPath: '/health',
-      services: { api: { image: own, healthPath: '/health' } },
-      target: { type: 'command', command: `echo "$SLIPWAY_IMAGE_API" >> ${marker}` }
-    })
-  );
+  fake = target.fake;
 }, 180_000);
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await fake.close();
-});
+afterAll(() => target.close());
 
 function deploy(inputs: Record<string, string>): Promise<ActionRun> {
-  return runAction('deploy', {
-    workspace,
-    repository: 'acme/monorepo',
-    inputs: {
-      environment: 'qa',
-      environments: 'qa',
-      'github-token': TOKEN,
-      'health-interval': '100ms',
-      'health-timeout': '5s',
-      ...inputs
-    },
-    env: { GITHUB_API_URL: fake.url },
-    timeoutMs: 60_000
-  });
+  return target.deploy(inputs, 60_000);
 }
 
 describe('deploy refuses a version it must not deploy, before anything is recorded or run', () => {

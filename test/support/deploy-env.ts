@@ -8,10 +8,10 @@
  */
 import { cpSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseProxyState, type ProxyState } from '../../actions/deploy/proxy.js';
+import { freePort } from './net.js';
 import { REPO_ROOT } from './run-action.js';
 import { BASE_IMAGE } from './images.js';
 
@@ -39,17 +39,6 @@ export function targetDocker(args: string[]): string {
     maxBuffer: 64 << 20
   });
 }
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function docker(args: string[], input?: string): string {
   return execFileSync('docker', args, {
     encoding: 'utf8',
