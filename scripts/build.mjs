@@ -7,6 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import { actionHead, cell, inputsOutputsTables } from './action-docs.mjs';
+import { generateValidators } from './gen-validators.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -41,10 +42,16 @@ try {
           : ['../actions/lib/**/*.ts', ...actions.map((n) => `../actions/${n}/**/*.ts`)]
     })
   );
+  await generateSources();
   execFileSync(bin('tsc'), ['-p', tsconfig], { cwd: root, stdio: 'inherit' });
   bundle();
 } finally {
   rmSync(lock, { recursive: true, force: true });
+}
+
+/** Sources generated before compiling: the standalone JSON-schema validators (scripts/gen-validators.mjs). */
+async function generateSources() {
+  await generateValidators(root);
 }
 
 async function takeLock() {

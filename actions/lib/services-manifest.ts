@@ -5,14 +5,13 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { lineOfPath } from './config-location.js';
 import { ConfigurationError } from './errors.js';
+import validateManifest from './generated/services-manifest-validate.js';
 
 export const DEFAULT_MANIFEST_PATH = '.slipway/services.yml';
-const PLATFORM_RE = '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$';
-const NAME_RE = '^[a-z0-9]+(?:[._-][a-z0-9]+)*$';
 
 export interface ServiceSpec {
   name: string;
@@ -38,43 +37,12 @@ export interface ServicesManifest {
   services: ServiceSpec[];
 }
 
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['version', 'services'],
-  properties: {
-    version: { const: 1 },
-    registry: { type: 'string', minLength: 1 },
-    'image-prefix': { type: 'string', pattern: '^([a-z0-9]+([._-][a-z0-9]+)*[._/-]?)?$' },
-    'shared-paths': { type: 'array', items: { type: 'string', minLength: 1 } },
-    services: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name'],
-        properties: {
-          name: { type: 'string', pattern: NAME_RE },
-          context: { type: 'string', minLength: 1 },
-          dockerfile: { type: 'string', minLength: 1 },
-          image: { type: 'string', minLength: 1 },
-          target: { type: 'string', minLength: 1 },
-          platforms: { type: 'array', minItems: 1, items: { type: 'string', pattern: PLATFORM_RE } },
-          'build-args': {
-            type: 'object',
-            additionalProperties: { type: ['string', 'number', 'boolean'] }
-          },
-          paths: { type: 'array', items: { type: 'string', minLength: 1 } }
-        }
-      }
-    }
-  }
-} as const;
-
-const validate = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(
-  schema
-);
+/**
+ * The schema (services-manifest.schema.json) compiled at build time by scripts/gen-validators.mjs into ajv's
+ * standalone code (https://ajv.js.org/standalone.html): the same checks and error objects as `new Ajv({ allErrors,
+ * verbose, strict, allowUnionTypes }).compile(schema)`, without compiling anything at run time.
+ */
+const validate = validateManifest as ValidateFunction;
 
 function lineOf(doc: Document, counter: LineCounter, instancePath: string): number | undefined {
   return lineOfPath(doc, counter, instancePath);

@@ -7204,7 +7204,7 @@ hljs.registerLanguage('ada', __webpack_require__(49321));
 hljs.registerLanguage('angelscript', __webpack_require__(58171));
 hljs.registerLanguage('apache', __webpack_require__(49291));
 hljs.registerLanguage('applescript', __webpack_require__(46186));
-hljs.registerLanguage('arcade', __webpack_require__(94982));
+hljs.registerLanguage('arcade', __webpack_require__(72601));
 hljs.registerLanguage('arduino', __webpack_require__(16769));
 hljs.registerLanguage('armasm', __webpack_require__(21044));
 hljs.registerLanguage('xml', __webpack_require__(92976));
@@ -8907,7 +8907,7 @@ module.exports = applescript;
 
 /***/ }),
 
-/***/ 94982:
+/***/ 72601:
 /***/ ((module) => {
 
 /*
