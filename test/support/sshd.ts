@@ -50,10 +50,16 @@ function keygen(file: string, comment: string): { privateKey: string; publicKey:
   return { privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(`${file}.pub`, 'utf8').trim() };
 }
 
-async function listening(port: number, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
+async function listening(
+  port: number,
+  child: ChildProcess,
+  log: () => string,
+  timeoutMs: number
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}) before listening:\n${log()}`);
+    if (child.exitCode !== null)
+      throw new Error(`sshd exited (${child.exitCode}) before listening:\n${log()}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
       socket.once('connect', () => {
@@ -63,7 +69,8 @@ async function listening(port: number, child: ChildProcess, log: () => string, t
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`sshd did not listen on 127.0.0.1:${port} in ${timeoutMs} ms:\n${log()}`);
+    if (Date.now() > deadline)
+      throw new Error(`sshd did not listen on 127.0.0.1:${port} in ${timeoutMs} ms:\n${log()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -104,8 +111,28 @@ export async function startSshd(targetDockerHost: string): Promise<Sshd> {
       ''
     ].join('\n')
   );
+  // The remote account (root, as `PermitRootLogin prohibit-password` allows) gets /bin/sh and the temp dir as its
+  // home in sshd's view (nss_wrapper again, for sshd's own passwd lookups): this machine's root runs a bash whose
+  // ~/.bashrc (sourced by bash for sshd sessions) starts pyenv, seconds per session on the busy machine, which a
+  // deploy account on a Docker host has no reason to. The session's environment is built by sshd, so the wrapper
+  // does not reach the remote `docker system dial-stdio`.
+  // (sshd's privilege separation user is looked up the same way: the system's entry, copied)
+  const privsep = execFileSync('getent', ['passwd', 'sshd'], { encoding: 'utf8' }).trim();
+  const privsepGroup = execFileSync('getent', ['group', privsep.split(':')[3] as string], {
+    encoding: 'utf8'
+  }).trim();
+  writeFileSync(path.join(dir, 'passwd'), `root:x:0:0:root:${dir}:/bin/sh\n${privsep}\n`);
+  writeFileSync(path.join(dir, 'group'), `root:x:0:\n${privsepGroup}\n`);
   let output = '';
-  const child = spawn(SSHD, ['-D', '-e', '-f', config, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(SSHD, ['-D', '-e', '-f', config, '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      LD_PRELOAD: NSS_WRAPPER,
+      NSS_WRAPPER_PASSWD: path.join(dir, 'passwd'),
+      NSS_WRAPPER_GROUP: path.join(dir, 'group')
+    }
+  });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const log = () => output;
