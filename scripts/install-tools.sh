@@ -111,7 +111,7 @@ if [ ${#need[@]} -gt 0 ] || [ ${#suite[@]} -gt 0 ]; then
   temp_policy=0
   if [[ " ${need[*]:-} " == *" openssh-server "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && temp_policy=1
-    trap '[ $temp_policy = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT
+    trap 'if [ $temp_policy = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
   fi
   [ ${#need[@]} -gt 0 ] && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   if [ $temp_policy = 1 ]; then rm -f /usr/sbin/policy-rc.d; temp_policy=0; fi

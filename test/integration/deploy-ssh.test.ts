@@ -66,6 +66,20 @@ function deployOverSsh(version: string, knownHosts = sshd.knownHostsLine): Promi
   });
 }
 
+/**
+ * What the proxy serves, asked until it answers within the action's own health budget (60 s, 10 s per request:
+ * its defaults): on the busy 2-core machine the example service's CGI misses servedVersion's single 5 s request
+ * (measured here at load average 30+) while the deploy's own check, with its budget, passed.
+ */
+async function served(): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const answer = await servedVersion(env.proxyUrl);
+    if (!answer.startsWith('error:') || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
 /** the containers of the project on the target, read over its socket (not over ssh): color and version labels */
 function onTarget(): string[] {
   return execFileSync(
@@ -96,7 +110,7 @@ it('deploys v1 then v2 over ssh:// from two fresh runners: the colors alternate 
   expect(v1.outputs.color).toBe('blue');
   expect(onTarget()).toEqual(['blue 1.0.0 running']);
   expect(env.pointed()).toMatchObject({ color: 'blue', version: '1.0.0' });
-  expect(await servedVersion(env.proxyUrl)).toBe('1.0.0');
+  expect(await served()).toBe('1.0.0');
 
   const v2 = await deployOverSsh('2.0.0');
   expect(failureMessage(v2)).toBe('');
@@ -107,14 +121,19 @@ it('deploys v1 then v2 over ssh:// from two fresh runners: the colors alternate 
   expect(onTarget()).toEqual(['blue 1.0.0 exited', 'green 2.0.0 running']);
   expect(env.pointed()).toMatchObject({ color: 'green', version: '2.0.0' });
   expect(env.colorState('green')?.image).toBe(`${env.repo}@${digests['2.0.0']}`);
-  expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
+  expect(await served()).toBe('2.0.0');
   // the sessions were sshd's: it logged the client key's logins as root
   expect(sshd.log()).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
   fake.assertNoViolations();
 });
 
 it('a known_hosts that does not match the host key fails clearly, before any record or change on the target', async () => {
-  const before = { containers: onTarget(), pointed: env.pointed(), proxy: env.proxyId() };
+  const before = {
+    containers: onTarget(),
+    pointed: env.pointed(),
+    proxy: env.proxyId(),
+    served: await served()
+  };
   const records = fake.state.deployments.length;
   // another host's key pinned for this address: what a job gets when the host was replaced or is impersonated
   const otherKey = execFileSync('bash', [
@@ -131,11 +150,11 @@ it('a known_hosts that does not match the host key fails clearly, before any rec
     "ssh refused the host key: it does not match the job's ~/.ssh/known_hosts for the 'docker-host' input"
   );
   expect(message).toContain('never scanned in the job');
-  // nothing changed: no deployment record, the same containers and proxy on the target, v2 still serving
+  // nothing changed: no deployment record, the same containers and proxy on the target, the same version served
   expect(fake.state.deployments.length).toBe(records);
   expect(onTarget()).toEqual(before.containers);
   expect(env.proxyId()).toBe(before.proxy);
   expect(env.pointed()).toEqual(before.pointed);
-  expect(await servedVersion(env.proxyUrl)).toBe('2.0.0');
+  expect(await served()).toBe(before.served);
   fake.assertNoViolations();
 });

@@ -75,8 +75,7 @@ async function listening(
   }
 }
 
-/**
- * Starts sshd on a free loopback port whose sessions' DOCKER_HOST is `targetDockerHost`. */
+/** Starts sshd on a free loopback port whose sessions' DOCKER_HOST is `targetDockerHost`. */
 export async function startSshd(targetDockerHost: string): Promise<Sshd> {
   if (!existsSync(SSHD)) {
     throw new Error(`${SSHD} is missing: run scripts/install-tools.sh (it installs openssh-server)`);
