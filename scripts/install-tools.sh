@@ -40,6 +40,11 @@ have go || need+=(golang-go)
 have git || need+=(git)
 have curl || need+=(curl)
 have jq || need+=(jq)
+# the deploy test over ssh:// (test/support/sshd.ts): sshd as a child process on a free port, never the system
+# service (its start is denied during the install, below); nss_wrapper gives the test's processes their own passwd
+# entry (OpenSSH takes ~ from it, not from $HOME). Both are in bookworm and in noble (universe).
+[ -x "${SLIPWAY_SSHD:-/usr/sbin/sshd}" ] || need+=(openssh-server)
+compgen -G "${SLIPWAY_NSS_WRAPPER_GLOB:-/usr/lib/*-linux-gnu/libnss_wrapper.so}" >/dev/null || need+=(libnss-wrapper)
 
 case $distro in
   debian:bookworm)
@@ -60,7 +65,7 @@ case $distro in
     ;;
   *)
     echo "install-tools: unsupported system '$distro' (from $os_release): Debian 12 (bookworm) or Ubuntu 24.04 (noble)." >&2
-    echo "Fix: run on one of them, or install by hand: docker + buildx + compose, docker-registry, skopeo, busybox-static, go + bbolt, git, curl, jq, nginx, cosign, gitleaks, oras" >&2
+    echo "Fix: run on one of them, or install by hand: docker + buildx + compose, docker-registry, skopeo, busybox-static, go + bbolt, git, curl, jq, nginx, openssh-server, libnss-wrapper, cosign, gitleaks, oras" >&2
     exit 1
     ;;
 esac
@@ -99,7 +104,17 @@ if [ ${#need[@]} -gt 0 ] || [ ${#suite[@]} -gt 0 ]; then
     printf 'Package: *\nPin: release n=trixie\nPin-Priority: 1\n' > /etc/apt/preferences.d/trixie-pin
   fi
   apt-get update -qq
+  # openssh-server's postinst starts the system sshd on port 22; the tests run their own. invoke-rc.d (and
+  # deb-systemd-invoke) ask /usr/sbin/policy-rc.d first and skip the start on exit 101 (invoke-rc.d(8),
+  # https://manpages.debian.org/bookworm/init-system-helpers/invoke-rc.d.8.en.html); a
+  # temporary one unless the system already has its own, removed afterwards
+  temp_policy=0
+  if [[ " ${need[*]:-} " == *" openssh-server "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && temp_policy=1
+    trap 'if [ $temp_policy = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
+  fi
   [ ${#need[@]} -gt 0 ] && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ $temp_policy = 1 ]; then rm -f /usr/sbin/policy-rc.d; temp_policy=0; fi
   if [ ${#suite[@]} -gt 0 ]; then
     # docker-buildx/docker-compose named without a suite: take them from trixie explicitly
     pkgs=()

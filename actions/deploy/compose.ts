@@ -234,9 +234,10 @@ export class ComposeDeployer {
   /** Fails early (before any record or container) when the Docker host or the template is not usable. */
   async preflight(): Promise<void> {
     await this.docker(['version', '--format', '{{.Server.Version}}'], {
-      hint: () =>
+      hint: (result) =>
         `the Docker host ${this.dockerHost ?? process.env.DOCKER_HOST ?? '(local socket)'} is not reachable; ` +
-        `check the 'docker-host' input (unix://, tcp:// or ssh://user@host) and that dockerd runs there`
+        (sshRefusal(result.stderr) ??
+          `check the 'docker-host' input (unix://, tcp:// or ssh://user@host) and that dockerd runs there`)
     });
     if (!existsSync(this.composeFile)) {
       throw new ConfigurationError(
@@ -555,4 +556,30 @@ export class ComposeDeployer {
       throw error;
     }
   }
+}
+
+/**
+ * For an ssh:// docker-host, Docker's CLI runs `ssh … docker system dial-stdio`
+ * (https://docs.docker.com/engine/security/protect-access/#use-ssh-to-protect-the-docker-daemon-socket) and passes
+ * ssh's refusal on in its stderr; these two are the job's own ~/.ssh setup, named with their fix.
+ */
+export function sshRefusal(stderr: string): string | undefined {
+  if (
+    /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \S+ host key is known/.test(
+      stderr
+    )
+  ) {
+    return (
+      `ssh refused the host key: it does not match the job's ~/.ssh/known_hosts for the 'docker-host' input. ` +
+      `Pin the host's own key, taken out of band from the host (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub ` +
+      `there; a non-default port is written [host]:port), never scanned in the job (docs/deploy.md, "The real setups")`
+    );
+  }
+  if (/Permission denied \(publickey/.test(stderr)) {
+    return (
+      `ssh's key was refused by the 'docker-host' input's user: put the deploy's private key in the job's ` +
+      `~/.ssh/id_ed25519 and its public key in that user's ~/.ssh/authorized_keys on the host (docs/deploy.md)`
+    );
+  }
+  return undefined;
 }

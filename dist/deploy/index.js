@@ -62802,8 +62802,9 @@ class ComposeDeployer {
     /** Fails early (before any record or container) when the Docker host or the template is not usable. */
     async preflight() {
         await this.docker(['version', '--format', '{{.Server.Version}}'], {
-            hint: () => `the Docker host ${this.dockerHost ?? process.env.DOCKER_HOST ?? '(local socket)'} is not reachable; ` +
-                `check the 'docker-host' input (unix://, tcp:// or ssh://user@host) and that dockerd runs there`
+            hint: (result) => `the Docker host ${this.dockerHost ?? process.env.DOCKER_HOST ?? '(local socket)'} is not reachable; ` +
+                (sshRefusal(result.stderr) ??
+                    `check the 'docker-host' input (unix://, tcp:// or ssh://user@host) and that dockerd runs there`)
         });
         if (!(0,external_node_fs_namespaceObject.existsSync)(this.composeFile)) {
             throw new lib_errors/* ConfigurationError */.j1(`${this.loaded.file}: target.composeFile '${this.target.composeFile}' does not exist (${this.composeFile})`);
@@ -63088,6 +63089,23 @@ class ComposeDeployer {
             throw error;
         }
     }
+}
+/**
+ * For an ssh:// docker-host, Docker's CLI runs `ssh … docker system dial-stdio`
+ * (https://docs.docker.com/engine/security/protect-access/#use-ssh-to-protect-the-docker-daemon-socket) and passes
+ * ssh's refusal on in its stderr; these two are the job's own ~/.ssh setup, named with their fix.
+ */
+function sshRefusal(stderr) {
+    if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \S+ host key is known/.test(stderr)) {
+        return (`ssh refused the host key: it does not match the job's ~/.ssh/known_hosts for the 'docker-host' input. ` +
+            `Pin the host's own key, taken out of band from the host (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub ` +
+            `there; a non-default port is written [host]:port), never scanned in the job (docs/deploy.md, "The real setups")`);
+    }
+    if (/Permission denied \(publickey/.test(stderr)) {
+        return (`ssh's key was refused by the 'docker-host' input's user: put the deploy's private key in the job's ` +
+            `~/.ssh/id_ed25519 and its public key in that user's ~/.ssh/authorized_keys on the host (docs/deploy.md)`);
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/build/actions/deploy/deploy.js

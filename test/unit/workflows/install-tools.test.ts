@@ -14,12 +14,16 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'install-tools-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const script = path.join(REPO_ROOT, 'scripts/install-tools.sh');
 
-function plan(osRelease: string, pathEnv = dir): Record<string, string[]> {
+function plan(
+  osRelease: string,
+  pathEnv = dir,
+  extraEnv: Record<string, string> = {}
+): Record<string, string[]> {
   const file = path.join(dir, `os-release-${Math.random().toString(36).slice(2)}`);
   writeFileSync(file, osRelease);
   const out = execFileSync('/bin/bash', [script, '--plan'], {
     encoding: 'utf8',
-    env: { PATH: pathEnv, SLIPWAY_OS_RELEASE: file }
+    env: { PATH: pathEnv, SLIPWAY_OS_RELEASE: file, ...extraEnv }
   });
   return Object.fromEntries(
     out
@@ -69,6 +73,23 @@ test('this machine (Debian 12 with every tool) installs nothing: the script is i
   const p = plan(execFileSync('cat', ['/etc/os-release'], { encoding: 'utf8' }), process.env.PATH);
   expect(p.system).toEqual(['debian:bookworm']);
   expect([...p.apt!, ...p['apt (trixie, pinned low)']!, ...p['release downloads']!]).toEqual([]);
+});
+
+test("the ssh:// deploy test's sshd and nss_wrapper: installed where missing, on both systems", () => {
+  const missing = {
+    SLIPWAY_SSHD: path.join(dir, 'no-sshd'),
+    SLIPWAY_NSS_WRAPPER_GLOB: path.join(dir, 'no-lib*.so')
+  };
+  for (const release of ['ID=debian\nVERSION_CODENAME=bookworm\n', 'ID=ubuntu\nVERSION_CODENAME=noble\n']) {
+    expect(plan(release, dir, missing).apt).toEqual(
+      expect.arrayContaining(['openssh-server', 'libnss-wrapper'])
+    );
+  }
+  // present (this machine): neither is planned, whatever PATH says (sshd is looked for by path)
+  expect(plan('ID=debian\nVERSION_CODENAME=bookworm\n').apt).not.toEqual(
+    expect.arrayContaining(['openssh-server'])
+  );
+  expect(plan('ID=debian\nVERSION_CODENAME=bookworm\n').apt).not.toContain('libnss-wrapper');
 });
 
 test('another system is refused with the fix', () => {
