@@ -1,17 +1,21 @@
 /**
- * Deploy bench: failed requests during a blue-green deploy and the automatic rollback time, quiet and under
- * contention (three busy loops), side by side, and a naive stop-then-start redeploy measured in the same run
- * (same images, same proxy, same load loop).
+ * Deploy bench: for BOTH strategies (blue-green, and canary 25 % → 100 %), quiet and under contention (three busy
+ * loops, stopped by PID), side by side in one run: the failed requests of a loopback load loop during a good
+ * deploy, during an automatic rollback before any traffic moves (a version unhealthy from the start), during an
+ * automatic rollback after traffic moved (FAILS_AFTER_FIRST_CHECK: healthy at its first check, unhealthy after),
+ * and the rollback times; then a naive stop-then-start redeploy (same images, same proxy, same load loop). The
+ * load average is printed at each phase: on a shared machine the numbers are only comparable with it.
  *
- *   npx tsx bench/deploy.ts
+ *   npm run bench -- deploy        (or npx tsx bench/deploy.ts)
  *
  * Deploys go to the TARGET dockerd (`bash scripts/services.sh target-up` first) from a fresh runner each, with
- * the offline proxy image (scripts/proxy-image.sh, built if missing).
+ * the offline proxy image (scripts/proxy-image.sh). Bounded: 14 deploys and the baseline.
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import os from 'node:os';
 import path from 'node:path';
 import { sleep } from '../actions/lib/backoff.js';
 import { addRepo, startGitHubFake } from '../test/support/github-fake/index.js';
@@ -22,7 +26,7 @@ import {
   TARGET_DOCKER_HOST
 } from '../test/support/deploy-env.js';
 import { startLoadLoop, type LoadStats } from '../test/support/load-loop.js';
-import { runAction, REPO_ROOT } from '../test/support/run-action.js';
+import { runAction, REPO_ROOT, type ActionRun } from '../test/support/run-action.js';
 
 const TOKEN = 'ghs_bench';
 const run = (file: string, args: string[], env: NodeJS.ProcessEnv) =>
@@ -43,11 +47,16 @@ async function waitHealthy(url: string, deadlineMs: number): Promise<void> {
 interface Scenario {
   deploy: LoadStats;
   deployMs: number;
+  /** 3.0.0: unhealthy before the switch (blue-green) / before its first step (canary) */
   rollback: LoadStats;
   rollbackMs: number;
+  /** 5.0.0: healthy at its first check, unhealthy after (after the switch / at the first canary step) */
   afterSwitch: LoadStats;
   afterSwitchMs: number;
+  load: string;
 }
+
+type Strategy = 'blue-green' | 'canary';
 
 /** Three busy loops (the contention the deploy tests must survive on a 2-core machine); stopped by PID. */
 function busyLoops(count = 3): () => void {
@@ -60,96 +69,167 @@ function busyLoops(count = 3): () => void {
   };
 }
 
+const loadAvg = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/**
+ * The canary's steps for the bench: 25 % then 100 %, 10 s each with 10 canary requests at least (the product's
+ * default pause is 300 s; the bench brings its own load loop, as deploy-canary.test.ts does).
+ */
+const CANARY = { type: 'canary', steps: [25, 100], pauseSeconds: 10, minRequests: 10, maxErrorRate: 0.01 };
+
 export async function benchDeploy(): Promise<void> {
   console.log(
-    '\n## deploy: blue-green with health checks, quiet vs three busy loops, and a naive stop-then-start redeploy'
+    '\n## deploy: blue-green and canary with health checks, quiet vs three busy loops, and a naive stop-then-start redeploy'
   );
+  console.log(`cores: ${os.cpus().length}; load average (1, 5, 15 min) at the start: ${loadAvg()}`);
+  const benchStarted = Date.now();
   const id = `bench${randomBytes(3).toString('hex')}`;
   const fake = await startGitHubFake({ token: TOKEN });
   addRepo(fake.state, 'acme', 'monorepo');
-  const env = await startDeployEnv(id);
+  // one target environment (compose project, proxy, ports) per strategy; the images are built once
+  const envs = { 'blue-green': await startDeployEnv(`${id}bg`), canary: await startDeployEnv(`${id}cn`) };
+  const stopBusy: (() => void)[] = [];
   try {
-    const v1 = buildApi(env.repo, '1.0.0');
-    buildApi(env.repo, '2.0.0');
-    buildApi(env.repo, '3.0.0', 'ENV SLIPWAY_EXAMPLE_HEALTH=unhealthy');
-    buildApi(env.repo, '5.0.0', FAILS_AFTER_FIRST_CHECK);
-    env.writeConfig('staging');
-    // the action's own health timing (2 s interval, 60 s budget, 10 s per request)
-    // every deploy from a fresh runner to the target dockerd (bash scripts/services.sh target-up)
-    const deploy = (version: string) => {
+    const bg = envs['blue-green'];
+    const repo = bg.repo;
+    const v1 = buildApi(repo, '1.0.0');
+    buildApi(repo, '2.0.0');
+    buildApi(repo, '3.0.0', 'ENV SLIPWAY_EXAMPLE_HEALTH=unhealthy');
+    buildApi(repo, '5.0.0', FAILS_AFTER_FIRST_CHECK);
+    bg.writeConfig('staging');
+    const cn = envs.canary;
+    const cnBase = cn.baseConfig();
+    cn.writeConfig('canary', {
+      services: { api: { ...(cnBase.services as { api: object }).api, image: repo } },
+      strategy: CANARY
+    });
+    console.log(`images built; load average: ${loadAvg()}`);
+    // the action's own health timing (2 s interval, 60 s budget, 10 s per request, 5 unhealthy answers in a row)
+    // every deploy from a fresh runner to the target dockerd
+    const deploy = (strategy: Strategy, version: string) => {
+      const env = envs[strategy];
       const runner = env.freshRunner();
+      const environment = strategy === 'canary' ? 'canary' : 'staging';
       return runAction('deploy', {
         workspace: runner.workspace,
         repository: 'acme/monorepo',
-        inputs: { environment: 'staging', version, 'github-token': TOKEN, 'docker-host': TARGET_DOCKER_HOST },
+        inputs: {
+          environment,
+          environments: 'staging,canary',
+          version,
+          'github-token': TOKEN,
+          'docker-host': TARGET_DOCKER_HOST
+        },
         env: { GITHUB_API_URL: fake.url, HOME: runner.home },
-        timeoutMs: 900_000
+        timeoutMs: 600_000
       });
     };
-    const first = await deploy('1.0.0');
-    if (first.outputs.status !== 'success') throw new Error(`v1 deploy failed: ${first.stdout.slice(-2000)}`);
+    const good: Record<Strategy, string> = { 'blue-green': '1.0.0', canary: '1.0.0' };
+    for (const strategy of ['blue-green', 'canary'] as const) {
+      const first = await deploy(strategy, '1.0.0');
+      if (first.outputs.status !== 'success')
+        throw new Error(`${strategy}: v1 deploy failed: ${first.stdout.slice(-3000)}`);
+    }
 
-    let good = '1.0.0';
-    const scenario = async (): Promise<Scenario> => {
+    const scenario = async (strategy: Strategy): Promise<Scenario> => {
+      const env = envs[strategy];
+      const loop = () =>
+        startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2, maxDurationMs: 400_000 });
+      const expect = (run: ActionRun, version: string, status: string) => {
+        if (run.outputs.status !== status)
+          throw new Error(
+            `${strategy} ${version}: status ${run.outputs.status}, expected ${status}\n${run.stdout.slice(-3000)}`
+          );
+      };
+      const load = loadAvg();
       // a good deploy under load (alternating 1.0.0 / 2.0.0)
-      const next = good === '1.0.0' ? '2.0.0' : '1.0.0';
-      let load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2 });
-      const deployRun = await deploy(next);
-      const deployStats = await load.stop();
-      if (deployRun.outputs.status !== 'success')
-        throw new Error(`${next} deploy: ${deployRun.outputs.status}`);
-      good = next;
-      // 3.0.0 unhealthy → automatic rollback before the switch
-      load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2 });
-      const v3 = await deploy('3.0.0');
-      const rollback = await load.stop();
-      if (v3.outputs.status !== 'rolled_back')
-        throw new Error(`3.0.0 was not rolled back: ${v3.outputs.status}`);
-      // 5.0.0 healthy before the switch, unhealthy after → traffic switched back
-      load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2 });
-      const v5 = await deploy('5.0.0');
-      const afterSwitch = await load.stop();
-      if (v5.outputs.status !== 'rolled_back')
-        throw new Error(`5.0.0 was not rolled back: ${v5.outputs.status}`);
+      const next = good[strategy] === '1.0.0' ? '2.0.0' : '1.0.0';
+      let loadLoop = loop();
+      const deployRun = await deploy(strategy, next);
+      const deployStats = await loadLoop.stop();
+      expect(deployRun, next, 'success');
+      good[strategy] = next;
+      // 3.0.0 unhealthy → automatic rollback before any traffic moves
+      loadLoop = loop();
+      const v3 = await deploy(strategy, '3.0.0');
+      const rollback = await loadLoop.stop();
+      expect(v3, '3.0.0', 'rolled_back');
+      // 5.0.0 healthy at its first check, unhealthy after → traffic goes back
+      loadLoop = loop();
+      const v5 = await deploy(strategy, '5.0.0');
+      const afterSwitch = await loadLoop.stop();
+      expect(v5, '5.0.0', 'rolled_back');
       return {
         deploy: deployStats,
         deployMs: deployRun.durationMs,
         rollback,
         rollbackMs: Number(v3.outputs['rollback-ms']),
         afterSwitch,
-        afterSwitchMs: Number(v5.outputs['rollback-ms'])
+        afterSwitchMs: Number(v5.outputs['rollback-ms']),
+        load: `${load} → ${loadAvg()}`
       };
     };
-    const quiet = await scenario();
-    const stopBusy = busyLoops();
-    let busy: Scenario;
-    try {
-      busy = await scenario();
-    } finally {
-      stopBusy();
+    const results: Record<string, Scenario> = {};
+    for (const strategy of ['blue-green', 'canary'] as const) {
+      results[`${strategy} quiet`] = await scenario(strategy);
+      console.log(`${strategy} quiet done; load average: ${loadAvg()}`);
     }
+    stopBusy.push(busyLoops());
+    console.log(`three busy loops started; load average: ${loadAvg()}`);
+    for (const strategy of ['blue-green', 'canary'] as const) {
+      results[`${strategy} busy`] = await scenario(strategy);
+      console.log(`${strategy} busy done; load average: ${loadAvg()}`);
+    }
+    stopBusy.pop()?.();
 
     const failed = (s: LoadStats) => `${s.failed}/${s.sent}`;
-    const row = (name: string, q: string, c: string) =>
-      console.log(`${name.padEnd(46)} ${q.padStart(12)}   ${c.padStart(12)}`);
-    row('blue-green (under a 2-loop load loop)', 'quiet', '3 busy loops');
-    row('failed requests: good deploy', failed(quiet.deploy), failed(busy.deploy));
-    row('failed requests: unhealthy → rollback', failed(quiet.rollback), failed(busy.rollback));
-    row('failed requests: fails after switch → back', failed(quiet.afterSwitch), failed(busy.afterSwitch));
-    row('rollback time: before switch', `${quiet.rollbackMs} ms`, `${busy.rollbackMs} ms`);
-    row('rollback time: after switch', `${quiet.afterSwitchMs} ms`, `${busy.afterSwitchMs} ms`);
-    row('good deploy wall time (incl. 10 s drain)', `${quiet.deployMs} ms`, `${busy.deployMs} ms`);
+    const cols = ['blue-green quiet', 'blue-green busy', 'canary quiet', 'canary busy'];
+    const row = (name: string, cells: string[]) =>
+      console.log(`${name.padEnd(44)} ${cells.map((c) => c.padStart(17)).join(' ')}`);
+    const of = (f: (s: Scenario) => string) => cols.map((c) => f(results[c]!));
+    console.log('');
+    row('(load loop: 2 connections, failed/total)', ['blue-green', 'blue-green', 'canary', 'canary']);
+    row('', ['quiet', '3 busy loops', 'quiet', '3 busy loops']);
+    row(
+      'failed requests: good deploy',
+      of((s) => failed(s.deploy))
+    );
+    row(
+      'failed requests: unhealthy before traffic',
+      of((s) => failed(s.rollback))
+    );
+    row(
+      'failed requests: fails after switch/step',
+      of((s) => failed(s.afterSwitch))
+    );
+    row(
+      'rollback time: unhealthy before traffic',
+      of((s) => `${s.rollbackMs} ms`)
+    );
+    row(
+      'rollback time: fails after switch/step',
+      of((s) => `${s.afterSwitchMs} ms`)
+    );
+    row(
+      'good deploy wall time',
+      of((s) => `${s.deployMs} ms`)
+    );
+    for (const c of cols) console.log(`load average during ${c}: ${results[c]!.load}`);
 
-    // Baseline: a naive redeploy of the serving color in place (stop, then start v1 on the same port)
-    const serving = env.pointed()?.color ?? 'green';
-    const project = `${env.project}-naive`;
+    // Baseline: a naive redeploy of the serving color in place (stop, then start v1 on the same port), quiet
+    const project = `${bg.project}-naive`;
+    const serving = bg.pointed()?.color ?? 'green';
     const onTarget = { ...process.env, DOCKER_HOST: TARGET_DOCKER_HOST };
-    const port = serving === 'blue' ? env.ports.blue : env.ports.green;
-    const load = startLoadLoop(`${env.proxyUrl}/api/version`, { concurrency: 2 });
+    const port = serving === 'blue' ? bg.ports.blue : bg.ports.green;
+    const load = startLoadLoop(`${bg.proxyUrl}/api/version`, { concurrency: 2 });
     await sleep(300);
     const started = Date.now();
     // async: the load loop runs in this process and must keep sending while docker works
-    await run('docker', ['stop', '--time', '10', env.containerName(serving)], onTarget);
+    await run('docker', ['stop', '--time', '10', bg.containerName(serving)], onTarget);
     await run(
       'docker',
       [
@@ -157,30 +237,34 @@ export async function benchDeploy(): Promise<void> {
         '--project-name',
         project,
         '--project-directory',
-        path.join(env.workspace, 'deploy'),
+        path.join(bg.workspace, 'deploy'),
         '--file',
-        path.join(env.workspace, 'deploy/compose.template.yml'),
+        path.join(bg.workspace, 'deploy/compose.template.yml'),
         'up',
         '--detach'
       ],
       {
         ...onTarget,
-        SLIPWAY_IMAGE_API: `${env.repo}@${v1}`,
+        SLIPWAY_IMAGE_API: `${repo}@${v1}`,
         SLIPWAY_PORT_API: String(port),
         SLIPWAY_ENVIRONMENT: 'staging',
         SLIPWAY_VERSION: '1.0.0',
         SLIPWAY_COLOR: serving
       }
     );
-    await waitHealthy(`${env.proxyUrl}/api/health`, 60_000);
+    await waitHealthy(`${bg.proxyUrl}/api/health`, 60_000);
     const naiveMs = Date.now() - started;
     await sleep(300);
     const naive = await load.stop();
-    row('naive stop-then-start (quiet): failed requests', failed(naive), '');
-    row('naive stop-then-start (quiet): until healthy', `${naiveMs} ms`, '');
+    row('naive stop-then-start (quiet): failed', [failed(naive)]);
+    row('naive stop-then-start (quiet): until healthy', [`${naiveMs} ms`]);
+    console.log(
+      `deploy bench: ${Math.round((Date.now() - benchStarted) / 1000)} s; load average at the end: ${loadAvg()}`
+    );
   } finally {
-    await env.stop();
-    await run('docker', ['compose', '--project-name', `${env.project}-naive`, 'down'], {
+    for (const stop of stopBusy) stop();
+    for (const env of Object.values(envs)) await env.stop();
+    await run('docker', ['compose', '--project-name', `${envs['blue-green'].project}-naive`, 'down'], {
       ...process.env,
       DOCKER_HOST: TARGET_DOCKER_HOST
     }).catch(() => undefined);
