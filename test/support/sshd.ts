@@ -24,7 +24,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './deploy-env.js';
+import { freePort } from './net.js';
 
 export const SSHD = '/usr/sbin/sshd';
 /** Debian's libnss-wrapper (found by the dynamic linker's search path) */
