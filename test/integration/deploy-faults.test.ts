@@ -346,7 +346,7 @@ it('the proxy breaks after the switch: the failed version keeps serving and the 
 it('the new color killed and the proxy broken after the switch: only the backup serves, and the run says so', async () => {
   const before = stagingCount();
   const old = serving;
-  const { run, stats } = await underLoad('killed + proxy broken', () => {
+  const { run } = await underLoad('killed + proxy broken', () => {
     const stop = onProxyExec('-s reload', () => {
       killColor(otherColor(old.color))();
       setTimeout(() => breakProxy(), 1000);
