@@ -522,16 +522,14 @@ export class ComposeDeployer {
   /**
    * Points the proxy at `color` on the target: the candidate site file goes into the proxy container, is checked
    * there (`nginx -t`) and applied by a graceful reload. A failed check or reload restores the previous file and
-   * moves no traffic. `backup`: the old color stays in the upstreams as a `backup` server (proxy.ts), while the
-   * switch is verified.
+   * moves no traffic.
    */
-  async switchTo(color: Color, version: string, weights = allOn(color), backup?: Color): Promise<void> {
+  async switchTo(color: Color, version: string, weights = allOn(color)): Promise<void> {
     const site = renderProxyConfig({
       environment: this.environment,
       version,
       services: this.proxyServices(),
       weights,
-      ...(backup ? { backup } : {}),
       port: this.target.proxy.port,
       listen: this.target.proxy.listen
     });

@@ -2,8 +2,7 @@
  * The deploy state machine, for both targets, with the Deployments API records:
  *
  *   create deployment → in_progress → start the new version on the IDLE color → readiness → health
- *     → switch traffic (the old color a backup server) → health of the new color itself and through the proxy
- *     → success → the proxy on the new color alone → retire the old color (a failed stop is reported, not silent)
+ *     → switch traffic → health → success → retire the old color (a failed stop is reported, not silent)
  *                                 │ fails                          │ fails
  *                                 └────────────────────────────────┴→ failure, then rollback (a deployment of its
  *      own, in_progress → success | failure): point the proxy back at the old color (its containers are never
@@ -96,11 +95,8 @@ export interface Target {
   readinessMs(color: Color | undefined): Promise<number>;
   /** health of the started version before traffic moves (compose: direct to the color's ports) */
   directHealthUrls(color: Color | undefined): string[];
-  /**
-   * moves traffic to it (compose: checked proxy switch; command: nothing, the command already did); `backup`: the
-   * old color stays in the proxy as a backup server while the switch is verified (compose)
-   */
-  switchTo(color: Color | undefined, version: string, backup?: Color): Promise<void>;
+  /** moves traffic to it (compose: checked proxy switch; command: nothing, the command already did) */
+  switchTo(color: Color | undefined, version: string): Promise<void>;
   /** public health URLs, checked after the switch */
   publicHealthUrls(): string[];
   /** removes a start that does not take traffic; returns why it failed (undefined: done) */
@@ -253,7 +249,6 @@ async function deployAndCheck(
   let switched = false;
   let checks: UrlHealth[] = [];
   let canary: CanaryResult | undefined;
-  const warnings: string[] = [];
   try {
     core.startGroup(`Start ${plan.version}`);
     try {
@@ -288,38 +283,17 @@ async function deployAndCheck(
         `Canary: no other color serves yet, so ${plan.version} takes all traffic at once (blue-green)`
       );
     }
-    // blue-green, or a promoted canary: traffic on the new color alone, the old one (still running) a backup
-    // server while the switch is verified — requests the new color fails go to the old one (proxy.ts)
-    const backup = previous && color && previous !== color ? previous : undefined;
-    await target.switchTo(color, plan.version, backup);
+    // blue-green, or a promoted canary: the steady state is the single-color proxy config
+    await target.switchTo(color, plan.version);
     switched = true;
-    core.info(
-      `Traffic switched to ${color ?? 'the new version'}${backup ? ` (${backup} is a backup until verified)` : ''}`
+    core.info(`Traffic switched to ${color ?? 'the new version'}`);
+    const h = await health(
+      target.publicHealthUrls(),
+      { ...plan.health, expectVersion: plan.version },
+      'after switch'
     );
-    // With a backup, an answer through the proxy may come from the OLD color: it proves nothing about the new
-    // one. So the new color is checked on its own ports first (a refused connection counts: it answered before
-    // the switch, refusing now means it died), then the public URL (the version check refuses the old version's
-    // answer), then the new color's own ports once more (an unversioned health JSON cannot tell the colors apart
-    // through the proxy). Only then does the proxy config lose the backup and the old color stop.
-    const ownUrls = backup ? target.directHealthUrls(color) : [];
-    const verify = async (urls: string[], label: string, countRefused: boolean) => {
-      if (urls.length === 0) return;
-      const h = await health(urls, { ...plan.health, expectVersion: plan.version, countRefused }, label);
-      checks = [...checks, ...h.results];
-      if (!h.passed) throw new HealthFailure(`health check after the switch failed: ${h.reason}`);
-    };
-    await verify(ownUrls, 'after switch, new color', true);
-    await verify(target.publicHealthUrls(), 'after switch', false);
-    await verify(ownUrls, 'after switch, new color', true);
-    if (backup) {
-      try {
-        await target.switchTo(color, plan.version);
-        core.info(`Verified: ${backup} is no longer a backup`);
-      } catch (error) {
-        // the new color serves and is verified; the old one stays the backup until it is stopped below
-        warnings.push(`removing the backup ${backup} from the proxy config failed: ${errorMessage(error)}`);
-      }
-    }
+    checks = [...checks, ...h.results];
+    if (!h.passed) throw new HealthFailure(`health check after the switch failed: ${h.reason}`);
   } catch (error) {
     const reason = errorMessage(error);
     const failedAt = Date.now();
@@ -336,6 +310,7 @@ async function deployAndCheck(
     return canary ? { ...outcome, canary } : outcome;
   }
 
+  const warnings: string[] = [];
   if (previous && previous !== color) {
     const failed = await target.retire(previous);
     if (failed) warnings.push(`the old color ${previous} still runs: stopping it failed: ${failed}`);
@@ -621,7 +596,7 @@ export function composeTarget(
     },
     readinessMs: async (color) => (color ? deployer.readinessMs(color) : 0),
     directHealthUrls: (color) => (color ? deployer.directHealthUrls(color) : []),
-    switchTo: (color, version, backup) => deployer.switchTo(color as Color, version, undefined, backup),
+    switchTo: (color, version) => deployer.switchTo(color as Color, version),
     publicHealthUrls: () => [publicUrl],
     async discard(color) {
       if (!color) return undefined;
@@ -679,7 +654,7 @@ export async function observeCompose(
   publicUrl: string,
   requestTimeoutMs: number
 ): Promise<Serving> {
-  let pointed: { color: Color; version: string; backup?: Color } | undefined;
+  let pointed: { color: Color; version: string } | undefined;
   let proxyError: string | undefined;
   try {
     pointed = await deployer.proxyState();
@@ -719,7 +694,7 @@ export async function observeCompose(
         ? answer.version // the target cannot be asked: what answers through the URL is all there is to know
         : undefined;
   const head = pointed
-    ? `the proxy points at ${pointed.color} (${pointed.version})${pointed.backup ? ` with ${pointed.backup} as its backup` : ''}, ${publicUrl} answers ${answered}`
+    ? `the proxy points at ${pointed.color} (${pointed.version}), ${publicUrl} answers ${answered}`
     : proxyError
       ? `the proxy's config cannot be read (${proxyError}), ${publicUrl} answers ${answered}`
       : `the proxy points at no Slipway color, ${publicUrl} answers ${answered}`;

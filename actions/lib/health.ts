@@ -48,11 +48,6 @@ export interface HealthOptions {
    * connection of a service still starting); 0: only retries/timeout end the polling.
    */
   unhealthyThreshold?: number;
-  /**
-   * A refused connection counts towards `unhealthyThreshold` too: for a service that already answered (e.g. a
-   * deploy's new color after the switch), refusing now means it died — not that it is still starting.
-   */
-  countRefused?: boolean;
   /** per-request timeout, ms */
   requestTimeoutMs: number;
   degraded: DegradedPolicy;
@@ -230,8 +225,8 @@ export async function waitHealthy(url: string, options: HealthOptions): Promise<
     if (!passed && last.error) errorCounts[last.error] = (errorCounts[last.error] ?? 0) + 1;
     if (!inGrace) counted++;
     // only the service saying so counts (not a refused connection, nor another version still answering)
-    const said = answer.httpStatus !== undefined || (options.countRefused && answer.error === 'ECONNREFUSED');
-    unhealthyStreak = !inGrace && answer.status === 'unhealthy' && said ? unhealthyStreak + 1 : 0;
+    unhealthyStreak =
+      !inGrace && answer.status === 'unhealthy' && answer.httpStatus !== undefined ? unhealthyStreak + 1 : 0;
     const final =
       passed ||
       (options.unhealthyThreshold !== undefined &&

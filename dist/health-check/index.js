@@ -28776,8 +28776,8 @@ async function waitHealthy(url, options) {
         if (!inGrace)
             counted++;
         // only the service saying so counts (not a refused connection, nor another version still answering)
-        const said = answer.httpStatus !== undefined || (options.countRefused && answer.error === 'ECONNREFUSED');
-        unhealthyStreak = !inGrace && answer.status === 'unhealthy' && said ? unhealthyStreak + 1 : 0;
+        unhealthyStreak =
+            !inGrace && answer.status === 'unhealthy' && answer.httpStatus !== undefined ? unhealthyStreak + 1 : 0;
         const final = passed ||
             (options.unhealthyThreshold !== undefined &&
                 options.unhealthyThreshold > 0 &&

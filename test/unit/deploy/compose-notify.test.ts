@@ -54,34 +54,6 @@ it('renders both colors of every service with weights: blue-green is 100/0, a ca
   expect(upstreamName('prod-eu', 'web.app')).toBe('slipway_prod_eu_web_app');
 });
 
-it('while a switch is verified the old color is a backup server, not down; a weighted color cannot be one', () => {
-  const verifying = renderUpstreams('staging', proxyServices, allOn('green'), '127.0.0.1', 'blue');
-  expect(verifying).toContain(
-    'upstream slipway_staging_api {\n  server 127.0.0.1:3000 backup; # blue\n  server 127.0.0.1:3001 weight=100; # green\n}'
-  );
-  expect(verifying).not.toContain(' down;');
-  expect(() =>
-    renderUpstreams('staging', proxyServices, { blue: 90, green: 10 }, '127.0.0.1', 'blue')
-  ).toThrow('the backup color blue must have weight 0');
-  const text = renderProxyConfig({
-    environment: 'staging',
-    version: '2.0.0',
-    services: proxyServices,
-    weights: allOn('green'),
-    port: 8080,
-    backup: 'blue'
-  });
-  // the old color answers what the new one fails: refused, timed out, 502 or 503
-  expect(text).toContain('proxy_next_upstream error timeout http_502 http_503;');
-  expect(parseProxyState(text)).toEqual({
-    environment: 'staging',
-    color: 'green',
-    version: '2.0.0',
-    weights: { blue: 0, green: 100 },
-    backup: 'blue'
-  });
-});
-
 it('the site file names what serves on its first lines and logs JSON to stdout; it is read back', () => {
   const text = renderProxyConfig({
     environment: 'staging',

@@ -23,17 +23,8 @@ interface Answer {
   code: number;
   version: string;
 }
-/**
- * the scripted host: what each color answers (absent: not running), where the proxy points, and its backup color
- * (nginx passes a request the pointed color fails — no answer, 502, 503 — to the backup; `proxyReaches`: false
- * when the proxy cannot reach the pointed color although it answers on its own port)
- */
-const host: {
-  colors: Partial<Record<Color, Answer>>;
-  pointed?: Color;
-  backup?: Color;
-  proxyReaches?: boolean;
-} = { colors: {} };
+/** the scripted host: what each color answers (absent: not running) and where the proxy points */
+const host: { colors: Partial<Record<Color, Answer>>; pointed?: Color } = { colors: {} };
 
 beforeAll(async () => {
   fake = await startGitHubFake({ token: TOKEN });
@@ -41,10 +32,7 @@ beforeAll(async () => {
   records = new Deployments(github.getOctokit(TOKEN, { baseUrl: fake.url }), { owner: 'acme', repo: 'app' });
   server = http.createServer((req, res) => {
     const color = req.url === '/public' ? host.pointed : (req.url?.slice('/c/'.length) as Color);
-    let a = color ? host.colors[color] : undefined;
-    if (req.url === '/public' && host.proxyReaches === false) a = undefined;
-    if (req.url === '/public' && (!a || a.code === 502 || a.code === 503) && host.backup)
-      a = host.colors[host.backup];
+    const a = color ? host.colors[color] : undefined;
     if (!a) {
       res.writeHead(502).end('bad gateway');
       return;
@@ -100,10 +88,9 @@ function scripted(answerOf: (version: string) => Answer) {
     },
     readinessMs: async () => 0,
     directHealthUrls: (color) => [`${base}/c/${color}`],
-    async switchTo(color, version, backup) {
-      calls.push(`switch ${color} ${version}${backup ? ` (backup ${backup})` : ''}`);
+    async switchTo(color, version) {
+      calls.push(`switch ${color} ${version}`);
       host.pointed = color;
-      host.backup = backup;
     },
     publicHealthUrls: () => [`${base}/public`],
     discard: async (color) => {
@@ -141,8 +128,6 @@ const statesOf = (id: number) =>
 async function seedGood(environment: string, version: string, images: DeployedImage[]) {
   host.colors = {};
   host.pointed = undefined;
-  host.backup = undefined;
-  host.proxyReaches = undefined;
   const { target } = scripted(() => ({ code: 200, version }));
   const outcome = await runDeploy(
     plan(environment, version, images),
@@ -161,8 +146,8 @@ it('a failure after the switch moves traffic back without touching the old color
   // 2.0.0 passes the direct check, then answers 503 once traffic reaches it
   const { target, calls, touchServing } = scripted(() => ({ code: 200, version: '2.0.0' }));
   const switchTo = target.switchTo;
-  target.switchTo = async (color, version, backup) => {
-    await switchTo(color, version, backup);
+  target.switchTo = async (color, version) => {
+    await switchTo(color, version);
     if (color === 'green') host.colors.green = { code: 503, version: '2.0.0' };
   };
   const outcome = await runDeploy(
@@ -178,15 +163,9 @@ it('a failure after the switch moves traffic back without touching the old color
     color: 'blue',
     serving: { version: '1.0.0', known: true }
   });
-  // the proxy passes green's 503s to the backup blue: green's own port tells
-  expect(outcome.reason).toMatch(/^health check after the switch failed: .*\/c\/green unhealthy/);
+  expect(outcome.reason).toMatch(/^health check after the switch failed: .*\/public unhealthy/);
   // blue (1.0.0) is never started again: traffic goes back, it is checked, the failed green drains and goes
-  expect(calls).toEqual([
-    'start 2.0.0 on green',
-    'switch green 2.0.0 (backup blue)',
-    'switch blue 1.0.0',
-    'retire green'
-  ]);
+  expect(calls).toEqual(['start 2.0.0 on green', 'switch green 2.0.0', 'switch blue 1.0.0', 'retire green']);
   expect(touchServing).toEqual([]);
   expect(statesOf(outcome.deploymentId)).toEqual(['in_progress', 'failure']);
   expect(statesOf(outcome.rollbackDeploymentId!)).toEqual(['in_progress', 'success']);
@@ -200,56 +179,6 @@ it('a failure after the switch moves traffic back without touching the old color
     kind: 'rollback',
     rollbackOf: outcome.deploymentId
   });
-  fake.assertNoViolations();
-});
-
-it('the backup answering through the proxy for a new color it cannot reach is never a success', async () => {
-  const good = await seedGood('backup-answers', '1.0.0', img('a'));
-  // green answers healthy on its own port, but the proxy cannot reach it: its backup blue (1.0.0) answers
-  const { target, calls, touchServing } = scripted(() => ({ code: 200, version: '2.0.0' }));
-  const switchTo = target.switchTo;
-  target.switchTo = async (color, version, backup) => {
-    await switchTo(color, version, backup);
-    host.proxyReaches = color !== 'green';
-  };
-  const outcome = await runDeploy(
-    plan('backup-answers', '2.0.0', img('b')),
-    target,
-    records,
-    knownFromRecord(good),
-    'https://x.test'
-  );
-  expect(outcome).toMatchObject({ status: 'rolled_back', color: 'blue', serving: { version: '1.0.0' } });
-  expect(outcome.reason).toMatch(
-    /^health check after the switch failed: .*\/public unhealthy .*answers with version 1\.0\.0, expected 2\.0\.0/
-  );
-  expect(calls).toEqual([
-    'start 2.0.0 on green',
-    'switch green 2.0.0 (backup blue)',
-    'switch blue 1.0.0',
-    'retire green'
-  ]);
-  expect(touchServing).toEqual([]);
-  fake.assertNoViolations();
-});
-
-it('a verified switch drops the backup from the proxy config, then retires the old color', async () => {
-  const good = await seedGood('backup-dropped', '1.0.0', img('a'));
-  const { target, calls } = scripted(() => ({ code: 200, version: '2.0.0' }));
-  const outcome = await runDeploy(
-    plan('backup-dropped', '2.0.0', img('b')),
-    target,
-    records,
-    knownFromRecord(good),
-    'https://x.test'
-  );
-  expect(outcome).toMatchObject({ status: 'success', color: 'green', serving: { version: '2.0.0' } });
-  expect(calls).toEqual([
-    'start 2.0.0 on green',
-    'switch green 2.0.0 (backup blue)',
-    'switch green 2.0.0',
-    'retire blue'
-  ]);
   fake.assertNoViolations();
 });
 
@@ -278,8 +207,8 @@ it('a failed first deploy that took all the traffic stays and is reported as wha
   host.pointed = undefined;
   const { target, calls } = scripted(() => ({ code: 200, version: '1.0.0' }));
   const switchTo = target.switchTo;
-  target.switchTo = async (color, version, backup) => {
-    await switchTo(color, version, backup);
+  target.switchTo = async (color, version) => {
+    await switchTo(color, version);
     host.colors.blue = { code: 503, version: '1.0.0' };
   };
   const outcome = await runDeploy(
