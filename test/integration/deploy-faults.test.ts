@@ -124,6 +124,9 @@ function onProxyExec(
       'events',
       '--filter',
       'type=container',
+      // this suite's proxy only: other suites (jest runs three at once) reload their own proxies on the same target
+      '--filter',
+      env.proxyId() ? `container=${env.proxyId()}` : `label=com.docker.compose.project=${env.project}`,
       '--filter',
       'event=exec_start',
       '--filter',
