@@ -118,6 +118,7 @@ function onProxyExec(
   act: () => void,
   when: 'start' | 'end' = 'start'
 ): () => void {
+  const proxy = env.proxyId();
   const events = spawn(
     'docker',
     [
@@ -126,7 +127,7 @@ function onProxyExec(
       'type=container',
       // this suite's proxy only: other suites (jest runs three at once) reload their own proxies on the same target
       '--filter',
-      env.proxyId() ? `container=${env.proxyId()}` : `label=com.docker.compose.project=${env.project}`,
+      proxy ? `container=${proxy}` : `label=com.docker.compose.project=${env.project}`,
       '--filter',
       'event=exec_start',
       '--filter',
