@@ -139,7 +139,12 @@ build_and_push() {
   check_busybox "$BUSYBOX" x86-64
   check_busybox "$BUSYBOX_ARM64" 'ARM aarch64'
   "$BUSYBOX" --list >/dev/null 2>&1 || die "$BUSYBOX does not run as a multi-call busybox binary"
-  VERSION=$("$BUSYBOX" 2>&1 | head -1 | sed -n 's/^BusyBox v\([0-9][0-9.]*\).*/\1/p')
+  # the banner is read whole, then its first line parsed: `busybox | head -1` under pipefail exits silently whenever
+  # head closes the pipe before busybox has written its last line (SIGPIPE, 141; a third of runs on a busy machine)
+  local banner
+  banner=$("$BUSYBOX" 2>&1) || die "$BUSYBOX (no arguments) failed"
+  VERSION=$(sed -n '1s/^BusyBox v\([0-9][0-9.]*\).*/\1/p' <<<"$banner")
+  [ -n "$VERSION" ] || die "cannot read the busybox version from the first line of '$BUSYBOX': ${banner%%$'\n'*}"
   grep -aq "BusyBox v${VERSION} " "$BUSYBOX_ARM64" ||
     die "$BUSYBOX_ARM64 is not busybox $VERSION like $BUSYBOX (bash scripts/install-tools.sh fetches the same version)"
   # Common applets as relative symlinks; only those this busybox build actually provides.

@@ -91,7 +91,7 @@ STOPSIGNAL SIGQUIT
 ENTRYPOINT ["/usr/sbin/nginx", "-g", "daemon off;"]
 DOCKERFILE
 docker buildx build --quiet --network host --push -t "$REPO:$TAG" --metadata-file "$work/meta.json" "$work" >&2
-digest=$(sed -n 's/.*"containerimage.digest": *"\(sha256:[0-9a-f]*\)".*/\1/p' "$work/meta.json" | head -1)
+digest=$(sed -n 's/.*"containerimage.digest": *"\(sha256:[0-9a-f]*\)".*/\1/p;T;q' "$work/meta.json")
 [ -n "$digest" ] || digest=$(digest_of)
 [ -n "$digest" ] || die "pushed $REPO:$TAG but cannot read its digest"
 echo "proxy-image: pushed $REPO:$TAG" >&2

@@ -104,8 +104,10 @@ beforeAll(async () => {
     });
   } catch (error) {
     // the script's own message says which step failed: show it, not just "Command failed"
-    const e = error as { stderr?: Buffer; stdout?: Buffer };
-    throw new Error(`scripts/base-image.sh failed:\n${String(e.stderr ?? '')}${String(e.stdout ?? '')}`);
+    const e = error as { stderr?: Buffer; stdout?: Buffer; status?: number | null; signal?: string | null };
+    throw new Error(
+      `scripts/base-image.sh failed (exit ${e.status ?? e.signal}):\n${String(e.stderr ?? '')}${String(e.stdout ?? '')}`
+    );
   }
   repo = TestRepo.fromExample();
   // a service whose arm64 image alone carries fixed CRITICAL/HIGH vulnerabilities (the trivy fixtures' fake
