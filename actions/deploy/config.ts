@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { jsonErrorLine, jsonLineOfPath } from '../lib/config-location.js';
+import { jsonErrorLine, jsonLineOfPath } from '../lib/json-location.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { STRATEGY_SCHEMA, strategyErrors, type DeployStrategy } from './canary.js';
 

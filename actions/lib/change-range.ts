@@ -86,21 +86,32 @@ export function rangeEventOf(
   };
 }
 
-/** How far to deepen a shallow clone, in order, before giving up and fetching all history (0). */
-const DEEPEN_STEPS = [50, 500, 0];
+/**
+ * How much history a shallow clone gets, in order, before giving up and fetching all of it (0): the first step
+ * comes with the fetch of the missing commits when the checkout holds commits alone (Git.fetchCommits), later
+ * steps deepen below the range's commits.
+ */
+const FIRST_HISTORY = 50;
+const DEEPEN_STEPS = [FIRST_HISTORY, 500, 0];
+
+/** Whether a fetch after the first `since` of this run brought FIRST_HISTORY commits of history (`--depth=50`). */
+const broughtHistory = (git: Git, since: number): boolean =>
+  git.fetches.slice(since).some((f) => f.ok && f.args.includes(`--depth=${FIRST_HISTORY}`));
 
 /**
  * Runs `find`; while it finds nothing and the clone is shallow, deepens below `shas` and tries again, ending
- * with the full history, so the answer is the one a full clone gives.
+ * with the full history, so the answer is the one a full clone gives. `fetched`: the first step's history came
+ * with the fetch of the commits, so deepening starts at the next step.
  */
 async function withHistory<T>(
   git: Git,
   shas: string[],
   why: string,
-  find: () => Promise<T | undefined>
+  find: () => Promise<T | undefined>,
+  fetched = false
 ): Promise<T | undefined> {
   let found = await find();
-  for (const step of DEEPEN_STEPS) {
+  for (const step of fetched ? DEEPEN_STEPS.slice(1) : DEEPEN_STEPS) {
     if (found !== undefined) break;
     if (!(await git.deepen(step, shas, why))) break;
     found = await find();
@@ -108,21 +119,38 @@ async function withHistory<T>(
   return found;
 }
 
-/** Fetches what is missing of `shas`; the commits still missing after that. */
-async function ensureCommits(git: Git, shas: string[], why: string): Promise<string[]> {
-  return git.fetchCommits(shas, why);
+/**
+ * Fetches what is missing of `shas` (with FIRST_HISTORY commits of history below all of them when the checkout
+ * holds commits alone); the commits still missing after that, and whether that history came.
+ */
+async function ensureCommits(
+  git: Git,
+  shas: string[],
+  why: string
+): Promise<{ missing: string[]; fetched: boolean }> {
+  const since = git.fetches.length;
+  const missing = await git.fetchCommits(shas, why, FIRST_HISTORY);
+  return { missing, fetched: broughtHistory(git, since) };
 }
 
-/** The default branch's tip: the local remote-tracking ref, else fetched from origin, else a local branch. */
-async function defaultBranchTip(git: Git, branch: string): Promise<string | undefined> {
+/**
+ * The default branch's tip: the local remote-tracking ref, else fetched from origin (with FIRST_HISTORY commits
+ * below it and below `head` when the checkout holds commits alone), else a local branch.
+ */
+async function defaultBranchTip(
+  git: Git,
+  branch: string,
+  head: string
+): Promise<{ tip?: string; fetched: boolean }> {
   const remoteRef = `refs/remotes/${git.remote}/${branch}`;
-  return (
-    (await git.resolveRef(remoteRef)) ??
-    ((await git.fetchBranch(branch, `the default branch ${branch}`))
+  const local = await git.resolveRef(remoteRef);
+  if (local) return { tip: local, fetched: false };
+  const since = git.fetches.length;
+  const tip =
+    ((await git.fetchBranch(branch, `the default branch ${branch}`, [head], FIRST_HISTORY))
       ? await git.resolveRef(remoteRef)
-      : undefined) ??
-    (await git.resolveRef(`refs/heads/${branch}`))
-  );
+      : undefined) ?? (await git.resolveRef(`refs/heads/${branch}`));
+  return { tip, fetched: broughtHistory(git, since) };
 }
 
 const short = (sha: string): string => sha.slice(0, 7);
@@ -160,7 +188,7 @@ async function pullRequestRange(git: Git, event: RangeEvent): Promise<ChangeRang
         'The pull_request event payload has no pull_request.base.sha/head.sha, so every service is built'
     };
   }
-  const missing = await ensureCommits(git, [base, head], 'the pull request base and head');
+  const { missing, fetched } = await ensureCommits(git, [base, head], 'the pull request base and head');
   if (missing.length) {
     return {
       kind: 'all',
@@ -170,8 +198,12 @@ async function pullRequestRange(git: Git, event: RangeEvent): Promise<ChangeRang
         "provide them, so every service is built: keep the checkout's origin remote (actions/checkout does)"
     };
   }
-  const mergeBase = await withHistory(git, [base, head], 'history to the pull request merge-base', () =>
-    git.mergeBase(base, head)
+  const mergeBase = await withHistory(
+    git,
+    [base, head],
+    'history to the pull request merge-base',
+    () => git.mergeBase(base, head),
+    fetched
   );
   return mergeBase
     ? {
@@ -196,7 +228,11 @@ async function pushRange(git: Git, event: RangeEvent): Promise<ChangeRange> {
   const onDefault = branch === event.defaultBranch;
   const before = event.before && event.before !== ZERO_SHA ? event.before : undefined;
 
-  const missing = await ensureCommits(git, before ? [before, head] : [head], 'the pushed commits');
+  const { missing, fetched } = await ensureCommits(
+    git,
+    before ? [before, head] : [head],
+    'the pushed commits'
+  );
   if (missing.includes(head)) {
     return {
       kind: 'all',
@@ -208,8 +244,12 @@ async function pushRange(git: Git, event: RangeEvent): Promise<ChangeRange> {
   }
   const beforeGone = before !== undefined && missing.includes(before);
   if (before && !beforeGone) {
-    const ancestor = await withHistory(git, [before, head], 'history to the previous tip', async () =>
-      (await git.isAncestor(before, head)) ? true : undefined
+    const ancestor = await withHistory(
+      git,
+      [before, head],
+      'history to the previous tip',
+      async () => ((await git.isAncestor(before, head)) ? true : undefined),
+      fetched
     );
     if (ancestor)
       return { kind: 'diff', base: before, head, reason: `push ${short(before)}..${short(head)}` };
@@ -220,11 +260,15 @@ async function pushRange(git: Git, event: RangeEvent): Promise<ChangeRange> {
       'it, so whether this was a force-push cannot be told'
     : undefined;
   if (!onDefault) {
-    const tip = await defaultBranchTip(git, event.defaultBranch);
+    const { tip, fetched: tipHistory } = await defaultBranchTip(git, event.defaultBranch, head);
     const base =
       tip &&
-      (await withHistory(git, [tip, head], `history to the merge-base with ${event.defaultBranch}`, () =>
-        git.mergeBase(tip, head)
+      (await withHistory(
+        git,
+        [tip, head],
+        `history to the merge-base with ${event.defaultBranch}`,
+        () => git.mergeBase(tip, head),
+        tipHistory
       ));
     if (base && base !== head) {
       return {

@@ -7,6 +7,8 @@
  * payload can ever be read as an option such as `--upload-pack=<command>`:
  * https://git-scm.com/docs/gitcli ("--end-of-options").
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigurationError } from './errors.js';
 import { execTool } from './exec.js';
 
@@ -73,47 +75,73 @@ export class Git {
     return execTool('git', args, { cwd: this.cwd, ignoreReturnCode, env: { GIT_NO_LAZY_FETCH: '1' } });
   }
 
+  /** `<git-dir>/shallow`, absolute; learnt with the first rev-parse (isRepository or isShallow). */
+  private shallowFile?: string;
+  /** The checked-out commit, as isRepository found it (undefined: not asked, or no commit yet). */
+  private headCommit?: string;
+
+  /** Whether `cwd` is in a work tree; learns the shallow file's path and HEAD in the same rev-parse. */
   async isRepository(): Promise<boolean> {
-    const result = await this.git(['rev-parse', '--is-inside-work-tree'], true).catch(() => undefined);
-    return result?.exitCode === 0 && result.stdout.trim() === 'true';
+    const ask = (extra: string[]) =>
+      this.git(['rev-parse', '--is-inside-work-tree', '--git-path', 'shallow', ...extra], true).catch(
+        () => undefined
+      );
+    // an unborn HEAD (a repository without commits) fails the first form
+    const result = (await ask(['HEAD'])) ?? { exitCode: 1, stdout: '' };
+    const answer = result.exitCode === 0 ? result : await ask([]);
+    const [inside, shallow, head] = answer?.stdout.split('\n').map((l) => l.trim()) ?? [];
+    if (answer?.exitCode !== 0 || inside !== 'true') return false;
+    if (shallow) this.shallowFile = path.resolve(this.cwd, shallow);
+    if (answer === result && head && isSha(head)) this.headCommit = head;
+    return true;
   }
 
-  /**
-   * Whether the commit is in the local object store. `rev-list --missing=print` never fetches a missing object,
-   * unlike `cat-file -e`, which in a partial clone fetches the commit and its whole history from the promisor.
-   */
+  /** Whether the commit is in the local object store (see missingCommits). */
   async hasCommit(sha: string): Promise<boolean> {
-    assertSha(sha, 'commit');
-    const result = await this.git(
-      ['rev-list', '--missing=print', '--no-walk', '--end-of-options', sha],
-      true
-    );
-    return result.exitCode === 0 && result.stdout.trim() === sha;
+    return (await this.missingCommits([sha])).length === 0;
   }
 
   /**
-   * The commits of `shas` not in the local object store, with one git call when all are there (the common case: a
-   * full clone, or a commit already fetched); `rev-list` fails on a missing start commit, so then each is asked.
+   * The commits of `shas` not in the local object store, in one git call: `rev-list --no-walk --ignore-missing`
+   * lists the start commits it has and skips the others. `--missing=print` makes rev-list never fetch a missing
+   * object (it turns off fetch_if_missing), unlike `cat-file -e`, which in a partial clone fetches the commit and its
+   * whole history from the promisor: https://git-scm.com/docs/git-rev-list#Documentation/git-rev-list.txt---missingmissing-action
    */
   async missingCommits(shas: string[]): Promise<string[]> {
     const unique = [...new Set(shas)];
     for (const sha of unique) assertSha(sha, 'commit');
     if (unique.length === 0) return [];
-    if (unique.length > 1) {
-      const result = await this.git(
-        ['rev-list', '--missing=print', '--no-walk', '--end-of-options', ...unique],
-        true
-      );
-      const listed = new Set(result.stdout.split('\n').map((l) => l.trim()));
-      if (result.exitCode === 0 && unique.every((sha) => listed.has(sha))) return [];
-    }
-    const missing: string[] = [];
-    for (const sha of unique) if (!(await this.hasCommit(sha))) missing.push(sha);
-    return missing;
+    const result = await this.git(
+      ['rev-list', '--missing=print', '--no-walk', '--ignore-missing', '--end-of-options', ...unique],
+      true
+    );
+    if (result.exitCode !== 0) return unique;
+    const listed = new Set(result.stdout.split('\n').map((l) => l.trim()));
+    return unique.filter((sha) => !listed.has(sha));
   }
 
+  /**
+   * A repository is shallow exactly when `<git-dir>/shallow` exists (git's is_repository_shallow opens that file;
+   * gitrepository-layout: "shallow … is internally used and maintained by shallow clone mechanism"), so after the
+   * first rev-parse the answer is a file check, fresh after every fetch (`--unshallow` removes the file):
+   * https://git-scm.com/docs/gitrepository-layout#Documentation/gitrepository-layout.txt-shallow
+   */
   async isShallow(): Promise<boolean> {
-    return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+    this.shallowFile ??= path.resolve(
+      this.cwd,
+      (await this.git(['rev-parse', '--git-path', 'shallow'])).stdout.trim()
+    );
+    return existsSync(this.shallowFile);
+  }
+
+  /** The shallow clone's boundary commits (`<git-dir>/shallow`: one object name per line); empty when not shallow. */
+  private async shallowBoundaries(): Promise<Set<string>> {
+    if (!(await this.isShallow())) return new Set();
+    try {
+      return new Set(readFileSync(this.shallowFile!, 'utf8').split('\n').filter(isSha));
+    } catch {
+      return new Set();
+    }
   }
 
   private remoteKnown?: boolean;
@@ -136,26 +164,63 @@ export class Git {
   }
 
   /**
-   * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
-   * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
-   * clone only the commits themselves (`--depth=1`; deepening follows); a full clone stays full: `--depth` there
-   * would make it shallow. One fetch for all; when that fails (one of them is gone), one each. Returns the commits
-   * still missing after the fetches.
+   * How a shallow clone fetches `wanted` when the commits `known` (present) will be compared with them: with
+   * `history` commits of history below both when every known commit and the checked-out one (HEAD, as isRepository
+   * found it) is itself a shallow boundary, as in
+   * actions/checkout's default `fetch-depth: 1` (what git knows of them is the commit alone, so `--depth` only
+   * deepens: no history present can be cut; the known commits come along so their history arrives in the same
+   * fetch, not a second `--deepen`), else the wanted commits alone (`--depth=1`), since `--depth` may also shorten
+   * history present ("deepen or shorten the history to the specified number of commits":
+   * https://git-scm.com/docs/git-fetch#Documentation/git-fetch.txt---depthdepth). Undefined in a full clone, which
+   * stays full: any `--depth` there would make it shallow.
    */
-  async fetchCommits(shas: string[], purpose: string): Promise<string[]> {
-    const missing = await this.missingCommits(shas);
-    if (missing.length === 0) return [];
-    const depth = (await this.isShallow()) ? ['--depth=1'] : [];
-    if (!(await this.fetch(purpose, depth, missing)) && missing.length > 1)
-      for (const sha of missing) await this.fetch(purpose, depth, [sha]);
-    return this.missingCommits(missing);
+  private async shallowPlan(
+    known: string[],
+    history: number
+  ): Promise<{ depth: string; extra: string[] } | undefined> {
+    if (!(await this.isShallow())) return undefined;
+    const boundaries = await this.shallowBoundaries();
+    // the checkout's own commit is asked too: a boundary there says the checkout fetched commits alone (depth 1)
+    const checkout = this.headCommit;
+    return history > 1 && checkout !== undefined && [checkout, ...known].every((sha) => boundaries.has(sha))
+      ? { depth: `--depth=${history}`, extra: known }
+      : { depth: '--depth=1', extra: [] };
   }
 
-  /** Fetches a branch into refs/remotes/<remote>/<branch> (only its tip in a shallow clone). */
-  async fetchBranch(branch: string, purpose: string): Promise<boolean> {
+  /**
+   * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
+   * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
+   * clone see shallowPlan (`history` commits below them, or the commits alone; deepening follows); a full clone
+   * stays full. One fetch for all; when that fails (one of them is gone) and several were missing, one each.
+   * Returns the commits still missing after the fetches (those whose fetch failed).
+   */
+  async fetchCommits(shas: string[], purpose: string, history = 1): Promise<string[]> {
+    const missing = await this.missingCommits(shas);
+    if (missing.length === 0) return [];
+    const known = [...new Set(shas)].filter((sha) => !missing.includes(sha));
+    const plan = await this.shallowPlan(known, history);
+    const options = plan ? [plan.depth] : [];
+    const extra = plan?.extra ?? [];
+    // a fetch by SHA fails unless origin sent every commit asked for, so a fetch that succeeded needs no re-check
+    if (await this.fetch(purpose, options, [...missing, ...extra])) return [];
+    if (missing.length === 1) return missing;
+    const still: string[] = [];
+    for (const sha of missing) if (!(await this.fetch(purpose, options, [sha, ...extra]))) still.push(sha);
+    return still;
+  }
+
+  /**
+   * Fetches a branch into refs/remotes/<remote>/<branch>; in a shallow clone its tip, with `history` commits below
+   * it and below `known` when shallowPlan allows (one fetch for the tip and what a merge-base with `known` needs).
+   */
+  async fetchBranch(branch: string, purpose: string, known: string[] = [], history = 1): Promise<boolean> {
     if (!isValidBranchName(branch)) throw new ConfigurationError(`'${branch}' is not a valid branch name`);
-    const depth = (await this.isShallow()) ? ['--depth=1'] : [];
-    return this.fetch(purpose, depth, [`+refs/heads/${branch}:refs/remotes/${this.remote}/${branch}`]);
+    for (const sha of known) assertSha(sha, 'commit');
+    const plan = await this.shallowPlan(known, history);
+    return this.fetch(purpose, plan ? [plan.depth] : [], [
+      `+refs/heads/${branch}:refs/remotes/${this.remote}/${branch}`,
+      ...(plan?.extra ?? [])
+    ]);
   }
 
   /**

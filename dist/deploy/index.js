@@ -55156,7 +55156,7 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(387);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9170);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -55166,7 +55166,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 387:
+/***/ 9170:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62301,10 +62301,9 @@ var dist = __nccwpck_require__(8815);
 /**
  * Where in a config file a mistake is: the line of a JSON-pointer path (ajv's instancePath) in YAML or JSON text, so a
  * ConfigurationError can carry file:line and become an inline annotation (lib/run.ts). YAML positions come from the
- * `yaml` library's node ranges and LineCounter; JSON positions from jsonc-parser (JSON.parse gives none: V8's message
- * quotes a snippet, not always an offset).
+ * `yaml` library's node ranges and LineCounter; JSON positions (json-location.ts) from jsonc-parser, in a module of
+ * its own so the actions that read only YAML (plan: its start is measured) do not load it.
  */
-
 
 /** The line (1-based) of the deepest node of `instancePath` that exists in the document. */
 function lineOfPath(doc, counter, instancePath) {
@@ -62316,11 +62315,20 @@ function lineOfPath(doc, counter, instancePath) {
     }
     return undefined;
 }
-const lineAtOffset = (text, offset) => text.slice(0, offset).split('\n').length;
+/** ajv's instancePath (a JSON pointer) as path segments; numeric ones as array indexes. */
 const pointerSegments = (instancePath) => instancePath
     .split('/')
     .slice(1)
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+
+;// CONCATENATED MODULE: ./.tmp/build/actions/lib/json-location.js
+/**
+ * The line of a JSON-pointer path, or of the first syntax error, in JSON text (config-location.ts does YAML): from
+ * jsonc-parser's node offsets, since JSON.parse gives none (V8's message quotes a snippet, not always an offset).
+ */
+
+
+const lineAtOffset = (text, offset) => text.slice(0, offset).split('\n').length;
 /** The line of `instancePath` in JSON text: the deepest node of the path that exists (jsonc-parser's node offsets). */
 function jsonLineOfPath(text, instancePath) {
     const errors = [];

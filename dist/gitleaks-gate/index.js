@@ -35773,6 +35773,8 @@ async function execTool(tool, args, options = {}) {
  */
 
 
+
+
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 /** A full object name: 40 hex digits (SHA-1) or 64 (SHA-256 repositories). */
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -35823,22 +35825,34 @@ class Git {
     async git(args, ignoreReturnCode = false) {
         return execTool('git', args, { cwd: this.cwd, ignoreReturnCode, env: { GIT_NO_LAZY_FETCH: '1' } });
     }
+    /** `<git-dir>/shallow`, absolute; learnt with the first rev-parse (isRepository or isShallow). */
+    shallowFile;
+    /** The checked-out commit, as isRepository found it (undefined: not asked, or no commit yet). */
+    headCommit;
+    /** Whether `cwd` is in a work tree; learns the shallow file's path and HEAD in the same rev-parse. */
     async isRepository() {
-        const result = await this.git(['rev-parse', '--is-inside-work-tree'], true).catch(() => undefined);
-        return result?.exitCode === 0 && result.stdout.trim() === 'true';
+        const ask = (extra) => this.git(['rev-parse', '--is-inside-work-tree', '--git-path', 'shallow', ...extra], true).catch(() => undefined);
+        // an unborn HEAD (a repository without commits) fails the first form
+        const result = (await ask(['HEAD'])) ?? { exitCode: 1, stdout: '' };
+        const answer = result.exitCode === 0 ? result : await ask([]);
+        const [inside, shallow, head] = answer?.stdout.split('\n').map((l) => l.trim()) ?? [];
+        if (answer?.exitCode !== 0 || inside !== 'true')
+            return false;
+        if (shallow)
+            this.shallowFile = external_node_path_.resolve(this.cwd, shallow);
+        if (answer === result && head && isSha(head))
+            this.headCommit = head;
+        return true;
     }
-    /**
-     * Whether the commit is in the local object store. `rev-list --missing=print` never fetches a missing object,
-     * unlike `cat-file -e`, which in a partial clone fetches the commit and its whole history from the promisor.
-     */
+    /** Whether the commit is in the local object store (see missingCommits). */
     async hasCommit(sha) {
-        assertSha(sha, 'commit');
-        const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--end-of-options', sha], true);
-        return result.exitCode === 0 && result.stdout.trim() === sha;
+        return (await this.missingCommits([sha])).length === 0;
     }
     /**
-     * The commits of `shas` not in the local object store, with one git call when all are there (the common case: a
-     * full clone, or a commit already fetched); `rev-list` fails on a missing start commit, so then each is asked.
+     * The commits of `shas` not in the local object store, in one git call: `rev-list --no-walk --ignore-missing`
+     * lists the start commits it has and skips the others. `--missing=print` makes rev-list never fetch a missing
+     * object (it turns off fetch_if_missing), unlike `cat-file -e`, which in a partial clone fetches the commit and its
+     * whole history from the promisor: https://git-scm.com/docs/git-rev-list#Documentation/git-rev-list.txt---missingmissing-action
      */
     async missingCommits(shas) {
         const unique = [...new Set(shas)];
@@ -35846,20 +35860,32 @@ class Git {
             assertSha(sha, 'commit');
         if (unique.length === 0)
             return [];
-        if (unique.length > 1) {
-            const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--end-of-options', ...unique], true);
-            const listed = new Set(result.stdout.split('\n').map((l) => l.trim()));
-            if (result.exitCode === 0 && unique.every((sha) => listed.has(sha)))
-                return [];
-        }
-        const missing = [];
-        for (const sha of unique)
-            if (!(await this.hasCommit(sha)))
-                missing.push(sha);
-        return missing;
+        const result = await this.git(['rev-list', '--missing=print', '--no-walk', '--ignore-missing', '--end-of-options', ...unique], true);
+        if (result.exitCode !== 0)
+            return unique;
+        const listed = new Set(result.stdout.split('\n').map((l) => l.trim()));
+        return unique.filter((sha) => !listed.has(sha));
     }
+    /**
+     * A repository is shallow exactly when `<git-dir>/shallow` exists (git's is_repository_shallow opens that file;
+     * gitrepository-layout: "shallow … is internally used and maintained by shallow clone mechanism"), so after the
+     * first rev-parse the answer is a file check, fresh after every fetch (`--unshallow` removes the file):
+     * https://git-scm.com/docs/gitrepository-layout#Documentation/gitrepository-layout.txt-shallow
+     */
     async isShallow() {
-        return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+        this.shallowFile ??= external_node_path_.resolve(this.cwd, (await this.git(['rev-parse', '--git-path', 'shallow'])).stdout.trim());
+        return (0,external_node_fs_namespaceObject.existsSync)(this.shallowFile);
+    }
+    /** The shallow clone's boundary commits (`<git-dir>/shallow`: one object name per line); empty when not shallow. */
+    async shallowBoundaries() {
+        if (!(await this.isShallow()))
+            return new Set();
+        try {
+            return new Set((0,external_node_fs_namespaceObject.readFileSync)(this.shallowFile, 'utf8').split('\n').filter(isSha));
+        }
+        catch {
+            return new Set();
+        }
     }
     remoteKnown;
     /** Whether the remote exists (asked once: nothing here adds or removes remotes). */
@@ -35879,28 +35905,66 @@ class Git {
         return ok;
     }
     /**
+     * How a shallow clone fetches `wanted` when the commits `known` (present) will be compared with them: with
+     * `history` commits of history below both when every known commit and the checked-out one (HEAD, as isRepository
+     * found it) is itself a shallow boundary, as in
+     * actions/checkout's default `fetch-depth: 1` (what git knows of them is the commit alone, so `--depth` only
+     * deepens: no history present can be cut; the known commits come along so their history arrives in the same
+     * fetch, not a second `--deepen`), else the wanted commits alone (`--depth=1`), since `--depth` may also shorten
+     * history present ("deepen or shorten the history to the specified number of commits":
+     * https://git-scm.com/docs/git-fetch#Documentation/git-fetch.txt---depthdepth). Undefined in a full clone, which
+     * stays full: any `--depth` there would make it shallow.
+     */
+    async shallowPlan(known, history) {
+        if (!(await this.isShallow()))
+            return undefined;
+        const boundaries = await this.shallowBoundaries();
+        // the checkout's own commit is asked too: a boundary there says the checkout fetched commits alone (depth 1)
+        const checkout = this.headCommit;
+        return history > 1 && checkout !== undefined && [checkout, ...known].every((sha) => boundaries.has(sha))
+            ? { depth: `--depth=${history}`, extra: known }
+            : { depth: '--depth=1', extra: [] };
+    }
+    /**
      * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
      * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
-     * clone only the commits themselves (`--depth=1`; deepening follows); a full clone stays full: `--depth` there
-     * would make it shallow. One fetch for all; when that fails (one of them is gone), one each. Returns the commits
-     * still missing after the fetches.
+     * clone see shallowPlan (`history` commits below them, or the commits alone; deepening follows); a full clone
+     * stays full. One fetch for all; when that fails (one of them is gone) and several were missing, one each.
+     * Returns the commits still missing after the fetches (those whose fetch failed).
      */
-    async fetchCommits(shas, purpose) {
+    async fetchCommits(shas, purpose, history = 1) {
         const missing = await this.missingCommits(shas);
         if (missing.length === 0)
             return [];
-        const depth = (await this.isShallow()) ? ['--depth=1'] : [];
-        if (!(await this.fetch(purpose, depth, missing)) && missing.length > 1)
-            for (const sha of missing)
-                await this.fetch(purpose, depth, [sha]);
-        return this.missingCommits(missing);
+        const known = [...new Set(shas)].filter((sha) => !missing.includes(sha));
+        const plan = await this.shallowPlan(known, history);
+        const options = plan ? [plan.depth] : [];
+        const extra = plan?.extra ?? [];
+        // a fetch by SHA fails unless origin sent every commit asked for, so a fetch that succeeded needs no re-check
+        if (await this.fetch(purpose, options, [...missing, ...extra]))
+            return [];
+        if (missing.length === 1)
+            return missing;
+        const still = [];
+        for (const sha of missing)
+            if (!(await this.fetch(purpose, options, [sha, ...extra])))
+                still.push(sha);
+        return still;
     }
-    /** Fetches a branch into refs/remotes/<remote>/<branch> (only its tip in a shallow clone). */
-    async fetchBranch(branch, purpose) {
+    /**
+     * Fetches a branch into refs/remotes/<remote>/<branch>; in a shallow clone its tip, with `history` commits below
+     * it and below `known` when shallowPlan allows (one fetch for the tip and what a merge-base with `known` needs).
+     */
+    async fetchBranch(branch, purpose, known = [], history = 1) {
         if (!isValidBranchName(branch))
             throw new errors/* ConfigurationError */.j1(`'${branch}' is not a valid branch name`);
-        const depth = (await this.isShallow()) ? ['--depth=1'] : [];
-        return this.fetch(purpose, depth, [`+refs/heads/${branch}:refs/remotes/${this.remote}/${branch}`]);
+        for (const sha of known)
+            assertSha(sha, 'commit');
+        const plan = await this.shallowPlan(known, history);
+        return this.fetch(purpose, plan ? [plan.depth] : [], [
+            `+refs/heads/${branch}:refs/remotes/${this.remote}/${branch}`,
+            ...(plan?.extra ?? [])
+        ]);
     }
     /**
      * Deepens a shallow clone below the given commits by `by` commits, or to the full history when `by` is 0; false
@@ -37249,15 +37313,23 @@ function rangeEventOf(ctx, defaultBranch) {
         prHeadSha: sha(event.pull_request?.head?.sha, 'pull_request.head.sha')
     };
 }
-/** How far to deepen a shallow clone, in order, before giving up and fetching all history (0). */
-const DEEPEN_STEPS = [50, 500, 0];
+/**
+ * How much history a shallow clone gets, in order, before giving up and fetching all of it (0): the first step
+ * comes with the fetch of the missing commits when the checkout holds commits alone (Git.fetchCommits), later
+ * steps deepen below the range's commits.
+ */
+const FIRST_HISTORY = 50;
+const DEEPEN_STEPS = [FIRST_HISTORY, 500, 0];
+/** Whether a fetch after the first `since` of this run brought FIRST_HISTORY commits of history (`--depth=50`). */
+const broughtHistory = (git, since) => git.fetches.slice(since).some((f) => f.ok && f.args.includes(`--depth=${FIRST_HISTORY}`));
 /**
  * Runs `find`; while it finds nothing and the clone is shallow, deepens below `shas` and tries again, ending
- * with the full history, so the answer is the one a full clone gives.
+ * with the full history, so the answer is the one a full clone gives. `fetched`: the first step's history came
+ * with the fetch of the commits, so deepening starts at the next step.
  */
-async function withHistory(git, shas, why, find) {
+async function withHistory(git, shas, why, find, fetched = false) {
     let found = await find();
-    for (const step of DEEPEN_STEPS) {
+    for (const step of fetched ? DEEPEN_STEPS.slice(1) : DEEPEN_STEPS) {
         if (found !== undefined)
             break;
         if (!(await git.deepen(step, shas, why)))
@@ -37266,18 +37338,29 @@ async function withHistory(git, shas, why, find) {
     }
     return found;
 }
-/** Fetches what is missing of `shas`; the commits still missing after that. */
+/**
+ * Fetches what is missing of `shas` (with FIRST_HISTORY commits of history below all of them when the checkout
+ * holds commits alone); the commits still missing after that, and whether that history came.
+ */
 async function ensureCommits(git, shas, why) {
-    return git.fetchCommits(shas, why);
+    const since = git.fetches.length;
+    const missing = await git.fetchCommits(shas, why, FIRST_HISTORY);
+    return { missing, fetched: broughtHistory(git, since) };
 }
-/** The default branch's tip: the local remote-tracking ref, else fetched from origin, else a local branch. */
-async function defaultBranchTip(git, branch) {
+/**
+ * The default branch's tip: the local remote-tracking ref, else fetched from origin (with FIRST_HISTORY commits
+ * below it and below `head` when the checkout holds commits alone), else a local branch.
+ */
+async function defaultBranchTip(git, branch, head) {
     const remoteRef = `refs/remotes/${git.remote}/${branch}`;
-    return ((await git.resolveRef(remoteRef)) ??
-        ((await git.fetchBranch(branch, `the default branch ${branch}`))
-            ? await git.resolveRef(remoteRef)
-            : undefined) ??
-        (await git.resolveRef(`refs/heads/${branch}`)));
+    const local = await git.resolveRef(remoteRef);
+    if (local)
+        return { tip: local, fetched: false };
+    const since = git.fetches.length;
+    const tip = ((await git.fetchBranch(branch, `the default branch ${branch}`, [head], FIRST_HISTORY))
+        ? await git.resolveRef(remoteRef)
+        : undefined) ?? (await git.resolveRef(`refs/heads/${branch}`));
+    return { tip, fetched: broughtHistory(git, since) };
 }
 const change_range_short = (sha) => sha.slice(0, 7);
 function noRepository(git) {
@@ -37310,7 +37393,7 @@ async function pullRequestRange(git, event) {
             warning: 'The pull_request event payload has no pull_request.base.sha/head.sha, so every service is built'
         };
     }
-    const missing = await ensureCommits(git, [base, head], 'the pull request base and head');
+    const { missing, fetched } = await ensureCommits(git, [base, head], 'the pull request base and head');
     if (missing.length) {
         return {
             kind: 'all',
@@ -37319,7 +37402,7 @@ async function pullRequestRange(git, event) {
                 "provide them, so every service is built: keep the checkout's origin remote (actions/checkout does)"
         };
     }
-    const mergeBase = await withHistory(git, [base, head], 'history to the pull request merge-base', () => git.mergeBase(base, head));
+    const mergeBase = await withHistory(git, [base, head], 'history to the pull request merge-base', () => git.mergeBase(base, head), fetched);
     return mergeBase
         ? {
             kind: 'diff',
@@ -37341,7 +37424,7 @@ async function pushRange(git, event) {
     const branch = event.ref.replace(/^refs\/heads\//, '');
     const onDefault = branch === event.defaultBranch;
     const before = event.before && event.before !== ZERO_SHA ? event.before : undefined;
-    const missing = await ensureCommits(git, before ? [before, head] : [head], 'the pushed commits');
+    const { missing, fetched } = await ensureCommits(git, before ? [before, head] : [head], 'the pushed commits');
     if (missing.includes(head)) {
         return {
             kind: 'all',
@@ -37352,7 +37435,7 @@ async function pushRange(git, event) {
     }
     const beforeGone = before !== undefined && missing.includes(before);
     if (before && !beforeGone) {
-        const ancestor = await withHistory(git, [before, head], 'history to the previous tip', async () => (await git.isAncestor(before, head)) ? true : undefined);
+        const ancestor = await withHistory(git, [before, head], 'history to the previous tip', async () => ((await git.isAncestor(before, head)) ? true : undefined), fetched);
         if (ancestor)
             return { kind: 'diff', base: before, head, reason: `push ${change_range_short(before)}..${change_range_short(head)}` };
     }
@@ -37362,9 +37445,9 @@ async function pushRange(git, event) {
             'it, so whether this was a force-push cannot be told'
         : undefined;
     if (!onDefault) {
-        const tip = await defaultBranchTip(git, event.defaultBranch);
+        const { tip, fetched: tipHistory } = await defaultBranchTip(git, event.defaultBranch, head);
         const base = tip &&
-            (await withHistory(git, [tip, head], `history to the merge-base with ${event.defaultBranch}`, () => git.mergeBase(tip, head)));
+            (await withHistory(git, [tip, head], `history to the merge-base with ${event.defaultBranch}`, () => git.mergeBase(tip, head), tipHistory));
         if (base && base !== head) {
             return {
                 kind: 'diff',

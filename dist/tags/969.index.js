@@ -21,16 +21,13 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __webpack_require__(9547);
 ;// CONCATENATED MODULE: ./.tmp/build/actions/lib/config-location.js
 /**
  * Where in a config file a mistake is: the line of a JSON-pointer path (ajv's instancePath) in YAML or JSON text, so a
  * ConfigurationError can carry file:line and become an inline annotation (lib/run.ts). YAML positions come from the
- * `yaml` library's node ranges and LineCounter; JSON positions from jsonc-parser (JSON.parse gives none: V8's message
- * quotes a snippet, not always an offset).
+ * `yaml` library's node ranges and LineCounter; JSON positions (json-location.ts) from jsonc-parser, in a module of
+ * its own so the actions that read only YAML (plan: its start is measured) do not load it.
  */
-
 
 /** The line (1-based) of the deepest node of `instancePath` that exists in the document. */
 function lineOfPath(doc, counter, instancePath) {
@@ -42,32 +39,11 @@ function lineOfPath(doc, counter, instancePath) {
     }
     return undefined;
 }
-const lineAtOffset = (text, offset) => text.slice(0, offset).split('\n').length;
+/** ajv's instancePath (a JSON pointer) as path segments; numeric ones as array indexes. */
 const pointerSegments = (instancePath) => instancePath
     .split('/')
     .slice(1)
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-/** The line of `instancePath` in JSON text: the deepest node of the path that exists (jsonc-parser's node offsets). */
-function jsonLineOfPath(text, instancePath) {
-    const errors = [];
-    const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-    if (!tree || errors.length > 0)
-        return undefined;
-    const segments = pointerSegments(instancePath);
-    for (let n = segments.length; n >= 0; n--) {
-        const node = findNodeAtLocation(tree, segments.slice(0, n));
-        // a property's value node: report the line of its key (the property node)
-        if (node)
-            return lineAtOffset(text, node.parent?.type === 'property' ? node.parent.offset : node.offset);
-    }
-    return undefined;
-}
-/** The line of the first syntax error of JSON text (jsonc-parser, strict JSON: no comments, no trailing commas). */
-function jsonErrorLine(text) {
-    const errors = [];
-    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-    return errors.length > 0 ? lineAtOffset(text, errors[0].offset) : undefined;
-}
 
 // EXTERNAL MODULE: ./.tmp/build/actions/lib/errors.js
 var errors = __webpack_require__(3337);

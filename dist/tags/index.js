@@ -44721,7 +44721,7 @@ async function imagesAndMode() {
     if (images.length > 0) {
         throw new errors/* ConfigurationError */.j1("Inputs 'images' and 'service' are exclusive: 'images' is docker/metadata-action's interface, 'service' names the image from the services manifest");
     }
-    const { DEFAULT_MANIFEST_PATH, findService, loadServicesManifest } = await Promise.all(/* import() */[__nccwpck_require__.e(60), __nccwpck_require__.e(969)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2969));
+    const { DEFAULT_MANIFEST_PATH, findService, loadServicesManifest } = await Promise.all(/* import() */[__nccwpck_require__.e(96), __nccwpck_require__.e(969)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2969));
     const root = stringInput('working-directory', process.env.GITHUB_WORKSPACE || process.cwd());
     const manifest = loadServicesManifest(root, stringInput('manifest', DEFAULT_MANIFEST_PATH));
     const service = findService(manifest, serviceName);

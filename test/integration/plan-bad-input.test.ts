@@ -162,8 +162,9 @@ describe('plan says what really happened when it cannot compare', () => {
         `The push's previous tip ${gone} (payload field 'before') is not in the checkout`
       )
     ]);
+    // one fetch, of the old tip with 50 commits below it and below the checkout's commit (a depth-1 checkout)
     expect(JSON.parse(run.outputs.fetches!)).toEqual([
-      expect.stringContaining(`--depth=1 --end-of-options origin ${gone}`)
+      expect.stringContaining(`--depth=50 --end-of-options origin ${gone} ${head}`)
     ]);
   }, 60_000);
 });

@@ -177,13 +177,17 @@ describe.each(EVENTS)('%s', (eventName) => {
 /**
  * What each shape had to fetch (by kind, in order). The full clone fetches only a force-push's old tip, which no
  * branch holds any more; a shallow clone fetches what it lacks, then deepens in steps — all the way for a
- * force-push, since only the whole history proves the old tip is not an ancestor, as a full clone sees it.
+ * force-push, since only the whole history proves the old tip is not an ancestor, as a full clone sees it. A
+ * checkout of the commit alone (depth 1) fetches the missing commits with 50 commits of history below them and
+ * below the checkout's commit in one fetch; the 50-deep checkout fetches the old tip alone (`--depth=50` there
+ * could shorten the history it has) and deepens. This repository is under 550 commits deep, so after 50 + 500
+ * the depth-1 shapes hold all of it and no `--unshallow` is left to do.
  */
 const partial = {
-  'push to main': ['sha', 'deepen 50'],
-  'first push of a branch': ['branch', 'deepen 50', 'deepen 500'],
-  'force-push': ['sha', 'deepen 50', 'deepen 500', 'unshallow', 'branch'],
-  'pull request (refs/pull/7/merge)': ['sha', 'deepen 50'],
+  'push to main': ['sha 50'],
+  'first push of a branch': ['branch 50', 'deepen 500'],
+  'force-push': ['sha 50', 'deepen 500', 'branch'],
+  'pull request (refs/pull/7/merge)': ['sha 50'],
   tag: []
 } as Record<string, string[]>;
 const EXPECTED_FETCHES: Record<string, Record<string, string[]>> = Object.fromEntries(
@@ -195,7 +199,7 @@ const EXPECTED_FETCHES: Record<string, Record<string, string[]>> = Object.fromEn
       'fetch-depth: 50': {
         'push to main': [],
         'first push of a branch': ['branch', 'deepen 50'],
-        'force-push': partial['force-push']!,
+        'force-push': ['sha', 'deepen 50', 'deepen 500', 'unshallow', 'branch'],
         'pull request (refs/pull/7/merge)': [],
         tag: []
       }[event]!,
@@ -205,11 +209,15 @@ const EXPECTED_FETCHES: Record<string, Record<string, string[]>> = Object.fromEn
   ])
 );
 
-/** A fetch's kind: `sha` (commits by SHA), `branch` (the default branch), `deepen N` or `unshallow`. */
+/**
+ * A fetch's kind: `sha` (commits by SHA), `branch` (the default branch), `deepen N` or `unshallow`; `sha 50` and
+ * `branch 50` when it also brought 50 commits of history (`--depth=50`, below the checkout's commit too).
+ */
 function fetchKind(fetch: string): string {
   const deepen = / --deepen=(\d+) /.exec(fetch);
   if (deepen) return `deepen ${deepen[1]}`;
   if (fetch.includes(' --unshallow ')) return 'unshallow';
-  if (fetch.includes(' +refs/heads/main:refs/remotes/origin/main')) return 'branch';
-  return 'sha';
+  const history = / --depth=(\d+) /.exec(fetch);
+  const kind = fetch.includes(' +refs/heads/main:refs/remotes/origin/main') ? 'branch' : 'sha';
+  return history && history[1] !== '1' ? `${kind} ${history[1]}` : kind;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jsonErrorLine, jsonLineOfPath } from '../../../actions/lib/config-location.js';
+import { jsonErrorLine, jsonLineOfPath } from '../../../actions/lib/json-location.js';
 import { ConfigurationError } from '../../../actions/lib/errors.js';
 import { loadEnvironmentConfig } from '../../../actions/deploy/config.js';
 import { parseServicesManifest } from '../../../actions/lib/services-manifest.js';
