@@ -215,13 +215,38 @@ export const trivyDbJob: StepsJob = trivyDbJobFor({
   artifact: TRIVY_DB_ARTIFACT
 });
 
-/** The steps of a scan job that receive the run's DB (TRIVY_DB_GIVEN) and scan with it, never downloading. */
+/**
+ * When the run's DB artifact cannot be had, the leg makes the DB ready itself (skip-db-update `auto`: actions/cache's
+ * entry of the day, which the trivy-db job saved, else a download) rather than fail its image. That happens on "Re-run
+ * failed jobs": the trivy-db job that succeeded is not re-run ("Jobs that aren't included keep their outputs from the
+ * previous attempt": https://docs.github.com/en/actions/how-tos/manage-workflow-runs/re-run-workflows-and-jobs), so
+ * the re-run legs need the artifact of an earlier attempt, which is gone after its 1 day of retention (a run can be
+ * re-run up to 30 days later, same page; https://github.com/open-telemetry/opentelemetry-js-contrib/issues/3297) and
+ * which download-artifact's run-attempt-scoped lookup has also refused with "(404) Not Found: workflow run not found"
+ * (https://github.com/actions/download-artifact/issues/486, https://github.com/MeshInspector/MeshLib/pull/6474).
+ * `steps.<id>.outcome` is the result before continue-on-error is applied
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#steps-context).
+ */
+const DB_RECEIVED = "steps.trivy-db.outcome == 'success'";
+
+/**
+ * The steps of a scan job that receive the run's DB (TRIVY_DB_GIVEN) and scan with it, never downloading; without
+ * the artifact (see DB_RECEIVED) the gate makes the DB ready itself, with a warning that says why.
+ */
 export function trivyGateSteps(target: Record<string, string>): Step[] {
   return [
     thirdParty('actions/download-artifact', {
+      id: 'trivy-db',
       name: "Receive the run's Trivy DB",
+      'continue-on-error': true,
       with: { name: expr(TRIVY_DB_GIVEN), path: expr(`format('{0}/db', ${TRIVY_CACHE_DIR})`) }
     }),
+    {
+      name: 'No DB artifact: the gate fetches the DB itself',
+      if: expr(`!(${DB_RECEIVED})`),
+      env: { ARTIFACT: expr(TRIVY_DB_GIVEN) },
+      run: "echo \"::warning title=Trivy DB::The run's Trivy DB artifact '$ARTIFACT' could not be downloaded (its 1-day retention ended, or a re-run of this job cannot see an earlier attempt's artifacts): this job restores the DB from the cache or downloads it\""
+    },
     slipway('trivy-gate', {
       id: 'trivy',
       name: 'Trivy gate',
@@ -230,8 +255,9 @@ export function trivyGateSteps(target: Record<string, string>): Step[] {
         severity: expr('inputs.severity'),
         'db-repository': expr('inputs.trivy-db-repository'),
         'cache-dir': expr(TRIVY_CACHE_DIR),
-        // the DB came from a trivy-db job of this workflow run: scan with it as it is, never download
-        'skip-db-update': 'true',
+        // the DB came from a trivy-db job of this workflow run: scan with it as it is, never download; without it
+        // (DB_RECEIVED), auto: the cache's copy of the day, else a download
+        'skip-db-update': expr(`${DB_RECEIVED} && 'true' || 'auto'`),
         // the upload is a separate step below (sarifUpload), so a 403 from code scanning cannot fail the gate
         'sarif-category': expr("format('trivy-{0}', matrix.service)"),
         'github-token': expr('github.token')

@@ -45431,13 +45431,23 @@ function syftMissing() {
 }
 /**
  * How a generator runs: trivy under the hard deadline trivy-gate's runs have (the `timeout` input plus a grace,
- * lib/trivy.ts: a trivy that ignores its own --timeout is killed), its log lines to `onLine`; syft (no --timeout of
- * its own) through execTool.
+ * lib/trivy.ts: a trivy that ignores its own --timeout is killed), its log lines to `onLine`; syft, which has no
+ * timeout of its own, killed at the `timeout` input itself (execTool's timeoutMs: SIGTERM to its process group,
+ * SIGKILL 5 s later), its log lines streamed to the job log.
  */
 function generatorSpawn(generator, timeoutMs, onLine) {
-    return (tool, args, env) => generator === 'trivy'
-        ? runWithDeadline(tool, args, deadlineMs(timeoutMs), onLine)
-        : execTool(tool, args, { env, ignoreReturnCode: true, stream: 'stderr' });
+    if (generator === 'trivy')
+        return (tool, args) => runWithDeadline(tool, args, deadlineMs(timeoutMs), onLine);
+    return async (tool, args, env) => {
+        try {
+            return await execTool(tool, args, { env, ignoreReturnCode: true, stream: 'stderr', timeoutMs });
+        }
+        catch (error) {
+            if (error instanceof TimeoutError)
+                return { exitCode: 124, stdout: '', stderr: error.message, timedOut: true };
+            throw error;
+        }
+    };
 }
 /** Runs the generator; a missing or empty output file is a failure even with exit code 0. */
 async function runGenerator(tool, generator, o, spawn) {

@@ -261,7 +261,10 @@ function pushAndRelease(): Workflow {
 }
 
 /** A repository of the three workflows; runs `entry` as a workflow_call and returns the run and the DB's pulls. */
-async function runCallers(entry: 'images' | 'release'): Promise<{
+async function runCallers(
+  entry: 'images' | 'release' | 'build',
+  inputs: Record<string, string> = {}
+): Promise<{
   jobs: JobResult[];
   conclusion: string;
   pulls: { manifests: number; blobs: number };
@@ -278,7 +281,7 @@ async function runCallers(entry: 'images' | 'release'): Promise<{
   const run = await runWorkflow({
     workflow: path.join(workflows, `${entry}.yml`),
     event: 'workflow_call',
-    inputs: { 'trivy-db-repository': db.repository },
+    inputs: { 'trivy-db-repository': db.repository, ...inputs },
     repo: REPO_ROOT,
     actionRepos: SLIPWAY_ACTION_REPOS,
     env: mirror.env,
@@ -340,5 +343,36 @@ describe('the Trivy DB in a run of build.yml and release.yml together', () => {
       'Images cli-v1.0.0 / Trivy DB (once per workflow run)': 'skipped'
     });
     expect(scannedWithTheRunsDb(run.jobs)).toHaveLength(CALL_LEGS.length * RELEASES.length);
+  }, 1_200_000);
+});
+
+describe("a leg without the run's DB artifact", () => {
+  // On "Re-run failed jobs" the trivy-db job is not re-run and the legs need an earlier attempt's artifact, which
+  // may be gone (1 day of retention) or refused (workflows-src/build.ts, DB_RECEIVED). A build call handed an
+  // artifact name that the run does not hold meets the same: no trivy-db job of its own, no artifact to download.
+  it('warns, makes the DB ready itself, and scans: the image is not failed for a missing copy of the DB', async () => {
+    const run = await runCallers('build', { 'trivy-db-artifact': 'trivy-db-expired' });
+    expect(run.conclusion).toBe('success');
+    expect(dbJobs(run.jobs)).toEqual({ 'Trivy DB (once per workflow run)': 'skipped' });
+    const legs = run.jobs.filter((j) => j.id === 'image' && !j.children?.length);
+    expect(legs.map((j) => j.name).sort()).toEqual(CALL_LEGS.map((s) => `Image ${s}`).sort());
+    for (const leg of legs) {
+      const received = leg.steps.find((s) => s.id === 'trivy-db');
+      expect({ outcome: received?.outcome, conclusion: received?.conclusion }).toEqual({
+        outcome: 'failure',
+        conclusion: 'success'
+      });
+      const warning = leg.steps.find((s) => s.name === 'No DB artifact: the gate fetches the DB itself');
+      expect(warning?.conclusion).toBe('success');
+      expect(warning?.log).toContain(
+        "Warning: The run's Trivy DB artifact 'trivy-db-expired' could not be downloaded"
+      );
+      const gate = leg.steps.find((s) => s.id === 'trivy');
+      expect(gate?.outputs.result).toBe('clean');
+      expect(gate?.log).not.toContain('(skip-db-update: true)');
+      expect(gate?.log).toContain(`DB downloaded from ${run.repository}`);
+    }
+    // each leg fetched its own copy (no actions/cache here: trivy-gate restores from it only on GitHub)
+    expect(run.pulls).toEqual({ manifests: CALL_LEGS.length, blobs: CALL_LEGS.length });
   }, 1_200_000);
 });

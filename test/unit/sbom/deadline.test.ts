@@ -7,7 +7,7 @@ import { deadlineMs } from '../../../actions/lib/trivy.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
-describe('sbom: a trivy run has the hard deadline of trivy-gate', () => {
+describe('sbom: a generator run has a hard deadline', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'sbom-deadline-'));
@@ -39,6 +39,30 @@ describe('sbom: a trivy run has the hard deadline of trivy-gate', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(failure).toBeInstanceOf(ToolError);
     expect((failure as ToolError).message).toMatch(/killed: no SBOM within the 10ms timeout/);
+    expect((failure as ToolError).message).toMatch(/Hint: raise 'timeout'/);
+  });
+
+  it("kills a syft (no timeout of its own) at the 'timeout' input and fails naming it", async () => {
+    const syft = path.join(dir, 'syft');
+    writeFileSync(syft, '#!/bin/sh\nexec sleep 60\n');
+    chmodSync(syft, 0o755);
+    const started = Date.now();
+    const failure = await runGenerator(
+      syft,
+      'syft',
+      {
+        ref: `127.0.0.1:5000/x/api@${D}`,
+        format: 'cyclonedx',
+        output: path.join(dir, 'api.cdx.json'),
+        cacheDir: path.join(dir, 'cache'),
+        timeout: '1s'
+      },
+      generatorSpawn('syft', 1_000, () => undefined)
+    ).catch((error: unknown) => error);
+    // SIGTERM at 1 s ends `sleep` at once (SIGKILL would follow 5 s later); the margin is for a busy machine
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(failure).toBeInstanceOf(ToolError);
+    expect((failure as ToolError).message).toMatch(/killed: no SBOM within the 1s timeout/);
     expect((failure as ToolError).message).toMatch(/Hint: raise 'timeout'/);
   });
 });
