@@ -11,7 +11,7 @@ import { IMAGE_RECORD_SCHEMA } from '../../actions/lib/image-record.js';
 import { trimSbom } from '../../actions/sbom/trim.js';
 import { addRepo, startGitHubFake, type GitHubFake } from '../support/github-fake/index.js';
 import { failureMessage, REPO_ROOT, runAction, type ActionRun } from '../support/run-action.js';
-import { pushTestImage } from '../support/images.js';
+import { pushIndex, pushTestImage } from '../support/images.js';
 
 const PASSWORD = 'sbom-test-password';
 const REGISTRY = '127.0.0.1:5000';
@@ -37,34 +37,6 @@ function pushImage(ref: string): string {
     }),
     stamp: String(Date.now())
   });
-}
-
-/** Pushes an OCI index of two pushed images (as linux/amd64 and linux/arm64); returns its digest. */
-async function pushIndex(tag: string, digests: [string, string]): Promise<string> {
-  const manifests = [];
-  for (const [i, d] of digests.entries()) {
-    const res = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${d}`, {
-      headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' }
-    });
-    const body = Buffer.from(await res.arrayBuffer());
-    manifests.push({
-      mediaType: res.headers.get('content-type'),
-      digest: d,
-      size: body.length,
-      platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' }
-    });
-  }
-  const put = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
-    body: JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests
-    })
-  });
-  if (put.status !== 201) throw new Error(`index push: HTTP ${put.status} ${await put.text()}`);
-  return put.headers.get('docker-content-digest')!;
 }
 
 function record(d: string): string {
@@ -321,7 +293,7 @@ describe('sbom (trivy + cosign attest, local registry, GitHub fake)', () => {
   it('an index (found in the registry) gets one SBOM and attestation per platform manifest', async () => {
     const amd = pushImage(`${REGISTRY}/${repo}:amd64`);
     const arm = pushImage(`${REGISTRY}/${repo}:arm64`);
-    const index = await pushIndex('multi', [amd, arm]);
+    const index = await pushIndex(REGISTRY, repo, 'multi', [amd, arm]);
     const run = await sbom({
       'image-record': '',
       images: `${REGISTRY}/${repo}@${index}`,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { IMAGE_RECORD_SCHEMA } from '../../actions/lib/image-record.js';
 import { failureMessage, runAction, type ActionRun } from '../support/run-action.js';
-import { pushTestImage } from '../support/images.js';
+import { pushIndex, pushTestImage } from '../support/images.js';
 
 const PASSWORD = 'correct horse battery staple';
 const REGISTRY = '127.0.0.1:5000';
@@ -19,35 +19,6 @@ let repo: string;
 let privateKey: string;
 let pubFile: string;
 let firstDigest: string;
-
-/** Pushes an OCI index of two pushed images (as linux/amd64 and linux/arm64) to the registry; returns its digest. */
-async function pushIndex(tag: string, digests: [string, string]): Promise<string> {
-  const manifests = [];
-  for (const [i, d] of digests.entries()) {
-    const res = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${d}`, {
-      headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' }
-    });
-    const body = Buffer.from(await res.arrayBuffer());
-    manifests.push({
-      mediaType: res.headers.get('content-type'),
-      digest: d,
-      size: body.length,
-      platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' }
-    });
-  }
-  const index = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests
-  });
-  const put = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
-    body: index
-  });
-  if (put.status !== 201) throw new Error(`index push: HTTP ${put.status} ${await put.text()}`);
-  return put.headers.get('docker-content-digest')!;
-}
 
 function record(digest: string, service = 'app'): string {
   return JSON.stringify({
@@ -220,7 +191,7 @@ describe('sign (key mode, real cosign, local registry)', () => {
   it('an index: signs the index, and with sign-platforms each platform manifest (from a record, or found in the registry)', async () => {
     const amd = pushTestImage(`${REGISTRY}/${repo}:amd64`, { payload: `amd64 ${Date.now()}` });
     const arm = pushTestImage(`${REGISTRY}/${repo}:arm64`, { payload: `arm64 ${Date.now()}` });
-    const index = await pushIndex('multi', [amd, arm]);
+    const index = await pushIndex(REGISTRY, repo, 'multi', [amd, arm]);
     const indexRecord = JSON.stringify({
       ...JSON.parse(record(index)),
       mediaType: 'application/vnd.oci.image.index.v1+json',

@@ -29,3 +29,39 @@ export function pushTestImage(ref: string, files: Record<string, string>): strin
   if (!digest) throw new Error(`no digest in docker push output: ${out}`);
   return digest;
 }
+
+/**
+ * Pushes an OCI image index of two pushed images (`digests`: as linux/amd64 and linux/arm64) to
+ * `http://<registry>/v2/<repository>` under `tag`; returns the index's digest.
+ */
+export async function pushIndex(
+  registry: string,
+  repository: string,
+  tag: string,
+  digests: [string, string]
+): Promise<string> {
+  const manifests = [];
+  for (const [i, d] of digests.entries()) {
+    const res = await fetch(`http://${registry}/v2/${repository}/manifests/${d}`, {
+      headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' }
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    manifests.push({
+      mediaType: res.headers.get('content-type'),
+      digest: d,
+      size: body.length,
+      platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' }
+    });
+  }
+  const put = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+    body: JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests
+    })
+  });
+  if (put.status !== 201) throw new Error(`index push: HTTP ${put.status} ${await put.text()}`);
+  return put.headers.get('docker-content-digest')!;
+}
