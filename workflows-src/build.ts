@@ -161,6 +161,17 @@ export const TRIVY_DB_ARTIFACT_INPUT: CallInput = {
 };
 
 /**
+ * Every artifact build.yml uploads replaces one of the same name from an earlier attempt of the run ("Re-run all
+ * jobs" uploads the DB, the records and the SBOMs again; a re-run failed leg its record): "If true, an artifact with
+ * a matching name will be deleted before a new one is uploaded. If false, the action will fail if an artifact for
+ * the given name already exists" (https://github.com/actions/upload-artifact#inputs), and a re-run met the earlier
+ * attempt's artifact with "(409) Conflict: an artifact with this name already exists on the workflow run"
+ * (https://github.com/apache/datafusion-comet/pull/3723). The names stay the same across attempts, so collect's
+ * pattern finds each service's newest record, and a kept trivy-db job's output still names its artifact.
+ */
+const REPLACE_EARLIER_ATTEMPT = { overwrite: true } as const;
+
+/**
  * The job that fetches the Trivy vulnerability DB ONCE and uploads it as the artifact `artifact` (an expression),
  * for every scan job after it. On GitHub trivy-gate first restores the DB from actions/cache (one entry per schema
  * and UTC day, saved by the first run of the day that downloaded it), so the registry is asked at most once a day;
@@ -197,7 +208,8 @@ export function trivyDbJobFor(options: { needs: string[]; if: string; artifact: 
           name: expr(options.artifact),
           path: expr(stepOutput('trivy-gate', 'db', 'db-dir')),
           'if-no-files-found': 'error',
-          'retention-days': 1
+          'retention-days': 1,
+          ...REPLACE_EARLIER_ATTEMPT
         }
       })
     ]
@@ -327,7 +339,8 @@ const imageSteps: Step[] = [
       name: expr(`format('image-record-{0}-{1}', ${RUN_KEY}, matrix.service)`),
       path: expr(stepOutput('promote', 'promote', 'record-path')),
       'if-no-files-found': 'error',
-      'retention-days': 7
+      'retention-days': 7,
+      ...REPLACE_EARLIER_ATTEMPT
     }
   }),
   sarifUpload(
@@ -475,7 +488,8 @@ function signJob(mode: 'keyless' | 'key'): StepsJob {
           name: expr(`format('sbom-{0}', ${RUN_KEY})`),
           path: expr(stepOutput('sbom', 'sbom', 'dir')),
           'if-no-files-found': 'error',
-          'retention-days': 30
+          'retention-days': 30,
+          ...REPLACE_EARLIER_ATTEMPT
         }
       })
     ]

@@ -97,7 +97,10 @@ export const cleanupWorkflow: Workflow = {
           name: 'Keep the plan',
           if: expr('always()'),
           with: {
-            name: 'cleanup-plan',
+            // one per attempt: the step runs after a failure too, so a re-run of the failed job uploads again, and
+            // GitHub's answer to a second upload of one name across attempts is not documented (docs/local-runs.md,
+            // Re-runs)
+            name: expr("format('cleanup-plan-{0}', github.run_attempt)"),
             path: expr(stepOutput('cleanup', 'cleanup', 'plan-path')),
             'if-no-files-found': 'warn'
           }

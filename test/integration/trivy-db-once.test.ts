@@ -260,17 +260,22 @@ function pushAndRelease(): Workflow {
   };
 }
 
-/** A repository of the three workflows; runs `entry` as a workflow_call and returns the run and the DB's pulls. */
+/**
+ * A repository of the three workflows; runs `entry` as a workflow_call and returns the run and the DB's pulls.
+ * `attempt`: the run's directory and, for a re-run, the attempt and the repository of the earlier one (`dir`).
+ */
 async function runCallers(
   entry: 'images' | 'release' | 'build',
-  inputs: Record<string, string> = {}
+  inputs: Record<string, string> = {},
+  attempt?: { runDir: string; runAttempt?: number; dir?: string }
 ): Promise<{
+  dir: string;
   jobs: JobResult[];
   conclusion: string;
   pulls: { manifests: number; blobs: number };
   repository: string;
 }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-trivy-once-run-'));
+  const dir = attempt?.dir ?? mkdtempSync(path.join(os.tmpdir(), 'slipway-trivy-once-run-'));
   const workflows = path.join(dir, '.github/workflows');
   mkdirSync(workflows, { recursive: true });
   const source = 'test/integration/trivy-db-once.test.ts';
@@ -286,9 +291,11 @@ async function runCallers(
     actionRepos: SLIPWAY_ACTION_REPOS,
     env: mirror.env,
     jobs: 2,
-    output: null
+    output: null,
+    ...(attempt ? { runDir: attempt.runDir, runAttempt: attempt.runAttempt } : {})
   });
   return {
+    dir,
     jobs: showFailures(run),
     conclusion: run.conclusion,
     pulls: db.count(),
@@ -374,5 +381,21 @@ describe("a leg without the run's DB artifact", () => {
     }
     // each leg fetched its own copy (no actions/cache here: trivy-gate restores from it only on GitHub)
     expect(run.pulls).toEqual({ manifests: CALL_LEGS.length, blobs: CALL_LEGS.length });
+  }, 1_200_000);
+});
+
+describe('"Re-run all jobs" of build.yml', () => {
+  // every job runs again in attempt 2 and uploads the DB and the records under the names attempt 1 used; without
+  // upload-artifact's overwrite (workflows-src/build.ts, REPLACE_EARLIER_ATTEMPT) that is the 409 of a name the run
+  // already holds
+  it('uploads its artifacts again over those of attempt 1, and the legs scan with the new DB', async () => {
+    const runDir = mkdtempSync(path.join(os.tmpdir(), 'slipway-trivy-rerun-'));
+    const first = await runCallers('build', {}, { runDir });
+    expect(first.conclusion).toBe('success');
+    const second = await runCallers('build', {}, { runDir, runAttempt: 2, dir: first.dir });
+    expect(second.conclusion).toBe('success');
+    expect(dbJobs(second.jobs)).toEqual({ 'Trivy DB (once per workflow run)': 'success' });
+    expect(second.pulls).toEqual({ manifests: 1, blobs: 1 });
+    expect(scannedWithTheRunsDb(second.jobs)).toHaveLength(CALL_LEGS.length);
   }, 1_200_000);
 });
