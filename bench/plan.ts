@@ -1,7 +1,8 @@
 /**
- * plan in every checkout shape actions/checkout makes, on a 6-service repository with 10,000 commits: a no-change
- * (docs-only) push must decide in well under a second in each, fetching what the shape lacks. Baseline, measured
- * in the same run: the same decision on a full clone (fetch-depth: 0), which fetches nothing.
+ * plan in every checkout shape actions/checkout makes, on a 6-service repository with 10,000 commits: events that
+ * change no service (a docs-only push to main, the first push of a docs-only branch, a pull request of it) must
+ * decide in well under a second in each, fetching what the shape lacks. Baseline, measured in the same run: the same
+ * decision on a full clone (fetch-depth: 0), which fetches nothing.
  *
  *   npm run bench -- plan-shapes        (BENCH_COMMITS, BENCH_RUNS to change the size and the runs)
  */
@@ -9,9 +10,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pushEvent } from '../test/support/events.js';
+import { pullRequestEvent, pushEvent } from '../test/support/events.js';
 import { CHECKOUT_SHAPES, actionsCheckout, serveLikeGitHub } from '../test/support/git-repo.js';
-import { runAction } from '../test/support/run-action.js';
+import { runAction, type GitHubEvent } from '../test/support/run-action.js';
 
 const TARGET_MS = 1000;
 
@@ -62,37 +63,131 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+interface Scenario {
+  name: string;
+  ref: string;
+  sha: string;
+  event: GitHubEvent;
+}
+
+/**
+ * Three events that change no service, on the repository `bigRepo` built in `dir`: a push to main of its last commit
+ * (docs only); the first push of a branch forked 3 commits behind main with one docs commit (its merge-base with
+ * main must be found); a pull request of that branch, checked out as GitHub's test merge commit
+ * (`refs/pull/1/merge`, written into the origin as GitHub does).
+ */
+function noChangeEvents(dir: string, shas: string[]): Scenario[] {
+  const repo = { owner: 'acme', name: 'big' };
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=b@e', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      input: args[0] === 'hash-object' ? 'feature notes\n' : ''
+    }).trim();
+  const [mainTip, mainPrevious, , forkPoint] = shas as [string, string, string, string];
+  const tree = git('rev-parse', `${forkPoint}^{tree}`);
+  // the fork point's tree plus one docs file, as one commit on top of it
+  git('read-tree', tree);
+  git(
+    'update-index',
+    '--add',
+    '--cacheinfo',
+    `100644,${git('hash-object', '-w', '--stdin')},docs/feature.md`
+  );
+  const featureTree = git('write-tree');
+  const featureTip = git('commit-tree', featureTree, '-p', forkPoint, '-m', 'docs: feature');
+  git('update-ref', 'refs/heads/feature', featureTip);
+  git('read-tree', 'HEAD');
+  // the test merge commit of a PR of feature into main: main's tree with the docs file added
+  git('read-tree', `${mainTip}^{tree}`);
+  git(
+    'update-index',
+    '--add',
+    '--cacheinfo',
+    `100644,${git('rev-parse', `${featureTip}:docs/feature.md`)},docs/feature.md`
+  );
+  const merge = git('commit-tree', git('write-tree'), '-p', mainTip, '-p', featureTip, '-m', 'Merge feature');
+  git('update-ref', 'refs/pull/1/merge', merge);
+  git('read-tree', 'HEAD');
+  return [
+    {
+      name: 'push to main',
+      ref: 'refs/heads/main',
+      sha: mainTip,
+      event: pushEvent({ repo, ref: 'refs/heads/main', before: mainPrevious, after: mainTip })
+    },
+    {
+      name: 'first push of a branch',
+      ref: 'refs/heads/feature',
+      sha: featureTip,
+      event: pushEvent({ repo, ref: 'refs/heads/feature', before: '0'.repeat(40), after: featureTip })
+    },
+    {
+      name: 'pull request',
+      ref: 'refs/pull/1/merge',
+      sha: merge,
+      event: pullRequestEvent({
+        repo,
+        number: 1,
+        baseRef: 'main',
+        baseSha: mainTip,
+        headRef: 'feature',
+        headSha: featureTip
+      })
+    }
+  ];
+}
+
 export async function benchPlanShapes(): Promise<void> {
   const commits = Number(process.env.BENCH_COMMITS ?? 10_000);
   const runs = Number(process.env.BENCH_RUNS ?? 7);
   console.log(
-    `\n## plan, no-change push, per checkout shape, ${commits} commits (median of ${runs}; each run on a fresh checkout; baseline: the full clone)`
+    `\n## plan, no-change events, per checkout shape, ${commits} commits (median of ${runs}; each run on a fresh checkout; baseline: the full clone)`
   );
   const t = Date.now();
   const { dir, shas } = bigRepo(commits);
   serveLikeGitHub(dir);
+  const scenarios = noChangeEvents(dir, shas);
   console.log(`(repository built in ${Date.now() - t} ms)`);
-  const after = shas[0] as string; // the last commit: commits % 10 === 0 → docs only
-  const before = shas[1] as string;
-  const event = pushEvent({ repo: { owner: 'acme', name: 'big' }, ref: 'refs/heads/main', before, after });
-  const results: Array<{ name: string; ms: number; cpu: number; fetches: number; decision: string }> = [];
-  for (const shape of CHECKOUT_SHAPES) {
-    const samples: number[] = [];
-    const cpu: number[] = [];
-    let fetches = 0;
-    let decision = '';
-    for (let i = 0; i < runs; i++) {
-      const checkout = actionsCheckout(dir, 'refs/heads/main', after, shape).dir;
-      const cpu0 = childCpuMs();
-      const run = await runAction('plan', { workspace: checkout, event, sha: after });
-      cpu.push(childCpuMs() - cpu0);
-      if (run.exitCode !== 0) throw new Error(`plan failed in ${shape.name}: ${run.stdout}`);
-      fetches = (JSON.parse(run.outputs.fetches ?? '[]') as string[]).length;
-      decision = `has-changes=${run.outputs['has-changes']}`;
-      samples.push(run.durationMs);
-      rmSync(path.dirname(checkout), { recursive: true, force: true });
+  const results: Array<{
+    event: string;
+    name: string;
+    ms: number;
+    cpu: number;
+    fetches: number;
+    decision: string;
+  }> = [];
+  for (const scenario of scenarios) {
+    for (const shape of CHECKOUT_SHAPES) {
+      const samples: number[] = [];
+      const cpu: number[] = [];
+      let fetches = 0;
+      let decision = '';
+      for (let i = 0; i < runs; i++) {
+        const checkout = actionsCheckout(dir, scenario.ref, scenario.sha, shape).dir;
+        const cpu0 = childCpuMs();
+        const run = await runAction('plan', {
+          workspace: checkout,
+          event: scenario.event,
+          ref: scenario.ref,
+          sha: scenario.sha
+        });
+        cpu.push(childCpuMs() - cpu0);
+        if (run.exitCode !== 0) throw new Error(`plan failed in ${shape.name}: ${run.stdout}`);
+        fetches = (JSON.parse(run.outputs.fetches ?? '[]') as string[]).length;
+        decision = `has-changes=${run.outputs['has-changes']}`;
+        samples.push(run.durationMs);
+        rmSync(path.dirname(checkout), { recursive: true, force: true });
+      }
+      results.push({
+        event: scenario.name,
+        name: shape.name,
+        ms: median(samples),
+        cpu: median(cpu),
+        fetches,
+        decision
+      });
     }
-    results.push({ name: shape.name, ms: median(samples), cpu: median(cpu), fetches, decision });
   }
   // the runtime's own start on this machine now, so a loaded machine shows as such
   const nodeWall: number[] = [];
@@ -105,10 +200,10 @@ export async function benchPlanShapes(): Promise<void> {
     nodeWall.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   const nodeStart = median(nodeWall);
-  const baseline = results[0]!.ms;
   for (const r of results) {
+    const full = results.find((b) => b.event === r.event)!;
     console.log(
-      `${r.name.padEnd(26)} ${r.decision.padEnd(18)} ${String(r.fetches).padStart(2)} fetch(es) ${r.ms.toFixed(0).padStart(6)} ms (cpu ${r.cpu.toFixed(0).padStart(4)} ms)   full clone: ${baseline.toFixed(0).padStart(6)} ms (cpu ${results[0]!.cpu.toFixed(0)} ms)   ratio ${(r.ms / baseline).toFixed(2)}`
+      `${r.event.padEnd(24)} ${r.name.padEnd(26)} ${r.decision.padEnd(18)} ${String(r.fetches).padStart(2)} fetch(es) ${r.ms.toFixed(0).padStart(6)} ms (cpu ${r.cpu.toFixed(0).padStart(4)} ms)   full clone: ${full.ms.toFixed(0).padStart(6)} ms (cpu ${full.cpu.toFixed(0)} ms)   ratio ${(r.ms / full.ms).toFixed(2)}`
     );
   }
   console.log(
@@ -117,6 +212,6 @@ export async function benchPlanShapes(): Promise<void> {
   const worst = Math.max(...results.map((r) => r.ms));
   const worstCpu = Math.max(...results.map((r) => r.cpu));
   console.log(
-    `target: no-change decision < ${TARGET_MS} ms in every shape → wall ${worst < TARGET_MS ? 'met' : 'NOT met'} (slowest ${worst.toFixed(0)} ms; node alone ${nodeStart.toFixed(0)} ms on this machine now), cpu ${worstCpu < TARGET_MS ? 'met' : 'NOT met'} (most ${worstCpu.toFixed(0)} ms)`
+    `target: no-change decision < ${TARGET_MS} ms in every shape and event → wall ${worst < TARGET_MS ? 'met' : 'NOT met'} (slowest ${worst.toFixed(0)} ms; node alone ${nodeStart.toFixed(0)} ms on this machine now), cpu ${worstCpu < TARGET_MS ? 'met' : 'NOT met'} (most ${worstCpu.toFixed(0)} ms)`
   );
 }
