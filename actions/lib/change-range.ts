@@ -88,15 +88,11 @@ export function rangeEventOf(
 
 /**
  * How much history a shallow clone gets, in order, before giving up and fetching all of it (0): the first step
- * comes with the fetch of the missing commits when the checkout holds commits alone (Git.fetchCommits), later
- * steps deepen below the range's commits.
+ * comes with the fetch of the missing commits when the checkout holds commits alone (Git.fetchCommits and
+ * fetchBranch report it as `withHistory`), later steps deepen below the range's commits.
  */
 const FIRST_HISTORY = 50;
 const DEEPEN_STEPS = [FIRST_HISTORY, 500, 0];
-
-/** Whether a fetch after the first `since` of this run brought FIRST_HISTORY commits of history (`--depth=50`). */
-const broughtHistory = (git: Git, since: number): boolean =>
-  git.fetches.slice(since).some((f) => f.ok && f.args.includes(`--depth=${FIRST_HISTORY}`));
 
 /**
  * Runs `find`; while it finds nothing and the clone is shallow, deepens below `shas` and tries again, ending
@@ -120,20 +116,6 @@ async function withHistory<T>(
 }
 
 /**
- * Fetches what is missing of `shas` (with FIRST_HISTORY commits of history below all of them when the checkout
- * holds commits alone); the commits still missing after that, and whether that history came.
- */
-async function ensureCommits(
-  git: Git,
-  shas: string[],
-  why: string
-): Promise<{ missing: string[]; fetched: boolean }> {
-  const since = git.fetches.length;
-  const missing = await git.fetchCommits(shas, why, FIRST_HISTORY);
-  return { missing, fetched: broughtHistory(git, since) };
-}
-
-/**
  * The default branch's tip: the local remote-tracking ref, else fetched from origin (with FIRST_HISTORY commits
  * below it and below `head` when the checkout holds commits alone), else a local branch.
  */
@@ -145,12 +127,15 @@ async function defaultBranchTip(
   const remoteRef = `refs/remotes/${git.remote}/${branch}`;
   const local = await git.resolveRef(remoteRef);
   if (local) return { tip: local, fetched: false };
-  const since = git.fetches.length;
+  const { ok, withHistory } = await git.fetchBranch(
+    branch,
+    `the default branch ${branch}`,
+    [head],
+    FIRST_HISTORY
+  );
   const tip =
-    ((await git.fetchBranch(branch, `the default branch ${branch}`, [head], FIRST_HISTORY))
-      ? await git.resolveRef(remoteRef)
-      : undefined) ?? (await git.resolveRef(`refs/heads/${branch}`));
-  return { tip, fetched: broughtHistory(git, since) };
+    (ok ? await git.resolveRef(remoteRef) : undefined) ?? (await git.resolveRef(`refs/heads/${branch}`));
+  return { tip, fetched: withHistory };
 }
 
 const short = (sha: string): string => sha.slice(0, 7);
@@ -188,7 +173,11 @@ async function pullRequestRange(git: Git, event: RangeEvent): Promise<ChangeRang
         'The pull_request event payload has no pull_request.base.sha/head.sha, so every service is built'
     };
   }
-  const { missing, fetched } = await ensureCommits(git, [base, head], 'the pull request base and head');
+  const { missing, withHistory: fetched } = await git.fetchCommits(
+    [base, head],
+    'the pull request base and head',
+    FIRST_HISTORY
+  );
   if (missing.length) {
     return {
       kind: 'all',
@@ -228,10 +217,10 @@ async function pushRange(git: Git, event: RangeEvent): Promise<ChangeRange> {
   const onDefault = branch === event.defaultBranch;
   const before = event.before && event.before !== ZERO_SHA ? event.before : undefined;
 
-  const { missing, fetched } = await ensureCommits(
-    git,
+  const { missing, withHistory: fetched } = await git.fetchCommits(
     before ? [before, head] : [head],
-    'the pushed commits'
+    'the pushed commits',
+    FIRST_HISTORY
   );
   if (missing.includes(head)) {
     return {

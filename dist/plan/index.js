@@ -41388,14 +41388,16 @@ class Git {
     async isRepository() {
         const ask = (extra) => this.git(['rev-parse', '--is-inside-work-tree', '--git-path', 'shallow', ...extra], true).catch(() => undefined);
         // an unborn HEAD (a repository without commits) fails the first form
-        const result = (await ask(['HEAD'])) ?? { exitCode: 1, stdout: '' };
-        const answer = result.exitCode === 0 ? result : await ask([]);
-        const [inside, shallow, head] = answer?.stdout.split('\n').map((l) => l.trim()) ?? [];
-        if (answer?.exitCode !== 0 || inside !== 'true')
+        const withHead = await ask(['HEAD']);
+        const answer = withHead?.exitCode === 0 ? withHead : await ask([]);
+        if (answer?.exitCode !== 0)
+            return false;
+        const [inside, shallow, head] = answer.stdout.split('\n').map((l) => l.trim());
+        if (inside !== 'true')
             return false;
         if (shallow)
             this.shallowFile = external_node_path_.resolve(this.cwd, shallow);
-        if (answer === result && head && isSha(head))
+        if (answer === withHead && head && isSha(head))
             this.headCommit = head;
         return true;
     }
@@ -41431,17 +41433,6 @@ class Git {
         this.shallowFile ??= external_node_path_.resolve(this.cwd, (await this.git(['rev-parse', '--git-path', 'shallow'])).stdout.trim());
         return (0,external_node_fs_namespaceObject.existsSync)(this.shallowFile);
     }
-    /** The shallow clone's boundary commits (`<git-dir>/shallow`: one object name per line); empty when not shallow. */
-    async shallowBoundaries() {
-        if (!(await this.isShallow()))
-            return new Set();
-        try {
-            return new Set((0,external_node_fs_namespaceObject.readFileSync)(this.shallowFile, 'utf8').split('\n').filter(isSha));
-        }
-        catch {
-            return new Set();
-        }
-    }
     remoteKnown;
     /** Whether the remote exists (asked once: nothing here adds or removes remotes). */
     async hasRemote() {
@@ -41473,42 +41464,46 @@ class Git {
     async shallowPlan(known, history) {
         if (!(await this.isShallow()))
             return undefined;
-        const boundaries = await this.shallowBoundaries();
+        // the boundary commits: `<git-dir>/shallow` holds one object name per line
+        const boundaries = new Set((0,external_node_fs_namespaceObject.readFileSync)(this.shallowFile, 'utf8').split('\n').filter(isSha));
         // the checkout's own commit is asked too: a boundary there says the checkout fetched commits alone (depth 1)
         const checkout = this.headCommit;
         return history > 1 && checkout !== undefined && [checkout, ...known].every((sha) => boundaries.has(sha))
-            ? { depth: `--depth=${history}`, extra: known }
-            : { depth: '--depth=1', extra: [] };
+            ? { depth: `--depth=${history}`, extra: known, withHistory: true }
+            : { depth: '--depth=1', extra: [], withHistory: false };
     }
     /**
      * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
      * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
      * clone see shallowPlan (`history` commits below them, or the commits alone; deepening follows); a full clone
      * stays full. One fetch for all; when that fails (one of them is gone) and several were missing, one each.
-     * Returns the commits still missing after the fetches (those whose fetch failed).
+     * Returns the commits still missing after the fetches (those whose fetch failed), and whether a fetch that
+     * succeeded brought `history` commits of history (shallowPlan's `--depth=<history>`).
      */
     async fetchCommits(shas, purpose, history = 1) {
         const missing = await this.missingCommits(shas);
         if (missing.length === 0)
-            return [];
+            return { missing: [], withHistory: false };
         const known = [...new Set(shas)].filter((sha) => !missing.includes(sha));
         const plan = await this.shallowPlan(known, history);
         const options = plan ? [plan.depth] : [];
         const extra = plan?.extra ?? [];
+        const withHistory = plan?.withHistory ?? false;
         // a fetch by SHA fails unless origin sent every commit asked for, so a fetch that succeeded needs no re-check
         if (await this.fetch(purpose, options, [...missing, ...extra]))
-            return [];
+            return { missing: [], withHistory };
         if (missing.length === 1)
-            return missing;
+            return { missing, withHistory: false };
         const still = [];
         for (const sha of missing)
             if (!(await this.fetch(purpose, options, [sha, ...extra])))
                 still.push(sha);
-        return still;
+        return { missing: still, withHistory: withHistory && still.length < missing.length };
     }
     /**
      * Fetches a branch into refs/remotes/<remote>/<branch>; in a shallow clone its tip, with `history` commits below
      * it and below `known` when shallowPlan allows (one fetch for the tip and what a merge-base with `known` needs).
+     * Whether it succeeded, and whether it brought that history.
      */
     async fetchBranch(branch, purpose, known = [], history = 1) {
         if (!isValidBranchName(branch))
@@ -41516,10 +41511,11 @@ class Git {
         for (const sha of known)
             assertSha(sha, 'commit');
         const plan = await this.shallowPlan(known, history);
-        return this.fetch(purpose, plan ? [plan.depth] : [], [
+        const ok = await this.fetch(purpose, plan ? [plan.depth] : [], [
             `+refs/heads/${branch}:refs/remotes/${this.remote}/${branch}`,
             ...(plan?.extra ?? [])
         ]);
+        return { ok, withHistory: ok && (plan?.withHistory ?? false) };
     }
     /**
      * Deepens a shallow clone below the given commits by `by` commits, or to the full history when `by` is 0; false
@@ -41615,13 +41611,11 @@ function rangeEventOf(ctx, defaultBranch) {
 }
 /**
  * How much history a shallow clone gets, in order, before giving up and fetching all of it (0): the first step
- * comes with the fetch of the missing commits when the checkout holds commits alone (Git.fetchCommits), later
- * steps deepen below the range's commits.
+ * comes with the fetch of the missing commits when the checkout holds commits alone (Git.fetchCommits and
+ * fetchBranch report it as `withHistory`), later steps deepen below the range's commits.
  */
 const FIRST_HISTORY = 50;
 const DEEPEN_STEPS = [FIRST_HISTORY, 500, 0];
-/** Whether a fetch after the first `since` of this run brought FIRST_HISTORY commits of history (`--depth=50`). */
-const broughtHistory = (git, since) => git.fetches.slice(since).some((f) => f.ok && f.args.includes(`--depth=${FIRST_HISTORY}`));
 /**
  * Runs `find`; while it finds nothing and the clone is shallow, deepens below `shas` and tries again, ending
  * with the full history, so the answer is the one a full clone gives. `fetched`: the first step's history came
@@ -41639,15 +41633,6 @@ async function withHistory(git, shas, why, find, fetched = false) {
     return found;
 }
 /**
- * Fetches what is missing of `shas` (with FIRST_HISTORY commits of history below all of them when the checkout
- * holds commits alone); the commits still missing after that, and whether that history came.
- */
-async function ensureCommits(git, shas, why) {
-    const since = git.fetches.length;
-    const missing = await git.fetchCommits(shas, why, FIRST_HISTORY);
-    return { missing, fetched: broughtHistory(git, since) };
-}
-/**
  * The default branch's tip: the local remote-tracking ref, else fetched from origin (with FIRST_HISTORY commits
  * below it and below `head` when the checkout holds commits alone), else a local branch.
  */
@@ -41656,11 +41641,9 @@ async function defaultBranchTip(git, branch, head) {
     const local = await git.resolveRef(remoteRef);
     if (local)
         return { tip: local, fetched: false };
-    const since = git.fetches.length;
-    const tip = ((await git.fetchBranch(branch, `the default branch ${branch}`, [head], FIRST_HISTORY))
-        ? await git.resolveRef(remoteRef)
-        : undefined) ?? (await git.resolveRef(`refs/heads/${branch}`));
-    return { tip, fetched: broughtHistory(git, since) };
+    const { ok, withHistory } = await git.fetchBranch(branch, `the default branch ${branch}`, [head], FIRST_HISTORY);
+    const tip = (ok ? await git.resolveRef(remoteRef) : undefined) ?? (await git.resolveRef(`refs/heads/${branch}`));
+    return { tip, fetched: withHistory };
 }
 const change_range_short = (sha) => sha.slice(0, 7);
 function noRepository(git) {
@@ -41693,7 +41676,7 @@ async function pullRequestRange(git, event) {
             warning: 'The pull_request event payload has no pull_request.base.sha/head.sha, so every service is built'
         };
     }
-    const { missing, fetched } = await ensureCommits(git, [base, head], 'the pull request base and head');
+    const { missing, withHistory: fetched } = await git.fetchCommits([base, head], 'the pull request base and head', FIRST_HISTORY);
     if (missing.length) {
         return {
             kind: 'all',
@@ -41724,7 +41707,7 @@ async function pushRange(git, event) {
     const branch = event.ref.replace(/^refs\/heads\//, '');
     const onDefault = branch === event.defaultBranch;
     const before = event.before && event.before !== ZERO_SHA ? event.before : undefined;
-    const { missing, fetched } = await ensureCommits(git, before ? [before, head] : [head], 'the pushed commits');
+    const { missing, withHistory: fetched } = await git.fetchCommits(before ? [before, head] : [head], 'the pushed commits', FIRST_HISTORY);
     if (missing.includes(head)) {
         return {
             kind: 'all',

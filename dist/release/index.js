@@ -46006,14 +46006,16 @@ class Git {
     async isRepository() {
         const ask = (extra) => this.git(['rev-parse', '--is-inside-work-tree', '--git-path', 'shallow', ...extra], true).catch(() => undefined);
         // an unborn HEAD (a repository without commits) fails the first form
-        const result = (await ask(['HEAD'])) ?? { exitCode: 1, stdout: '' };
-        const answer = result.exitCode === 0 ? result : await ask([]);
-        const [inside, shallow, head] = answer?.stdout.split('\n').map((l) => l.trim()) ?? [];
-        if (answer?.exitCode !== 0 || inside !== 'true')
+        const withHead = await ask(['HEAD']);
+        const answer = withHead?.exitCode === 0 ? withHead : await ask([]);
+        if (answer?.exitCode !== 0)
+            return false;
+        const [inside, shallow, head] = answer.stdout.split('\n').map((l) => l.trim());
+        if (inside !== 'true')
             return false;
         if (shallow)
             this.shallowFile = path.resolve(this.cwd, shallow);
-        if (answer === result && head && isSha(head))
+        if (answer === withHead && head && isSha(head))
             this.headCommit = head;
         return true;
     }
@@ -46049,17 +46051,6 @@ class Git {
         this.shallowFile ??= path.resolve(this.cwd, (await this.git(['rev-parse', '--git-path', 'shallow'])).stdout.trim());
         return existsSync(this.shallowFile);
     }
-    /** The shallow clone's boundary commits (`<git-dir>/shallow`: one object name per line); empty when not shallow. */
-    async shallowBoundaries() {
-        if (!(await this.isShallow()))
-            return new Set();
-        try {
-            return new Set(readFileSync(this.shallowFile, 'utf8').split('\n').filter(isSha));
-        }
-        catch {
-            return new Set();
-        }
-    }
     remoteKnown;
     /** Whether the remote exists (asked once: nothing here adds or removes remotes). */
     async hasRemote() {
@@ -46091,42 +46082,46 @@ class Git {
     async shallowPlan(known, history) {
         if (!(await this.isShallow()))
             return undefined;
-        const boundaries = await this.shallowBoundaries();
+        // the boundary commits: `<git-dir>/shallow` holds one object name per line
+        const boundaries = new Set(readFileSync(this.shallowFile, 'utf8').split('\n').filter(isSha));
         // the checkout's own commit is asked too: a boundary there says the checkout fetched commits alone (depth 1)
         const checkout = this.headCommit;
         return history > 1 && checkout !== undefined && [checkout, ...known].every((sha) => boundaries.has(sha))
-            ? { depth: `--depth=${history}`, extra: known }
-            : { depth: '--depth=1', extra: [] };
+            ? { depth: `--depth=${history}`, extra: known, withHistory: true }
+            : { depth: '--depth=1', extra: [], withHistory: false };
     }
     /**
      * Fetches commits by SHA (GitHub serves any commit it still has, even one a force-push left on no branch:
      * https://github.com/bitcoin/bitcoin/pull/32774, https://github.com/go-gitea/gitea/issues/11958). In a shallow
      * clone see shallowPlan (`history` commits below them, or the commits alone; deepening follows); a full clone
      * stays full. One fetch for all; when that fails (one of them is gone) and several were missing, one each.
-     * Returns the commits still missing after the fetches (those whose fetch failed).
+     * Returns the commits still missing after the fetches (those whose fetch failed), and whether a fetch that
+     * succeeded brought `history` commits of history (shallowPlan's `--depth=<history>`).
      */
     async fetchCommits(shas, purpose, history = 1) {
         const missing = await this.missingCommits(shas);
         if (missing.length === 0)
-            return [];
+            return { missing: [], withHistory: false };
         const known = [...new Set(shas)].filter((sha) => !missing.includes(sha));
         const plan = await this.shallowPlan(known, history);
         const options = plan ? [plan.depth] : [];
         const extra = plan?.extra ?? [];
+        const withHistory = plan?.withHistory ?? false;
         // a fetch by SHA fails unless origin sent every commit asked for, so a fetch that succeeded needs no re-check
         if (await this.fetch(purpose, options, [...missing, ...extra]))
-            return [];
+            return { missing: [], withHistory };
         if (missing.length === 1)
-            return missing;
+            return { missing, withHistory: false };
         const still = [];
         for (const sha of missing)
             if (!(await this.fetch(purpose, options, [sha, ...extra])))
                 still.push(sha);
-        return still;
+        return { missing: still, withHistory: withHistory && still.length < missing.length };
     }
     /**
      * Fetches a branch into refs/remotes/<remote>/<branch>; in a shallow clone its tip, with `history` commits below
      * it and below `known` when shallowPlan allows (one fetch for the tip and what a merge-base with `known` needs).
+     * Whether it succeeded, and whether it brought that history.
      */
     async fetchBranch(branch, purpose, known = [], history = 1) {
         if (!isValidBranchName(branch))
@@ -46134,10 +46129,11 @@ class Git {
         for (const sha of known)
             assertSha(sha, 'commit');
         const plan = await this.shallowPlan(known, history);
-        return this.fetch(purpose, plan ? [plan.depth] : [], [
+        const ok = await this.fetch(purpose, plan ? [plan.depth] : [], [
             `+refs/heads/${branch}:refs/remotes/${this.remote}/${branch}`,
             ...(plan?.extra ?? [])
         ]);
+        return { ok, withHistory: ok && (plan?.withHistory ?? false) };
     }
     /**
      * Deepens a shallow clone below the given commits by `by` commits, or to the full history when `by` is 0; false
