@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pullRequestEvent, pushEvent } from '../test/support/events.js';
+import { ZERO_SHA, pullRequestEvent, pushEvent } from '../test/support/events.js';
 import { CHECKOUT_SHAPES, actionsCheckout, serveLikeGitHub } from '../test/support/git-repo.js';
 import { runAction, type GitHubEvent } from '../test/support/run-action.js';
 
@@ -78,37 +78,35 @@ interface Scenario {
  */
 function noChangeEvents(dir: string, shas: string[]): Scenario[] {
   const repo = { owner: 'acme', name: 'big' };
-  const git = (...args: string[]): string =>
+  const git = (args: string[], input = ''): string =>
     execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=b@e', ...args], {
       cwd: dir,
       encoding: 'utf8',
-      input: args[0] === 'hash-object' ? 'feature notes\n' : ''
+      input
     }).trim();
   const [mainTip, mainPrevious, , forkPoint] = shas as [string, string, string, string];
-  const tree = git('rev-parse', `${forkPoint}^{tree}`);
-  // the fork point's tree plus one docs file, as one commit on top of it
-  git('read-tree', tree);
-  git(
-    'update-index',
-    '--add',
-    '--cacheinfo',
-    `100644,${git('hash-object', '-w', '--stdin')},docs/feature.md`
-  );
-  const featureTree = git('write-tree');
-  const featureTip = git('commit-tree', featureTree, '-p', forkPoint, '-m', 'docs: feature');
-  git('update-ref', 'refs/heads/feature', featureTip);
-  git('read-tree', 'HEAD');
+  const doc = git(['hash-object', '-w', '--stdin'], 'feature notes\n');
+  // a commit's tree plus docs/feature.md (through the index of the bench repository, put back at the end)
+  const withDoc = (commit: string): string => {
+    git(['read-tree', `${commit}^{tree}`]);
+    git(['update-index', '--add', '--cacheinfo', `100644,${doc},docs/feature.md`]);
+    return git(['write-tree']);
+  };
+  const featureTip = git(['commit-tree', withDoc(forkPoint), '-p', forkPoint, '-m', 'docs: feature']);
+  git(['update-ref', 'refs/heads/feature', featureTip]);
   // the test merge commit of a PR of feature into main: main's tree with the docs file added
-  git('read-tree', `${mainTip}^{tree}`);
-  git(
-    'update-index',
-    '--add',
-    '--cacheinfo',
-    `100644,${git('rev-parse', `${featureTip}:docs/feature.md`)},docs/feature.md`
-  );
-  const merge = git('commit-tree', git('write-tree'), '-p', mainTip, '-p', featureTip, '-m', 'Merge feature');
-  git('update-ref', 'refs/pull/1/merge', merge);
-  git('read-tree', 'HEAD');
+  const merge = git([
+    'commit-tree',
+    withDoc(mainTip),
+    '-p',
+    mainTip,
+    '-p',
+    featureTip,
+    '-m',
+    'Merge feature'
+  ]);
+  git(['update-ref', 'refs/pull/1/merge', merge]);
+  git(['read-tree', 'HEAD']);
   return [
     {
       name: 'push to main',
@@ -120,7 +118,7 @@ function noChangeEvents(dir: string, shas: string[]): Scenario[] {
       name: 'first push of a branch',
       ref: 'refs/heads/feature',
       sha: featureTip,
-      event: pushEvent({ repo, ref: 'refs/heads/feature', before: '0'.repeat(40), after: featureTip })
+      event: pushEvent({ repo, ref: 'refs/heads/feature', before: ZERO_SHA, after: featureTip })
     },
     {
       name: 'pull request',
