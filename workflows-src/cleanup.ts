@@ -97,9 +97,8 @@ export const cleanupWorkflow: Workflow = {
           name: 'Keep the plan',
           if: expr('always()'),
           with: {
-            // one per attempt: the step runs after a failure too, so a re-run of the failed job uploads again, and
-            // GitHub's answer to a second upload of one name across attempts is not documented (docs/local-runs.md,
-            // Re-runs)
+            // one per attempt, not build.yml's overwrite: the step runs after a failure too, and a failed attempt's
+            // plan is what it worked from before failing, which its re-run's plan must not replace
             name: expr("format('cleanup-plan-{0}', github.run_attempt)"),
             path: expr(stepOutput('cleanup', 'cleanup', 'plan-path')),
             'if-no-files-found': 'warn'

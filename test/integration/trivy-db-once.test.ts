@@ -385,9 +385,9 @@ describe("a leg without the run's DB artifact", () => {
 });
 
 describe('"Re-run all jobs" of build.yml', () => {
-  // every job runs again in attempt 2 and uploads the DB and the records under the names attempt 1 used; without
-  // upload-artifact's overwrite (workflows-src/build.ts, REPLACE_EARLIER_ATTEMPT) that is the 409 of a name the run
-  // already holds
+  // every job runs again in attempt 2 and uploads the DB under the name attempt 1 used (this Trivy part has no
+  // record or SBOM uploads; they take the same REPLACE_EARLIER_ATTEMPT); without upload-artifact's overwrite that is
+  // the 409 of a name the run already holds
   it('uploads its artifacts again over those of attempt 1, and the legs scan with the new DB', async () => {
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'slipway-trivy-rerun-'));
     const first = await runCallers('build', {}, { runDir });
